@@ -1,0 +1,79 @@
+# MSC Portal. `make run` for the demo, `make test` for the suite; see README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+# The demo runs on an embedded default: SQLite under var/, no broker (tasks run eagerly).
+DEMO_ENV := DEBUG=true DEMO_MODE=true REDIS_URL= CELERY_BROKER_URL= CELERY_TASK_ALWAYS_EAGER=true \
+	DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Tests run against real PostgreSQL and Redis; both URLs can be overridden from the environment.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/msc_portal)
+TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
+	CELERY_BROKER_URL=$(TEST_REDIS_URL) DEMO_MODE=false DEBUG=false SECURE_SSL_REDIRECT=false
+
+.PHONY: install run demo-data test lint format check lock worker beat vendor clean help
+
+help:
+	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test     the whole suite against PostgreSQL and Redis"
+	@echo "make install  create .venv and install the locked dependencies"
+	@echo "make lint     ruff, Django's checks and missing migrations"
+	@echo "make worker / make beat   Celery worker / scheduler (need REDIS_URL)"
+	@echo "make lock     regenerate requirements.lock from pyproject.toml"
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@mkdir -p var
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	$(DEMO_ENV) $(MANAGE) seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(DEMO_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+demo-data: install
+	@mkdir -p var
+	$(DEMO_ENV) $(MANAGE) migrate --noinput
+	$(DEMO_ENV) $(MANAGE) seed_demo
+
+test: install
+	$(TEST_ENV) $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+worker: install
+	$(VENV)/bin/celery -A msc_portal worker --loglevel=INFO
+
+beat: install
+	@mkdir -p var
+	$(VENV)/bin/celery -A msc_portal beat --loglevel=INFO
+
+lock: install
+	$(PY) -m pip install --quiet uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--generate-hashes --upgrade -o requirements.lock
+
+vendor:
+	@echo "Front-end assets are vendored from npm; see static/vendor/README.md"
+
+clean:
+	rm -rf $(VENV) var/demo.sqlite3

@@ -1,0 +1,199 @@
+import zoneinfo
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.timezone import localdate, now
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Role(models.TextChoices):
+    """The roles of DOMAIN.md. A person holds one role; what it may do is in permissions.py."""
+
+    COUNSELLOR = "counsellor", _("Counsellor")
+    CENTRE_MANAGER = "centre_manager", _("Centre manager")
+    COUNTRY_COORDINATOR = "country_coordinator", _("Country coordinator")
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    HOST_MEMBER = "host_member", _("Host institution member")
+    EXPERT = "expert", _("Diaspora expert")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+CENTRE_ROLES = frozenset({Role.COUNSELLOR, Role.CENTRE_MANAGER})
+
+
+def validate_timezone(value: str):
+    # Checked against the tz database at run time, not frozen into a migration's choices.
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the network's data a user works in. Every visible_to() starts here.
+
+    - centre staff (counsellor, centre manager): the centres they are members of;
+    - country coordinator: every centre of one country;
+    - programme manager: the whole network (aggregates of personal data only, by default);
+    - experts, host members and administrators: no centre at all.
+    """
+
+    centre_ids: frozenset[int]
+    country: str | None
+    whole_network: bool
+
+    @property
+    def has_centres(self) -> bool:
+        return self.whole_network or bool(self.country) or bool(self.centre_ids)
+
+
+NO_SCOPE = Scope(centre_ids=frozenset(), country=None, whole_network=False)
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """People a user may see: colleagues in their scope, and always themselves."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role in (Role.PROGRAMME_MANAGER, Role.ADMINISTRATOR):
+            return self.all()
+        scope = user.scope
+        if scope.country:
+            colleagues = Q(country=scope.country) | Q(centres__country=scope.country)
+        elif user.role == Role.CENTRE_MANAGER:
+            colleagues = Q(centres__in=scope.centre_ids)
+        else:
+            return self.filter(pk=user.pk)
+        staff_roles = [*CENTRE_ROLES, Role.COUNTRY_COORDINATOR]
+        return self.filter((colleagues & Q(role__in=staff_roles)) | Q(pk=user.pk)).distinct()
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **fields):
+        if not email:
+            raise ValueError("A user needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **fields):
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("role", Role.ADMINISTRATOR)
+        fields["is_superuser"] = True
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    country = CountryField(
+        _("country"),
+        blank=True,
+        help_text=_("For country coordinators: the country whose centres they oversee."),
+    )
+    centres = models.ManyToManyField(
+        "centres.Centre",
+        through="CentreMembership",
+        related_name="staff",
+        blank=True,
+        verbose_name=_("centres"),
+    )
+    preferred_language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=settings.DEFAULT_USER_TIMEZONE,
+        validators=[validate_timezone],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="country_coordinator") | ~Q(country=""),
+                name="coordinator_has_country",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = self.email.lower()
+        if self.role == Role.COUNTRY_COORDINATOR and not self.country:
+            raise ValidationError({"country": _("A country coordinator needs a country.")})
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_staff(self) -> bool:
+        """Only administrators use Django's admin site; everyone else works in the portal."""
+        return self.is_active and self.role == Role.ADMINISTRATOR
+
+    @cached_property
+    def scope(self) -> Scope:
+        if self.role == Role.PROGRAMME_MANAGER:
+            return Scope(centre_ids=frozenset(), country=None, whole_network=True)
+        if self.role == Role.COUNTRY_COORDINATOR:
+            return Scope(centre_ids=frozenset(), country=str(self.country), whole_network=False)
+        if self.role in CENTRE_ROLES:
+            ids = self.memberships.filter(centre__is_active=True).values_list(
+                "centre_id", flat=True
+            )
+            return Scope(centre_ids=frozenset(ids), country=None, whole_network=False)
+        return NO_SCOPE
+
+    def can(self, permission) -> bool:
+        from .permissions import role_has_permission
+
+        return self.is_active and role_has_permission(self.role, permission)
+
+
+class CentreMembership(models.Model):
+    """A counsellor or centre manager working at a centre."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    centre = models.ForeignKey(
+        "centres.Centre", on_delete=models.CASCADE, related_name="memberships"
+    )
+    since = models.DateField(_("since"), default=localdate)
+
+    class Meta:
+        verbose_name = _("centre membership")
+        verbose_name_plural = _("centre memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "centre"], name="one_membership_per_centre"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.centre}"

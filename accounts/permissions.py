@@ -1,0 +1,65 @@
+"""What each role may do: the one table of the portal's capabilities.
+
+Views ask `user.can(Permission.X)` (or use `permission_required` / `HasPermission`); which
+*rows* a user may see is answered separately by each model's `visible_to(user)`, built on
+`user.scope`. Together they are the portal's access rules; nothing else grants access.
+"""
+
+from enum import StrEnum
+
+from .models import Role
+
+
+class Permission(StrEnum):
+    # Centres and staff
+    VIEW_STAFF = "view_staff"
+    # Counselling (visitors, sessions, referrals): personal data of the user's centres
+    COUNSEL_VISITORS = "counsel_visitors"
+    MANAGE_CENTRE = "manage_centre"  # merge visitors, audit trails, data quality
+    VIEW_CENTRE_STATISTICS = "view_centre_statistics"
+    # Programme-wide work
+    VIEW_NETWORK_STATISTICS = "view_network_statistics"
+    MANAGE_PROGRAMME = "manage_programme"  # TVR screening and approval, reference data
+    RUN_REPORTS = "run_reports"
+    # Temporary and Virtual Return
+    BROWSE_SKILL_NEEDS = "browse_skill_needs"
+    POST_SKILL_NEEDS = "post_skill_needs"
+    APPLY_FOR_RETURN = "apply_for_return"
+
+
+_CENTRE_STAFF = {Permission.COUNSEL_VISITORS, Permission.BROWSE_SKILL_NEEDS}
+
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.COUNSELLOR: frozenset(_CENTRE_STAFF),
+    Role.CENTRE_MANAGER: frozenset(
+        _CENTRE_STAFF
+        | {Permission.VIEW_STAFF, Permission.MANAGE_CENTRE, Permission.VIEW_CENTRE_STATISTICS}
+    ),
+    Role.COUNTRY_COORDINATOR: frozenset(
+        _CENTRE_STAFF
+        | {
+            Permission.VIEW_STAFF,
+            Permission.MANAGE_CENTRE,
+            Permission.VIEW_CENTRE_STATISTICS,
+            Permission.RUN_REPORTS,
+        }
+    ),
+    Role.PROGRAMME_MANAGER: frozenset(
+        {
+            Permission.VIEW_STAFF,
+            Permission.VIEW_CENTRE_STATISTICS,
+            Permission.VIEW_NETWORK_STATISTICS,
+            Permission.MANAGE_PROGRAMME,
+            Permission.RUN_REPORTS,
+            Permission.BROWSE_SKILL_NEEDS,
+        }
+    ),
+    Role.HOST_MEMBER: frozenset({Permission.POST_SKILL_NEEDS, Permission.BROWSE_SKILL_NEEDS}),
+    Role.EXPERT: frozenset({Permission.APPLY_FOR_RETURN, Permission.BROWSE_SKILL_NEEDS}),
+    # Administrators keep the system running; personal data only where a role above grants it.
+    Role.ADMINISTRATOR: frozenset({Permission.VIEW_STAFF}),
+}
+
+
+def role_has_permission(role: str, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,44 @@
+from django.db import transaction
+from rest_framework.authtoken.models import Token
+
+from centres.models import Centre
+
+from .models import CentreMembership, Role, User
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    password: str | None = None,
+    country: str = "",
+    centres: list[Centre] = (),
+) -> User:
+    """Creates a person with their role; centre staff become members of `centres`."""
+    user = User.objects.create_user(
+        email=email, password=password, full_name=full_name, role=role, country=country
+    )
+    if role in (Role.COUNSELLOR, Role.CENTRE_MANAGER):
+        CentreMembership.objects.bulk_create(
+            [CentreMembership(user=user, centre=centre) for centre in centres]
+        )
+    return user
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, full_name: str, preferred_language: str, timezone: str):
+    user.full_name = full_name
+    user.preferred_language = preferred_language
+    user.timezone = timezone
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "preferred_language", "timezone"])
+    return user
+
+
+@transaction.atomic
+def api_token_regenerate(*, user: User) -> Token:
+    """Replaces the user's API token: the old one stops working at once."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)

@@ -1,0 +1,13 @@
+"""The demo data set, loaded by `manage.py seed_demo`.
+
+Each app that has demo data contributes a `seed(log)` function, listed here in the order
+they depend on each other. Every seed is idempotent: running it again updates, never duplicates.
+"""
+
+from accounts import demo as accounts_demo
+from centres import demo as centres_demo
+
+SEEDERS = [
+    ("centres", centres_demo.seed),
+    ("accounts", accounts_demo.seed),
+]

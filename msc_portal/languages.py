@@ -1,0 +1,20 @@
+"""Languages as ISO 639-1 codes (two letters), named from pycountry's ISO 639 data."""
+
+from functools import cache
+
+import pycountry
+from django.utils.translation import gettext
+
+
+@cache
+def _iso639_1_names() -> dict[str, str]:
+    return {lang.alpha_2: lang.name for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    return sorted(_iso639_1_names().items(), key=lambda item: item[1])
+
+
+def language_name(code: str) -> str:
+    name = _iso639_1_names().get(code)
+    return gettext(name) if name else code
