@@ -1,0 +1,112 @@
+"""Personas and the world they work in (STYLE.md): two centres in Serbia, one in Albania.
+
+- counsellor_a, manager_a: centre A (Novi Sad, RS)
+- counsellor_a2: centre A2 (Niš, RS), same country as A
+- counsellor_b: centre B (Tirana, AL)
+- coordinator_a: country coordinator for RS (centres A and A2)
+- programme_manager, host, expert, administrator
+"""
+
+import pytest
+from django.db import connection
+
+from accounts.models import Role
+from tests.accounts.factories import PASSWORD, UserFactory
+from tests.centres.factories import CentreFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tests_run_on_postgresql(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.exit("The suite runs on PostgreSQL: use `make test` or set DATABASE_URL.", 2)
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings):
+    # A fast hasher: the real one is slow on purpose. Static files without a build manifest.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def centre_a(db):
+    return CentreFactory(country="RS", code="NS", city="Novi Sad")
+
+
+@pytest.fixture
+def centre_a2(db):
+    return CentreFactory(country="RS", code="NI", city="Niš")
+
+
+@pytest.fixture
+def centre_b(db):
+    return CentreFactory(country="AL", code="TR", city="Tirana")
+
+
+@pytest.fixture
+def counsellor_a(centre_a):
+    return UserFactory(email="counsellor.a@example.org", role=Role.COUNSELLOR, centres=[centre_a])
+
+
+@pytest.fixture
+def manager_a(centre_a):
+    return UserFactory(email="manager.a@example.org", role=Role.CENTRE_MANAGER, centres=[centre_a])
+
+
+@pytest.fixture
+def counsellor_a2(centre_a2):
+    return UserFactory(email="counsellor.a2@example.org", role=Role.COUNSELLOR, centres=[centre_a2])
+
+
+@pytest.fixture
+def counsellor_b(centre_b):
+    return UserFactory(email="counsellor.b@example.org", role=Role.COUNSELLOR, centres=[centre_b])
+
+
+@pytest.fixture
+def coordinator_a(centre_a, centre_a2):
+    return UserFactory(
+        email="coordinator.rs@example.org", role=Role.COUNTRY_COORDINATOR, country="RS"
+    )
+
+
+@pytest.fixture
+def programme_manager(db):
+    return UserFactory(email="programme@example.org", role=Role.PROGRAMME_MANAGER)
+
+
+@pytest.fixture
+def host(db):
+    return UserFactory(email="host@example.org", role=Role.HOST_MEMBER)
+
+
+@pytest.fixture
+def expert(db):
+    return UserFactory(email="expert@example.org", role=Role.EXPERT)
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(email="admin@example.org", role=Role.ADMINISTRATOR, is_superuser=True)
+
+
+@pytest.fixture
+def login(client):
+    """Signs a persona in on the test client: `login(counsellor_a)`."""
+
+    def _login(user):
+        assert client.login(username=user.email, password=PASSWORD)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()

@@ -1,0 +1,74 @@
+from django.urls import reverse
+from openapi_spec_validator import validate
+
+from tests.centres.factories import PartnerOrganisationFactory
+
+
+def test_it_asks_the_anonymous_to_authenticate_in_the_api_format(api_client, centre_a):
+    response = api_client.get(reverse("api:centre-list"))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Authentication credentials were not provided."}
+
+
+def test_it_lists_centres_filtered_and_paginated(api_client, expert, centre_a, centre_a2, centre_b):
+    api_client.force_authenticate(expert)
+    body = api_client.get(reverse("api:centre-list"), {"country": "RS"}).json()
+    assert body["count"] == 2
+    assert {c["code"] for c in body["results"]} == {"NS", "NI"}
+    assert body["results"][0]["country"] == {"code": "RS", "name": "Serbia"}
+
+
+def test_it_answers_a_bad_filter_with_field_errors(api_client, expert, centre_a):
+    api_client.force_authenticate(expert)
+    response = api_client.get(reverse("api:centre-list"), {"country": "FR"})
+    assert response.status_code == 400
+    assert "country" in response.json()
+
+
+def test_it_filters_partner_organisations_by_service(api_client, counsellor_a, db):
+    legal = PartnerOrganisationFactory(services=["legal", "consular"])
+    PartnerOrganisationFactory(services=["training"])
+    api_client.force_authenticate(counsellor_a)
+    body = api_client.get(reverse("api:partnerorganisation-list"), {"service": "legal"}).json()
+    assert [p["id"] for p in body["results"]] == [legal.pk]
+
+
+def test_it_tells_me_who_i_am_and_what_i_may_see(api_client, coordinator_a):
+    api_client.force_authenticate(coordinator_a)
+    body = api_client.get(reverse("api:me")).json()
+    assert body["role"] == "country_coordinator"
+    assert body["scope"] == {"centre_ids": [], "country": "RS", "whole_network": False}
+    assert "view_centre_statistics" in body["permissions"]
+
+
+def test_it_updates_my_profile_but_not_my_role(api_client, counsellor_a):
+    api_client.force_authenticate(counsellor_a)
+    response = api_client.patch(
+        reverse("api:me"), {"full_name": "J. Petrović", "role": "programme_manager"}
+    )
+    assert response.status_code == 200
+    counsellor_a.refresh_from_db()
+    assert counsellor_a.full_name == "J. Petrović"
+    assert counsellor_a.role == "counsellor"
+
+
+def test_it_rejects_a_bad_profile_update_with_field_errors(api_client, counsellor_a):
+    api_client.force_authenticate(counsellor_a)
+    response = api_client.patch(reverse("api:me"), {"timezone": "Nowhere/Atlantis"})
+    assert response.status_code == 400
+    assert list(response.json()) == ["timezone"]
+
+
+def test_it_answers_unknown_api_paths_in_json(client, db):
+    response = client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_it_publishes_a_valid_openapi_3_schema(client, db):
+    response = client.get(reverse("api:schema"), {"format": "json"})
+    schema = response.json()
+    validate(schema)
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/centres/" in schema["paths"]
+    assert "/api/v1/me/" in schema["paths"]
