@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 # The demo runs on an embedded default: SQLite under var/, no broker (tasks run eagerly).
+DEMO_DATABASE_URL ?= sqlite:///$(CURDIR)/var/demo.sqlite3
 DEMO_ENV := DEBUG=true DEMO_MODE=true REDIS_URL= CELERY_BROKER_URL= CELERY_TASK_ALWAYS_EAGER=true \
-	DATABASE_URL=sqlite:///$(CURDIR)/var/demo.sqlite3
+	DATABASE_URL=$(DEMO_DATABASE_URL)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -14,20 +14,21 @@ from tests.matrix import PERSONAS, Route
 SKIPPED_NAMESPACES = ("admin:",)
 
 
-def _load_routes() -> dict[str, Route]:
-    routes: dict[str, Route] = {}
+def _route_modules() -> list:
     tests_dir = Path(__file__).parent
-    for package in pkgutil.iter_modules([str(tests_dir)]):
-        if not package.ispkg or not (tests_dir / package.name / "routes.py").exists():
-            continue
-        module = importlib.import_module(f"tests.{package.name}.routes")
-        for route in module.ROUTES:
-            assert route.name not in routes, f"{route.name} is listed twice"
-            routes[route.name] = route
-    return routes
+    return [
+        importlib.import_module(f"tests.{package.name}.routes")
+        for package in pkgutil.iter_modules([str(tests_dir)])
+        if package.ispkg and (tests_dir / package.name / "routes.py").exists()
+    ]
 
 
-ROUTES = _load_routes()
+ROUTE_MODULES = _route_modules()
+ROUTES: dict[str, Route] = {}
+for _module in ROUTE_MODULES:
+    for _route in _module.ROUTES:
+        assert _route.name not in ROUTES, f"{_route.name} is listed twice"
+        ROUTES[_route.name] = _route
 
 
 def _walk(resolver: URLResolver, prefix: str = ""):
@@ -54,12 +55,20 @@ def test_it_lists_every_route_of_the_url_conf():
 
 @pytest.fixture
 def world(request, centre_a, centre_b):
-    """The objects that routes' kwargs refer to."""
-    return {
+    """The objects that routes' kwargs refer to.
+
+    A routes module may define `build_world(request, world) -> dict` to add its own objects
+    (request.getfixturevalue gives it the personas).
+    """
+    world = {
         "centre_a": centre_a,
         "centre_b": centre_b,
         "partner_a": PartnerOrganisationFactory(country="RS"),
     }
+    for module in ROUTE_MODULES:
+        if hasattr(module, "build_world"):
+            world.update(module.build_world(request, world))
+    return world
 
 
 @pytest.mark.django_db
