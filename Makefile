@@ -71,7 +71,7 @@ beat: install
 lock: install
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
-		--generate-hashes --upgrade -o requirements.lock
+		--generate-hashes -o requirements.lock
 
 vendor:
 	@echo "Front-end assets are vendored from npm; see static/vendor/README.md"
