@@ -17,7 +17,7 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_REDIS_URL) DEMO_MODE=false DEBUG=false SECURE_SSL_REDIRECT=false
 
-.PHONY: install run demo-data test lint format check lock worker beat vendor clean help
+.PHONY: install run demo-data test lint format lock worker beat messages vendor clean help
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -72,6 +72,10 @@ lock: install
 	$(PY) -m pip install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 		--generate-hashes -o requirements.lock
+
+messages: install
+	$(MANAGE) makemessages -l sr_Latn -l sq -l mk -l bs --ignore=.venv --ignore=var --ignore=static/vendor
+	$(MANAGE) compilemessages --ignore=.venv
 
 vendor:
 	@echo "Front-end assets are vendored from npm; see static/vendor/README.md"

@@ -38,7 +38,12 @@ def _local_secret_key() -> str:
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY_FROM_ENV = bool(env.str("SECRET_KEY", default=""))
 SECRET_KEY = env.str("SECRET_KEY", default="") or _local_secret_key()
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# Local names are always allowed: health probes inside the container ask for 127.0.0.1.
+ALLOWED_HOSTS = [
+    *env.list("ALLOWED_HOSTS", default=["testserver"]),
+    "127.0.0.1",
+    "localhost",
+]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Demo data (manage.py seed_demo) only loads where this is switched on: never in production.
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
