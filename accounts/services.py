@@ -1,30 +1,7 @@
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from centres.models import Centre
-
-from .models import CentreMembership, Role, User
-
-
-@transaction.atomic
-def user_create(
-    *,
-    email: str,
-    full_name: str,
-    role: str,
-    password: str | None = None,
-    country: str = "",
-    centres: list[Centre] = (),
-) -> User:
-    """Creates a person with their role; centre staff become members of `centres`."""
-    user = User.objects.create_user(
-        email=email, password=password, full_name=full_name, role=role, country=country
-    )
-    if role in (Role.COUNSELLOR, Role.CENTRE_MANAGER):
-        CentreMembership.objects.bulk_create(
-            [CentreMembership(user=user, centre=centre) for centre in centres]
-        )
-    return user
+from .models import User
 
 
 @transaction.atomic

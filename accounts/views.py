@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -22,7 +23,8 @@ def profile(request):
         services.user_update_profile(user=user, **form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         response = redirect("accounts:profile")
-        response.set_cookie("django_language", user.preferred_language, samesite="Lax")
+        # The language cookie overrides the profile (see UserTimezoneMiddleware): keep them in step.
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
         return response
     context = {
         "form": form,
