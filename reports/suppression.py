@@ -38,11 +38,24 @@ def _lines(rows: int, columns: int) -> list[list[tuple[int, int]]]:
     return by_row + by_column
 
 
-def suppress(cells: list[list[int]], threshold: int = DEFAULT_THRESHOLD) -> SuppressedTable:
-    """Adds totals to `cells` (rows × columns of counts) and decides which figures to hide."""
+def suppress(
+    cells: list[list[int]],
+    threshold: int = DEFAULT_THRESHOLD,
+    *,
+    row_totals: list[int] | None = None,
+    column_totals: list[int] | None = None,
+    grand_total: int | None = None,
+) -> SuppressedTable:
+    """Adds totals to `cells` (rows × columns of counts) and decides which figures to hide.
+
+    Totals are the sums unless given: counts of people are not additive (a person seen at two
+    centres is one person in the country's total), so their totals come from the database.
+    """
     column_count = len(cells[0]) if cells else 0
-    grid = [[*row, sum(row)] for row in cells]
-    grid.append([sum(row[c] for row in grid) for c in range(column_count + 1)])
+    sums = [sum(row) for row in cells]
+    grid = [[*row, total] for row, total in zip(cells, row_totals or sums, strict=True)]
+    bottom = column_totals or [sum(row[c] for row in cells) for c in range(column_count)]
+    grid.append([*bottom, sum(sums) if grand_total is None else grand_total])
     rows, columns = len(grid), column_count + 1
     hidden = [[0 < value < threshold for value in row] for row in grid]
 

@@ -57,3 +57,11 @@ def test_it_never_leaves_a_hidden_cell_recoverable_on_any_small_table():
             for col, hidden in enumerate(row):
                 if 0 < table.values[r][col] < 5:
                     assert hidden
+
+
+def test_it_keeps_given_totals_of_people_who_are_not_additive():
+    # One person seen at both centres: 3 + 4 sessions' people, but 6 people in all.
+    table = suppress([[3, 4]], row_totals=[6], column_totals=[3, 4], grand_total=6)
+    assert table.values[0][2] == 6
+    assert table.display(0, 2) == 6
+    assert _recoverable(table) == []

@@ -1,0 +1,115 @@
+"""The indicator registry: every figure a donor report can show, defined once in code.
+
+An indicator counts something in the database for a period, optionally broken down by some of
+the DISAGGREGATIONS. Its `compute(query, by)` returns one row per combination of the `by`
+dimensions, `{"country": "RS", "sex": "F", "value": 12}`, aggregated by the database. Totals are
+computed by calling it with fewer dimensions, never by adding rows up: an indicator that counts
+people (`counts_people=True`) counts each person once in a total, whatever the number of centres
+or sessions behind it.
+
+Apps register their indicators in `<app>/indicators.py` with `@indicator(...)`; this module
+imports them (see `_load`).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+DISAGGREGATIONS: dict[str, Promise] = {
+    "country": _("Country"),
+    "centre": _("Centre"),
+    "sex": _("Sex"),
+    "age_band": _("Age band"),
+}
+
+
+@dataclass(frozen=True)
+class ReportQuery:
+    """What a report covers: a period (inclusive) and, optionally, some countries or centres."""
+
+    start: date
+    end: date
+    countries: tuple[str, ...] = ()
+    centre_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Indicator:
+    identifier: str
+    name: str | Promise
+    definition: str | Promise
+    unit: str | Promise
+    compute: Callable[[ReportQuery, tuple[str, ...]], list[dict]]
+    disaggregations: tuple[str, ...] = ()
+    counts_people: bool = False
+    order: int = 100
+
+    def total(self, query: ReportQuery) -> int:
+        rows = self.compute(query, ())
+        return rows[0]["value"] if rows else 0
+
+    def rows(self, query: ReportQuery, by: tuple[str, ...]) -> list[dict]:
+        unknown = set(by) - set(self.disaggregations)
+        if unknown:
+            raise ValueError(f"{self.identifier} cannot be broken down by {sorted(unknown)}")
+        return self.compute(query, by)
+
+
+registry: dict[str, Indicator] = {}
+
+
+def indicator(**definition):
+    """Registers the decorated compute function as an indicator."""
+
+    def decorator(compute):
+        item = Indicator(compute=compute, **definition)
+        if item.identifier in registry:
+            raise ValueError(f"indicator {item.identifier} is defined twice")
+        registry[item.identifier] = item
+        return compute
+
+    return decorator
+
+
+def group_rows(queryset, by: tuple[str, ...], fields: dict[str, str], value) -> list[dict]:
+    """Groups a queryset by the named dimensions (mapped to model paths) and annotates `value`."""
+    paths = {name: F(fields[name]) for name in by}
+    if not by:
+        return [queryset.aggregate(value=value)]
+    return list(queryset.values(**paths).annotate(value=value).order_by(*by))
+
+
+# --- Indicators of the foundation: the network itself ----------------------------------------
+
+
+@indicator(
+    identifier="centre_staff",
+    name=_("Centre staff in service"),
+    definition=_(
+        "Counsellors and centre managers who are members of an active centre at the end of the "
+        "period. A person working at two centres counts once in a total."
+    ),
+    unit=_("people"),
+    disaggregations=("country", "centre"),
+    counts_people=True,
+    order=900,
+)
+def centre_staff(query: ReportQuery, by: tuple[str, ...]) -> list[dict]:
+    from accounts.models import CENTRE_ROLES, CentreMembership
+
+    memberships = CentreMembership.objects.filter(
+        centre__is_active=True,
+        user__is_active=True,
+        user__role__in=CENTRE_ROLES,
+        since__lte=query.end,
+    )
+    if query.countries:
+        memberships = memberships.filter(centre__country__in=query.countries)
+    if query.centre_ids:
+        memberships = memberships.filter(centre_id__in=query.centre_ids)
+    fields = {"country": "centre__country", "centre": "centre__name"}
+    return group_rows(memberships, by, fields, Count("user", distinct=True))

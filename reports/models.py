@@ -1,0 +1,181 @@
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
+
+
+class Project(models.Model):
+    """A funded project whose results framework the donor reports show."""
+
+    name = models.CharField(_("name"), max_length=200)
+    donors = models.CharField(_("donors"), max_length=300, help_text=_("e.g. EU IPA, ADA"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    countries = models.JSONField(
+        _("countries"), default=list, help_text=_("ISO 3166 codes; empty for the whole network.")
+    )
+    monthly_report = models.BooleanField(
+        _("monthly report"),
+        default=False,
+        help_text=_("Generate a report on the 1st of each month and e-mail programme managers."),
+    )
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-start", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="project_dates"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectIndicator(models.Model):
+    """An indicator of the registry attached to a project, with its baseline."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
+    indicator = models.CharField(_("indicator"), max_length=64)
+    baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("project indicator")
+        verbose_name_plural = _("project indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "indicator"], name="indicator_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.project}: {self.indicator}"
+
+    def clean(self):
+        from .indicators import registry
+
+        if self.indicator not in registry:
+            raise ValidationError({"indicator": _("No such indicator.")})
+
+
+class IndicatorTarget(models.Model):
+    """What a project promised to reach for an indicator within a period."""
+
+    project_indicator = models.ForeignKey(
+        ProjectIndicator, on_delete=models.CASCADE, related_name="targets"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["period_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="target_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project_indicator}: {self.value} ({self.period_start}–{self.period_end})"
+
+
+class ReportRunQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Programme managers see every run; others (coordinators) see the runs they asked for."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.role == Role.PROGRAMME_MANAGER:
+            return self.all()
+        return self.filter(requested_by=user)
+
+    def in_progress(self):
+        return self.filter(status__in=ReportRun.IN_PROGRESS)
+
+
+class ReportRun(models.Model):
+    """One request for a report: saved by the view, rendered by a Celery task."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        EMPTY = "empty", _("no data")
+        FAILED = "failed", _("failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel workbook (XLSX)")
+        CSV = "csv", _("CSV, one figure a row")
+        PDF = "pdf", _("PDF report")
+
+    IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
+
+    exporter = models.CharField(_("report"), max_length=64)
+    output_format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    # Same report and parameters while one is in progress: the running one is returned.
+    fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
+    # Empty for the scheduled monthly reports, which the system asks for.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+        null=True,
+        blank=True,
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    message = models.TextField(_("message"), blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted to donor"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fingerprint"],
+                condition=Q(status__in=["queued", "running"]),
+                name="one_run_in_progress_per_fingerprint",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.exporter} ({self.output_format}) {self.created_at:%Y-%m-%d %H:%M}"
+
+    @staticmethod
+    def fingerprint_of(exporter: str, output_format: str, parameters: dict) -> str:
+        payload = json.dumps([exporter, output_format, parameters], sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.submitted_at is not None

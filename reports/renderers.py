@@ -1,0 +1,304 @@
+"""Writers of an indicator report: XLSX (openpyxl), CSV (tidy, long) and PDF (ReportLab)."""
+
+import csv
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .indicators import DISAGGREGATIONS
+from .report_data import ReportData
+
+SUPPRESSION_NOTE = _(
+    "Counts from 1 to %(below)s are shown as <%(threshold)s. Where one hidden count could be "
+    "worked out from a total, a second count (or the total) is hidden too. Totals are exact."
+)
+CSV_COLUMNS = [
+    "indicator",
+    "period_start",
+    "period_end",
+    "country",
+    "centre",
+    "sex",
+    "age_band",
+    "value",
+]
+
+
+def _suppression_text(data: ReportData) -> str:
+    if not data.suppression:
+        return _("Small counts are shown as they are (suppression switched off).")
+    return SUPPRESSION_NOTE % {"below": data.threshold - 1, "threshold": data.threshold}
+
+
+def summary_rows(data: ReportData) -> tuple[list[str], list[list]]:
+    header = [
+        _("Indicator"),
+        _("Unit"),
+        *data.countries,
+        _("Total"),
+        _("Baseline"),
+        _("Target"),
+        _("% of target"),
+    ]
+    rows = []
+    for result in data.results:
+        rows.append(
+            [
+                str(result.indicator.name),
+                str(result.indicator.unit),
+                *[
+                    data.shown(result.by_country.get(c, 0)) if result.by_country else "—"
+                    for c in data.countries
+                ],
+                data.shown(result.total),
+                result.baseline,
+                result.target,
+                result.percent_of_target,
+            ]
+        )
+    return header, rows
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def csv_rows(data: ReportData):
+    period = [data.query.start.isoformat(), data.query.end.isoformat()]
+
+    def row(identifier, value, **dimensions):
+        return [identifier, *period, *[dimensions.get(c, "") for c in CSV_COLUMNS[3:7]], value]
+
+    for result in data.results:
+        identifier = result.indicator.identifier
+        yield row(identifier, data.shown(result.total))
+        for country, value in sorted(result.by_country.items()):
+            yield row(identifier, data.shown(value), country=country)
+        for breakdown in result.breakdowns:
+            table = breakdown.table
+            for r, country in enumerate(breakdown.row_keys):
+                for c, label in enumerate(breakdown.column_labels):
+                    value = table.display(r, c) if data.suppression else table.values[r][c]
+                    yield row(identifier, value, country=country, **{breakdown.dimension: label})
+            bottom = len(breakdown.row_keys)
+            for c, label in enumerate(breakdown.column_labels):
+                value = table.display(bottom, c) if data.suppression else table.values[bottom][c]
+                yield row(identifier, value, **{breakdown.dimension: label})
+
+
+def write_csv(data: ReportData) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(data))
+    return buffer.getvalue().encode("utf-8")
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="0D6EFD")
+NUMBER = "#,##0"
+
+
+def _header(sheet, row: int, values: list):
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column, value=value)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _widths(sheet, first: int = 40, rest: int = 14):
+    sheet.column_dimensions["A"].width = first
+    for column in range(2, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = rest
+
+
+def _numbers(sheet, min_row: int):
+    for row in sheet.iter_rows(min_row=min_row, min_col=2):
+        for cell in row:
+            if isinstance(cell.value, int | float):
+                cell.number_format = NUMBER
+
+
+def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _("Summary")[:31]
+    header, rows = summary_rows(data)
+    _header(summary, 1, header)
+    for values in rows:
+        summary.append(
+            [float(v) if v is not None and hasattr(v, "as_tuple") else v for v in values]
+        )
+    summary.freeze_panes = "C2"
+    _widths(summary)
+    _numbers(summary, 2)
+    if rows:
+        chart = BarChart()
+        chart.title = _("Indicators against targets")
+        total_column = 3 + len(data.countries)
+        values = Reference(summary, min_col=total_column, min_row=1, max_row=len(rows) + 1)
+        targets = Reference(summary, min_col=total_column + 2, min_row=1, max_row=len(rows) + 1)
+        chart.add_data(values, titles_from_data=True)
+        chart.add_data(targets, titles_from_data=True)
+        chart.set_categories(Reference(summary, min_col=1, min_row=2, max_row=len(rows) + 1))
+        chart.height, chart.width = 9, 22
+        summary.add_chart(chart, f"A{len(rows) + 4}")
+
+    for result in data.results:
+        sheet = workbook.create_sheet(result.indicator.identifier[:31])
+        sheet["A1"] = str(result.indicator.name)
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet["A2"] = str(result.indicator.definition)
+        sheet["A2"].alignment = Alignment(wrap_text=True)
+        sheet["A3"] = _("Total")
+        sheet["B3"] = data.shown(result.total)
+        row = 5
+        for breakdown in result.breakdowns:
+            table = breakdown.table
+            sheet.cell(row=row, column=1, value=str(DISAGGREGATIONS[breakdown.dimension]))
+            sheet.cell(row=row, column=1).font = Font(bold=True)
+            row += 1
+            _header(sheet, row, [_("Country"), *breakdown.column_labels, _("Total")])
+            if not sheet.freeze_panes or sheet.freeze_panes == "A1":
+                sheet.freeze_panes = f"B{row + 1}"
+            labels = [*breakdown.row_labels, _("Total")]
+            for r, label in enumerate(labels):
+                row += 1
+                sheet.cell(row=row, column=1, value=label)
+                for c in range(len(breakdown.column_labels) + 1):
+                    value = table.display(r, c) if data.suppression else table.values[r][c]
+                    sheet.cell(row=row, column=c + 2, value=value)
+            row += 2
+        _widths(sheet)
+        _numbers(sheet, 3)
+
+    definitions = workbook.create_sheet(_("Definitions")[:31])
+    _header(
+        definitions,
+        1,
+        [_("Indicator"), _("Identifier"), _("Unit"), _("Definition"), _("Breakdowns")],
+    )
+    for result in data.results:
+        item = result.indicator
+        definitions.append(
+            [
+                str(item.name),
+                item.identifier,
+                str(item.unit),
+                str(item.definition),
+                ", ".join(str(DISAGGREGATIONS[d]) for d in item.disaggregations),
+            ]
+        )
+    definitions.append([])
+    definitions.append([_("Small counts"), _suppression_text(data)])
+    _widths(definitions, 40, 18)
+    definitions.column_dimensions["D"].width = 80
+    definitions.freeze_panes = "A2"
+
+    parameters = workbook.create_sheet(_("Parameters")[:31])
+    for name, value in [
+        (_("Report"), data.title),
+        (_("Period"), f"{data.query.start.isoformat()} – {data.query.end.isoformat()}"),
+        (_("Countries"), ", ".join(data.query.countries) or _("all")),
+        (_("Centres"), ", ".join(map(str, data.query.centre_ids)) or _("all")),
+        (_("Small-count suppression"), _("on") if data.suppression else _("off")),
+        (_("Requested by"), requested_by),
+        (_("Generated"), timezone.now().strftime("%Y-%m-%d %H:%M UTC")),
+    ]:
+        parameters.append([name, value])
+    _widths(parameters, 28, 60)
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import cm
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        title=data.title,
+        author="MSC Portal",
+        leftMargin=1.5 * cm,
+        rightMargin=1.5 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+    )
+    period = f"{data.query.start.isoformat()} – {data.query.end.isoformat()}"
+    story = [
+        Spacer(1, 4 * cm),
+        Paragraph(data.title, styles["Title"]),
+        Paragraph(_("Progress report, %(period)s") % {"period": period}, styles["Heading2"]),
+        Paragraph(
+            _("Countries: %(countries)s") % {"countries": ", ".join(data.countries) or _("all")},
+            styles["Normal"],
+        ),
+        Paragraph(
+            _("Generated %(when)s by %(who)s")
+            % {"when": timezone.now().strftime("%Y-%m-%d %H:%M UTC"), "who": requested_by or "—"},
+            styles["Normal"],
+        ),
+        PageBreak(),
+        Paragraph(_("Summary"), styles["Heading1"]),
+    ]
+    header, rows = summary_rows(data)
+    cell = styles["BodyText"]
+    table_rows = [[Paragraph(str(h), cell) for h in header]]
+    table_rows += [[Paragraph("" if v is None else str(v), cell) for v in row] for row in rows]
+    widths = [7 * cm, 2.2 * cm] + [(24.5 * cm - 9.2 * cm) / (len(header) - 2)] * (len(header) - 2)
+    summary = Table(table_rows, colWidths=widths, repeatRows=1)
+    summary.setStyle(
+        [
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0d6efd")),
+            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ]
+    )
+    story += [summary, Spacer(1, 0.6 * cm)]
+
+    if data.results:
+        drawing = Drawing(24 * cm, max(4, len(data.results)) * 1.1 * cm + 2 * cm)
+        chart = HorizontalBarChart()
+        chart.x, chart.y = 8 * cm, 1 * cm
+        chart.width, chart.height = 14 * cm, drawing.height - 2 * cm
+        chart.data = [[r.total for r in data.results], [float(r.target or 0) for r in data.results]]
+        chart.categoryAxis.categoryNames = [str(r.indicator.name)[:45] for r in data.results]
+        chart.bars[0].fillColor = colors.HexColor("#0d6efd")
+        chart.bars[1].fillColor = colors.HexColor("#adb5bd")
+        chart.valueAxis.valueMin = 0
+        drawing.add(chart)
+        story += [Paragraph(_("Totals (blue) against targets (grey)"), styles["Heading3"]), drawing]
+
+    story += [PageBreak(), Paragraph(_("Definitions"), styles["Heading1"])]
+    for result in data.results:
+        item = result.indicator
+        story += [
+            Paragraph(f"{item.name} ({item.unit})", styles["Heading3"]),
+            Paragraph(str(item.definition), styles["BodyText"]),
+        ]
+    story += [
+        Paragraph(_("Small counts"), styles["Heading3"]),
+        Paragraph(_suppression_text(data), styles["BodyText"]),
+    ]
+    document.build(story)
+    return buffer.getvalue()
