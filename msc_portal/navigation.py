@@ -24,6 +24,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Centres"), "centres:directory"),
     NavItem(_("People"), "accounts:people", Permission.VIEW_STAFF),
+    NavItem(_("Reports"), "reports:builder", Permission.RUN_REPORTS),
 ]
 
 

@@ -7,8 +7,8 @@ computed by calling it with fewer dimensions, never by adding rows up: an indica
 people (`counts_people=True`) counts each person once in a total, whatever the number of centres
 or sessions behind it.
 
-Apps register their indicators in `<app>/indicators.py` with `@indicator(...)`; this module
-imports them (see `_load`).
+Apps register their indicators in `<app>/indicators.py` with `@indicator(...)`; the reports
+app imports every such module when Django starts (ReportsConfig.ready).
 """
 
 from collections.abc import Callable
@@ -77,10 +77,12 @@ def indicator(**definition):
 
 def group_rows(queryset, by: tuple[str, ...], fields: dict[str, str], value) -> list[dict]:
     """Groups a queryset by the named dimensions (mapped to model paths) and annotates `value`."""
-    paths = {name: F(fields[name]) for name in by}
     if not by:
         return [queryset.aggregate(value=value)]
-    return list(queryset.values(**paths).annotate(value=value).order_by(*by))
+    # Aliased, since a dimension may be named like a model field ("centre").
+    paths = {f"dim_{name}": F(fields[name]) for name in by}
+    rows = queryset.values(**paths).annotate(value=value).order_by(*paths)
+    return [{**{name: row[f"dim_{name}"] for name in by}, "value": row["value"]} for row in rows]
 
 
 # --- Indicators of the foundation: the network itself ----------------------------------------

@@ -5,6 +5,7 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -13,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from .indicators import DISAGGREGATIONS
 from .report_data import ReportData
 
-SUPPRESSION_NOTE = _(
+SUPPRESSION_NOTE = gettext_lazy(
     "Counts from 1 to %(below)s are shown as <%(threshold)s. Where one hidden count could be "
     "worked out from a total, a second count (or the total) is hidden too. Totals are exact."
 )
@@ -32,7 +33,7 @@ CSV_COLUMNS = [
 def _suppression_text(data: ReportData) -> str:
     if not data.suppression:
         return _("Small counts are shown as they are (suppression switched off).")
-    return SUPPRESSION_NOTE % {"below": data.threshold - 1, "threshold": data.threshold}
+    return str(SUPPRESSION_NOTE) % {"below": data.threshold - 1, "threshold": data.threshold}
 
 
 def summary_rows(data: ReportData) -> tuple[list[str], list[list]]:

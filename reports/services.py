@@ -1,19 +1,24 @@
+import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .exporters import exporters
 from .models import ReportRun
 
 logger = logging.getLogger(__name__)
 
-NOT_ALLOWED = "The person who asked for this report may no longer run it."
-ONLY_FAILED_RETRY = "Only a failed report can be tried again."
-ONLY_DONE_SUBMIT = "Only a finished report can be marked as submitted to the donor."
+NOT_ALLOWED = gettext_lazy("The person who asked for this report may no longer run it.")
+ONLY_FAILED_RETRY = gettext_lazy("Only a failed report can be tried again.")
+ONLY_DONE_SUBMIT = gettext_lazy("Only a finished report can be marked as submitted to the donor.")
 
 
 def _queue(run: ReportRun) -> None:
@@ -51,7 +56,7 @@ def report_run_request(*, user, exporter: str, output_format: str, parameters: d
 def report_run_retry(*, run: ReportRun) -> ReportRun:
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ReportRun.Status.FAILED:
-        raise ValidationError(_(ONLY_FAILED_RETRY))
+        raise ValidationError(ONLY_FAILED_RETRY)
     run.status, run.message = ReportRun.Status.QUEUED, ""
     run.save(update_fields=["status", "message"])
     _queue(run)
@@ -63,7 +68,7 @@ def report_run_submit(*, run: ReportRun, user) -> ReportRun:
     """Freezes a run: its file and figures stay as they are, whatever is corrected later."""
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if run.status != ReportRun.Status.DONE:
-        raise ValidationError(_(ONLY_DONE_SUBMIT))
+        raise ValidationError(ONLY_DONE_SUBMIT)
     run.submitted_at, run.submitted_by = timezone.now(), user
     run.save(update_fields=["submitted_at", "submitted_by"])
     return run
@@ -82,6 +87,56 @@ def _may_run(run: ReportRun, exporter) -> bool:
     return bool(scope.country) and countries == [scope.country]
 
 
+def monthly_reports_queue(*, today) -> list[ReportRun]:
+    """Asks for last month's report of every project that wants one (safe to run twice)."""
+    from .forms import period_bounds
+    from .models import Project
+
+    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+    start, end = period_bounds("month", last_month.year, last_month.month)
+    runs = []
+    for project in Project.objects.filter(monthly_report=True, start__lte=end, end__gte=start):
+        parameters = {
+            "project": project.pk,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "countries": sorted(project.countries),
+            "indicators": sorted(project.indicators.values_list("indicator", flat=True)),
+            "disaggregations": ["country"],
+            "suppression": True,
+        }
+        fingerprint = ReportRun.fingerprint_of("indicators", ReportRun.Format.XLSX, parameters)
+        if ReportRun.objects.filter(fingerprint=fingerprint, requested_by=None).exists():
+            continue
+        run, _created = report_run_request(
+            user=None,
+            exporter="indicators",
+            output_format=ReportRun.Format.XLSX,
+            parameters=parameters,
+            project=project,
+        )
+        runs.append(run)
+    return runs
+
+
+def _tell_programme_managers(run: ReportRun) -> None:
+    from accounts.models import Role, User
+
+    recipients = list(
+        User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+    link = settings.SITE_URL + reverse("reports:run_detail", args=[run.pk])
+    send_mail(
+        subject=_("Monthly report ready: %(project)s") % {"project": run.project},
+        message=_("The monthly report %(period)s is ready: %(link)s")
+        % {"period": f"{run.parameters['start']} – {run.parameters['end']}", "link": link},
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
 def report_run_render(*, run_id: int) -> None:
     """Renders a queued run. Safe to run twice: a finished or frozen run is left as it is."""
     with transaction.atomic():
@@ -97,7 +152,7 @@ def report_run_render(*, run_id: int) -> None:
             raise PermissionDenied(NOT_ALLOWED)
         rendered = exporter.render(run.parameters, run.output_format, run.requested_by)
     except PermissionDenied as error:
-        _finish(run, ReportRun.Status.FAILED, message=_(str(error)))
+        _finish(run, ReportRun.Status.FAILED, message=str(error))
         return
     except Exception as error:
         logger.exception("Report run %s failed", run.pk)
@@ -109,6 +164,8 @@ def report_run_render(*, run_id: int) -> None:
         return
     status = ReportRun.Status.EMPTY if rendered.empty else ReportRun.Status.DONE
     _finish(run, status, rendered=rendered)
+    if run.requested_by is None:
+        transaction.on_commit(lambda: _tell_programme_managers(run))
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.utils import timezone
 
 from . import services
 
@@ -6,3 +7,8 @@ from . import services
 @shared_task
 def render_report_run(run_id: int) -> None:
     services.report_run_render(run_id=run_id)
+
+
+@shared_task
+def queue_monthly_reports() -> int:
+    return len(services.monthly_reports_queue(today=timezone.localdate()))

@@ -27,8 +27,8 @@ SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
 @dataclass(frozen=True)
 class Route:
     name: str  # the URL name with its namespace, e.g. "centres:detail"
-    # Who may open it. Exactly one of: public=True; permission=...; personas=...;
-    # none of them means "any signed-in user".
+    # Who may open it: public=True for everyone; otherwise signed-in users whose role has
+    # `permission` (if given) and who are among `personas` (if given).
     public: bool = False
     permission: Permission | None = None
     personas: frozenset[str] | None = None
@@ -37,7 +37,7 @@ class Route:
     method: str = "get"
     data: dict | None = None
     ok: int = 200  # what an allowed persona gets
-    denied: int = 403  # what a signed-in persona without access gets (404 for scoped objects)
+    denied: int = 403  # what a permitted persona outside `personas` gets (404 for scoped objects)
     overrides: dict[str, int] = field(default_factory=dict)  # persona -> status, where it differs
     note: str = ""
 
@@ -53,10 +53,10 @@ class Route:
             return self.ok
         if persona == "anonymous":
             return 401 if self.is_api else "login"
-        if self.personas is not None:
-            allowed = persona in self.personas
-        elif self.permission is not None:
-            allowed = user.can(self.permission)
-        else:
-            allowed = True
-        return self.ok if allowed else self.denied
+        # The role's permission opens the door (403 without); `personas` then says whose
+        # objects these are (`denied`, usually 404, for everyone else).
+        if self.permission is not None and not user.can(self.permission):
+            return 403
+        if self.personas is not None and persona not in self.personas:
+            return self.denied
+        return self.ok

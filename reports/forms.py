@@ -1,0 +1,125 @@
+import calendar
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries as country_names
+
+from accounts.models import Role
+from centres.models import PROGRAMME_COUNTRIES
+
+from .indicators import DISAGGREGATIONS, registry
+from .models import Project, ReportRun
+
+PERIOD_CHOICES = [
+    ("month", _("Month")),
+    ("quarter", _("Quarter")),
+    ("year", _("Year")),
+    ("dates", _("Dates")),
+]
+
+
+def period_bounds(kind: str, year: int, number: int) -> tuple[date, date]:
+    """The first and last day of a month (1–12), quarter (1–4) or year."""
+    if kind == "month":
+        return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
+    if kind == "quarter":
+        first = 3 * (number - 1) + 1
+        return date(year, first, 1), period_bounds("month", year, first + 2)[1]
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+class ReportForm(forms.Form):
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.all(),
+        required=False,
+        empty_label=_("The whole network (no targets)"),
+    )
+    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="quarter")
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    number = forms.IntegerField(
+        label=_("Month or quarter number"),
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=_("1–12 for a month, 1–4 for a quarter."),
+    )
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
+    )
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    countries = forms.MultipleChoiceField(
+        label=_("Countries"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every country."),
+    )
+    indicators = forms.MultipleChoiceField(
+        label=_("Indicators"), widget=forms.CheckboxSelectMultiple
+    )
+    disaggregations = forms.MultipleChoiceField(
+        label=_("Break down by"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=list(DISAGGREGATIONS.items()),
+        initial=["country"],
+    )
+    output_format = forms.ChoiceField(
+        label=_("Format"), choices=ReportRun.Format.choices, initial=ReportRun.Format.XLSX
+    )
+    suppression = forms.BooleanField(
+        label=_("Hide small counts (1–4) as <5"),
+        required=False,
+        initial=True,
+        help_text=_("Only programme managers may switch this off."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["indicators"].choices = [
+            (item.identifier, item.name)
+            for item in sorted(registry.values(), key=lambda i: (i.order, i.identifier))
+        ]
+        self.fields["countries"].choices = [(c, country_names.name(c)) for c in PROGRAMME_COUNTRIES]
+        if user.role != Role.PROGRAMME_MANAGER:
+            # Coordinators report on their own country, always with small counts hidden.
+            self.fields["countries"].choices = [(user.scope.country, user.country.name)]
+            self.fields["countries"].initial = [user.scope.country]
+            self.fields["suppression"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        kind, year, number = data.get("period"), data.get("year"), data.get("number")
+        if kind == "dates":
+            if not data.get("start") or not data.get("end"):
+                raise forms.ValidationError(_("Give both dates."))
+            if data["start"] > data["end"]:
+                self.add_error("end", _("The end comes before the start."))
+        elif not year:
+            self.add_error("year", _("Give the year."))
+        elif kind in ("month", "quarter"):
+            limit = 12 if kind == "month" else 4
+            if not number or number > limit:
+                self.add_error("number", _("Give a number from 1 to %(limit)s.") % {"limit": limit})
+            else:
+                data["start"], data["end"] = period_bounds(kind, year, number)
+        else:
+            data["start"], data["end"] = period_bounds("year", year, 1)
+        if self.user.role != Role.PROGRAMME_MANAGER:
+            data["countries"] = [self.user.scope.country]
+            data["suppression"] = True
+        return data
+
+    def parameters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "project": data["project"].pk if data["project"] else None,
+            "start": data["start"].isoformat(),
+            "end": data["end"].isoformat(),
+            "countries": sorted(data["countries"]),
+            "indicators": sorted(data["indicators"]),
+            "disaggregations": sorted(data["disaggregations"]),
+            "suppression": data["suppression"],
+        }

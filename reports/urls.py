@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.builder, name="builder"),
+    path("runs/<int:pk>/", views.run_detail, name="run_detail"),
+    path("runs/<int:pk>/download/", views.run_download, name="run_download"),
+    path("runs/<int:pk>/retry/", views.run_retry, name="run_retry"),
+    path("runs/<int:pk>/submit/", views.run_submit, name="run_submit"),
+]

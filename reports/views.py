@@ -1,0 +1,73 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.access import get_visible_or_404, permission_required
+from accounts.permissions import Permission
+
+from . import selectors, services
+from .forms import ReportForm
+from .models import ReportRun
+
+
+@permission_required(Permission.RUN_REPORTS)
+def builder(request):
+    form = ReportForm(
+        request.POST or None, user=request.user, initial={"year": timezone.localdate().year}
+    )
+    if request.method == "POST" and form.is_valid():
+        run, _created = services.report_run_request(
+            user=request.user,
+            exporter="indicators",
+            output_format=form.cleaned_data["output_format"],
+            parameters=form.parameters(),
+            project=form.cleaned_data["project"],
+        )
+        return redirect("reports:run_detail", pk=run.pk)
+    runs = ReportRun.objects.visible_to(request.user).select_related("requested_by")[:20]
+    return render(request, "reports/builder.html", {"form": form, "runs": runs})
+
+
+@permission_required(Permission.RUN_REPORTS)
+def run_detail(request, pk: int):
+    run = get_visible_or_404(ReportRun, request.user, pk=pk)
+    context = {
+        "run": run,
+        "changes": selectors.report_run_changes(run),
+        "can_submit": request.user.can(Permission.MANAGE_PROGRAMME),
+    }
+    template = "reports/_run_status.html" if request.htmx else "reports/run_detail.html"
+    return render(request, template, context)
+
+
+@permission_required(Permission.RUN_REPORTS)
+def run_download(request, pk: int):
+    run = get_visible_or_404(ReportRun, request.user, pk=pk)
+    if not run.file:
+        raise Http404
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
+
+
+@require_POST
+@permission_required(Permission.RUN_REPORTS)
+def run_retry(request, pk: int):
+    run = get_visible_or_404(ReportRun, request.user, pk=pk)
+    try:
+        services.report_run_retry(run=run)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("reports:run_detail", pk=run.pk)
+
+
+@require_POST
+@permission_required(Permission.MANAGE_PROGRAMME)
+def run_submit(request, pk: int):
+    run = get_visible_or_404(ReportRun, request.user, pk=pk)
+    try:
+        services.report_run_submit(run=run, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    return redirect("reports:run_detail", pk=run.pk)

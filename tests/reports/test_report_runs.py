@@ -1,0 +1,277 @@
+"""Donor reports from the builder page to the file: formats, suppression, runs, freezing."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from accounts.models import CentreMembership
+from reports import services
+from reports.indicators import ReportQuery, registry
+from reports.models import IndicatorTarget, ProjectIndicator, ReportRun
+from tests.accounts.factories import UserFactory
+from tests.reports.factories import ProjectFactory
+
+QUARTER = {"period": "quarter", "year": 2026, "number": 1}
+SINCE = datetime.date(2025, 12, 1)
+
+
+@pytest.fixture
+def staffed_network(centre_a, centre_a2, centre_b):
+    """Six staff at centre A, two at A2 (one of them also at A), three at B."""
+    at_a = UserFactory.create_batch(6, centres=[centre_a])
+    UserFactory(centres=[centre_a2])
+    CentreMembership.objects.create(user=at_a[0], centre=centre_a2)
+    UserFactory.create_batch(3, centres=[centre_b])
+    CentreMembership.objects.update(since=SINCE)
+    return {"A": centre_a, "A2": centre_a2, "B": centre_b}
+
+
+def _ask(client, **choices):
+    data = {
+        **QUARTER,
+        "indicators": ["centre_staff"],
+        "disaggregations": ["country", "centre"],
+        "output_format": "xlsx",
+        "suppression": "on",
+        **choices,
+    }
+    response = client.post(reverse("reports:builder"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    return ReportRun.objects.get(pk=response.url.rstrip("/").split("/")[-1])
+
+
+def _render(run):
+    services.report_run_render(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def test_it_counts_a_person_at_two_centres_once_in_a_total(staffed_network):
+    staff = registry["centre_staff"]
+    query = ReportQuery(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 3, 31))
+    by_centre = {row["centre"]: row["value"] for row in staff.rows(query, ("centre",))}
+    assert by_centre == {
+        staffed_network["A"].name: 6,
+        staffed_network["A2"].name: 2,
+        staffed_network["B"].name: 3,
+    }
+    assert {r["country"]: r["value"] for r in staff.rows(query, ("country",))} == {"RS": 7, "AL": 3}
+    assert staff.total(query) == 10
+
+
+def test_it_writes_a_workbook_with_summary_targets_breakdowns_and_definitions(
+    django_capture_on_commit_callbacks, login, programme_manager, staffed_network
+):
+    project = ProjectFactory(name="EU IPA labour mobility")
+    attached = ProjectIndicator.objects.create(project=project, indicator="centre_staff")
+    IndicatorTarget.objects.create(
+        project_indicator=attached,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 3, 31),
+        value=20,
+    )
+    run = _render(_ask(login(programme_manager), project=project.pk))
+    assert run.status == ReportRun.Status.DONE
+
+    book = load_workbook(io.BytesIO(run.file.read()))
+    assert book.sheetnames == ["Summary", "centre_staff", "Definitions", "Parameters"]
+    summary = book["Summary"]
+    header = [cell.value for cell in summary[1]]
+    assert header == [
+        "Indicator",
+        "Unit",
+        "AL",
+        "RS",
+        "Total",
+        "Baseline",
+        "Target",
+        "% of target",
+    ]
+    assert [cell.value for cell in summary[2]] == [
+        "Centre staff in service",
+        "people",
+        "<5",
+        7,
+        10,
+        0,
+        20,
+        50,
+    ]
+    assert summary.freeze_panes == "C2"
+    assert summary._charts, "the summary has a chart of totals against targets"
+    breakdown = book["centre_staff"]
+    rows = [[c.value for c in row] for row in breakdown.iter_rows(min_row=6)]
+    assert rows[0][0] == "Country"
+    assert "Small counts" in [c.value for c in book["Definitions"]["A"]]
+
+
+def test_it_hides_small_counts_unless_a_programme_manager_switches_it_off(
+    login, programme_manager, coordinator_a, staffed_network
+):
+    shown = _render(_ask(login(programme_manager), output_format="csv", suppression=""))
+    rows = list(csv.DictReader(io.StringIO(shown.file.read().decode())))
+    albania = [r for r in rows if r["country"] == "AL" and not r["centre"]]
+    assert albania[0]["value"] == "3"
+
+    hidden = _render(_ask(login(programme_manager), output_format="csv"))
+    rows = list(csv.DictReader(io.StringIO(hidden.file.read().decode())))
+    albania = [r for r in rows if r["country"] == "AL" and not r["centre"]]
+    assert albania[0]["value"] == "<5"
+    assert set(rows[0]) == {
+        "indicator",
+        "period_start",
+        "period_end",
+        "country",
+        "centre",
+        "sex",
+        "age_band",
+        "value",
+    }
+
+    coordinator_run = _ask(login(coordinator_a), output_format="csv", suppression="")
+    assert coordinator_run.parameters["suppression"] is True
+    assert coordinator_run.parameters["countries"] == ["RS"]
+
+
+def test_it_writes_a_pdf_with_a_cover_summary_and_definitions(
+    login, programme_manager, staffed_network
+):
+    run = _render(_ask(login(programme_manager), output_format="pdf"))
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(run.file.read())).pages)
+    assert "MSC network report" in text
+    assert "2026-01-01 – 2026-03-31" in text
+    assert "Centre staff in service" in text
+    assert "Definitions" in text
+
+
+def test_it_starts_no_second_run_for_the_same_request_in_progress(
+    django_capture_on_commit_callbacks, login, programme_manager, staffed_network
+):
+    client = login(programme_manager)
+    first = _ask(client)
+    second = _ask(client)
+    assert first == second
+    assert ReportRun.objects.count() == 1
+
+
+def test_it_leaves_one_run_and_one_file_when_a_task_runs_twice(
+    settings, tmp_path, login, programme_manager, staffed_network
+):
+    settings.MEDIA_ROOT = tmp_path
+    run = _render(_ask(login(programme_manager)))
+    ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.QUEUED)  # re-delivered
+    _render(run)
+    _render(run)
+    assert ReportRun.objects.count() == 1
+    assert [p.name for p in tmp_path.rglob("*.xlsx")] == [run.file.name.split("/")[-1]]
+
+
+def test_it_shows_a_readable_reason_for_a_failed_run_and_retries_it(
+    django_capture_on_commit_callbacks, login, coordinator_a, staffed_network
+):
+    client = login(coordinator_a)
+    run = _ask(client)
+    coordinator_a.role = "counsellor"
+    coordinator_a.save()
+    run = _render(run)
+    assert run.status == ReportRun.Status.FAILED
+    assert "may no longer run it" in run.message
+
+    coordinator_a.role = "country_coordinator"
+    coordinator_a.save()
+    page = client.get(reverse("reports:run_detail", args=[run.pk])).content.decode()
+    assert "may no longer run it" in page
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("reports:run_retry", args=[run.pk]))
+    assert len(callbacks) == 1  # the task is queued again, once the retry is committed
+    assert _render(run).status == ReportRun.Status.DONE
+
+
+def test_it_keeps_a_submitted_run_unchanged_and_shows_what_changed_since(
+    login, programme_manager, staffed_network, centre_b
+):
+    client = login(programme_manager)
+    submitted = _render(_ask(client))
+    client.post(reverse("reports:run_submit", args=[submitted.pk]))
+    submitted.refresh_from_db()
+    assert submitted.is_frozen
+    frozen_file, frozen_figures = submitted.file.name, submitted.figures
+
+    UserFactory.create_batch(3, centres=[centre_b])  # data corrected after submission
+    CentreMembership.objects.update(since=SINCE)
+    ReportRun.objects.filter(pk=submitted.pk).update(status=ReportRun.Status.QUEUED)
+    _render(submitted)
+    submitted.refresh_from_db()
+    assert (submitted.file.name, submitted.figures) == (frozen_file, frozen_figures)
+
+    ReportRun.objects.filter(pk=submitted.pk).update(status=ReportRun.Status.DONE)
+    newer = _render(_ask(client, output_format="csv"))
+    page = client.get(reverse("reports:run_detail", args=[newer.pk])).content.decode()
+    assert "Changed since the report submitted to the donor" in page
+    assert newer.figures["centre_staff"]["AL"] == 6
+    assert submitted.figures["centre_staff"]["AL"] == 3
+
+
+def test_it_polls_the_status_of_a_run_in_progress_with_htmx(login, programme_manager, db):
+    run = _ask(login(programme_manager))
+    response = login(programme_manager).get(
+        reverse("reports:run_detail", args=[run.pk]), HTTP_HX_REQUEST="true"
+    )
+    fragment = response.content.decode()
+    assert 'hx-trigger="every 2s"' in fragment
+    assert "<html" not in fragment
+
+
+def test_it_answers_the_api_with_field_errors_and_creates_runs(api_client, programme_manager, db):
+    api_client.force_authenticate(programme_manager)
+    bad = api_client.post(
+        reverse("api:reportrun-list"),
+        {
+            "period": "month",
+            "year": 2026,
+            "number": 13,
+            "indicators": ["centre_staff"],
+            "output_format": "csv",
+        },
+    )
+    assert bad.status_code == 400
+    assert "number" in bad.json()
+    good = api_client.post(
+        reverse("api:reportrun-list"),
+        {"period": "year", "year": 2026, "indicators": ["centre_staff"], "output_format": "csv"},
+    )
+    assert good.status_code == 201
+    assert good.json()["status"] == "queued"
+    indicators = api_client.get(reverse("api:indicator-list")).json()
+    assert "centre_staff" in [i["identifier"] for i in indicators]
+
+
+def test_it_prepares_last_months_report_on_the_first_and_emails_a_link(
+    django_capture_on_commit_callbacks, programme_manager, staffed_network
+):
+    from django.core import mail
+
+    from reports.tasks import queue_monthly_reports
+
+    project = ProjectFactory(monthly_report=True)
+    ProjectIndicator.objects.create(project=project, indicator="centre_staff")
+    ProjectFactory(monthly_report=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.monthly_reports_queue(today=datetime.date(2026, 3, 1))
+    run = ReportRun.objects.get()
+    assert (run.parameters["start"], run.parameters["end"]) == ("2026-02-01", "2026-02-28")
+    with django_capture_on_commit_callbacks(execute=True):
+        _render(run)
+    assert run.status == ReportRun.Status.DONE, run.message
+    assert mail.outbox[-1].to == [programme_manager.email]
+    assert reverse("reports:run_detail", args=[run.pk]) in mail.outbox[-1].body
+
+    services.monthly_reports_queue(today=datetime.date(2026, 3, 1))  # beat fired twice
+    assert ReportRun.objects.count() == 1
+    assert queue_monthly_reports.name == "reports.tasks.queue_monthly_reports"
