@@ -24,6 +24,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Centres"), "centres:directory"),
     NavItem(_("People"), "accounts:people", Permission.VIEW_STAFF),
+    NavItem(_("Visitors"), "counselling:visitor_list", Permission.COUNSEL_VISITORS),
+    NavItem(_("Referrals"), "counselling:referral_list", Permission.COUNSEL_VISITORS),
     NavItem(_("Reports"), "reports:builder", Permission.RUN_REPORTS),
 ]
 

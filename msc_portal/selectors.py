@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 
-from accounts.models import Role, User
+from accounts.models import CENTRE_ROLES, Role, User
 from centres.models import Centre, PartnerOrganisation
 
 
@@ -34,6 +34,10 @@ def home_context(user: User) -> dict:
         context["partners"] = (
             PartnerOrganisation.objects.active().filter(country__in=countries).order_by("name")[:10]
         )
+    if user.role in CENTRE_ROLES:
+        from counselling.selectors import counsellor_home
+
+        context.update(counsellor_home(user))
     if user.role in (Role.PROGRAMME_MANAGER, Role.ADMINISTRATOR):
         context["centres_by_country"] = centre_counts_by_country()
         rows = User.objects.filter(is_active=True).values("role").annotate(count=Count("id"))

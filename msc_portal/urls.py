@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("centres/", include("centres.urls")),
+    path("counselling/", include("counselling.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),

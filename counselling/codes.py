@@ -1,0 +1,64 @@
+"""Visitor codes: `RS-NS-0042-7` = country, centre, per-centre sequence, check character.
+
+The check character is ISO 7064 MOD 37-2 (a "pure" system) computed over the code without its
+hyphens. Each character has a value (0-9 -> 0-9, A-Z -> 10-35); the weighted sum
+Σ value·2^k (the check character has weight 2^0, the character before it 2^1, and so on) must be
+divisible by 37. Because 37 is prime and the weights are never 0 mod 37, every single-character
+substitution and every transposition of two adjacent characters changes the sum and is caught.
+
+MOD 37-2 can ask for a 37th check value (written `*` by the standard); that is awkward on a card
+and over the phone, so the sequence skips the numbers whose check would be `*` (about 1 in 37).
+"""
+
+import re
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+MODULUS = 37
+CODE_RE = re.compile(r"^([A-Z]{2})-([A-Z]{2,3})-(\d{4,})-([0-9A-Z])$")
+
+
+def _weighted_sum(chars: str) -> int:
+    total = 0
+    for char in chars:
+        total = (total * 2 + ALPHABET.index(char)) % MODULUS
+    return total
+
+
+def check_value(payload: str) -> int:
+    """The check value (0–36) for a payload of ALPHABET characters."""
+    return (-_weighted_sum(payload) * 2) % MODULUS
+
+
+def check_character(payload: str) -> str | None:
+    """The check character, or None when MOD 37-2 asks for `*` (the number is skipped)."""
+    value = check_value(payload)
+    return ALPHABET[value] if value < len(ALPHABET) else None
+
+
+def payload_of(country: str, centre_code: str, number: int) -> str:
+    return f"{country}{centre_code}{number:04d}"
+
+
+def format_code(country: str, centre_code: str, number: int) -> str | None:
+    check = check_character(payload_of(country, centre_code, number))
+    if check is None:
+        return None
+    return f"{country}-{centre_code}-{number:04d}-{check}"
+
+
+def normalise(raw: str) -> str:
+    """Upper-cases and re-hyphenates what a person typed (`rs ns 0042 7` -> `RS-NS-0042-7`)."""
+    text = re.sub(r"[\s-]+", "-", (raw or "").strip().upper())
+    compact = text.replace("-", "")
+    match = re.match(r"^([A-Z]{2})([A-Z]{2,3})(\d{4,})([0-9A-Z])$", compact)
+    if "-" not in text and match:
+        return "-".join(match.groups())
+    return text
+
+
+def is_valid(code: str) -> bool:
+    """True when the code has the right shape and its check character matches."""
+    if not CODE_RE.match(code):
+        return False
+    compact = code.replace("-", "")
+    return _weighted_sum(compact) == 0

@@ -1,0 +1,309 @@
+from django import forms
+from django.utils.timezone import localdate
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from centres.models import Centre, PartnerOrganisation
+from msc_portal.languages import language_choices
+
+from .models import (
+    AGE_BAND_CHOICES,
+    IDENTIFYING_FIELDS,
+    GroupSession,
+    Referral,
+    Session,
+    Sex,
+    Topic,
+    Visitor,
+)
+
+NO_CONSENT_NO_NAME = _(
+    "Without service consent the visitor is recorded anonymously: leave name and contacts empty."
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def centre_field(user) -> forms.ModelChoiceField:
+    """The user's centres; the first is the default, so most users never touch it."""
+    centres = Centre.objects.staffed_by(user).active().order_by("name")
+    return forms.ModelChoiceField(
+        label=_("Centre"), queryset=centres, initial=centres.first(), empty_label=None
+    )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a visitor"),
+        max_length=100,
+        help_text=_("Visitor code, name or phone number."),
+    )
+
+
+class VisitorForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(
+        label=_("Languages spoken"), choices=language_choices, required=False
+    )
+
+    class Meta:
+        model = Visitor
+        fields = [
+            "given_name",
+            "family_name",
+            "phone",
+            "email",
+            "sex",
+            "year_of_birth",
+            "citizenship",
+            "residence_country",
+            "municipality",
+            "education",
+            "employment_status",
+            "occupation",
+            "languages",
+            "migration_status",
+            "destinations",
+            "intention_purpose",
+            "intention_timeframe",
+            "has_job_offer",
+            "has_admission",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        consent = data.get("consent_service", self.instance.consent_service)
+        if not consent:
+            for name in IDENTIFYING_FIELDS:
+                if data.get(name):
+                    self.add_error(name, NO_CONSENT_NO_NAME)
+        return data
+
+    def _post_clean(self):
+        # Consent lives on the registration form; the model's own rule is checked in services.
+        consent = self.cleaned_data.get("consent_service")
+        if consent is not None:
+            self.instance.consent_service = consent
+        super()._post_clean()
+
+
+class VisitorRegisterForm(VisitorForm):
+    consent_service = forms.BooleanField(
+        label=_("Consents to a named record (service)"),
+        required=False,
+        help_text=_("Without it, no name or contact details are kept."),
+    )
+    consent_research = forms.BooleanField(label=_("Consents to research use"), required=False)
+    consent_contact = forms.BooleanField(label=_("Agrees to be contacted"), required=False)
+    confirm_new = forms.BooleanField(
+        label=_("This is a different person: register a new visitor"), required=False
+    )
+
+    field_order = ["centre", "consent_service", "consent_research", "consent_contact"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"] = centre_field(user)
+        self.order_fields(self.field_order)
+
+    def consents(self) -> dict[str, bool]:
+        return {
+            purpose: self.cleaned_data[f"consent_{purpose}"]
+            for purpose in ("service", "research", "contact")
+        }
+
+    def profile(self) -> dict:
+        skip = {"centre", "consent_service", "consent_research", "consent_contact", "confirm_new"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(choices=[("service", ""), ("research", ""), ("contact", "")])
+    given = forms.BooleanField(required=False)
+
+
+class SessionForm(forms.ModelForm):
+    """Quick to fill from the keyboard: date today, the user's centre, in person, by default."""
+
+    services = forms.MultipleChoiceField(
+        label=_("Services provided"),
+        choices=Session.Service.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "date",
+            "mode",
+            "duration_minutes",
+            "topics",
+            "destinations",
+            "services",
+            "notes",
+            "follow_up_date",
+        ]
+        widgets = {
+            "date": DateInput,
+            "follow_up_date": DateInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, needs_presence=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"] = centre_field(user)
+        self.fields["date"].initial = localdate()
+        self.fields["date"].widget.attrs["autofocus"] = True
+        if needs_presence:
+            self.fields["present"] = forms.BooleanField(
+                label=_("The visitor is here with their card (this gives our centre access)"),
+            )
+        self.order_fields(["centre", "date", "mode", "duration_minutes", "topics"])
+
+
+def _count_field_name(sex: str, band: str) -> str:
+    return f"count_{sex}_{band.replace('-', '_').replace('+', 'plus')}"
+
+
+class GroupSessionForm(forms.ModelForm):
+    attendee_codes = forms.CharField(
+        label=_("Registered visitors present"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Visitor codes, one per line or separated by commas."),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = GroupSession
+        fields = ["type", "date", "place", "topics", "facilitators", "total_participants"]
+        widgets = {"date": DateInput}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["centre"] = centre_field(user)
+        self.fields["date"].initial = localdate()
+        staff = User.objects.filter(centres__in=Centre.objects.staffed_by(user)).distinct()
+        self.fields["facilitators"].queryset = staff
+        self.fields["facilitators"].initial = [user.pk]
+        self.fields["facilitators"].required = False
+        self.count_fields = []
+        for sex, sex_label in Sex.choices:
+            for band, band_label in AGE_BAND_CHOICES:
+                name = _count_field_name(sex, band)
+                self.fields[name] = forms.IntegerField(
+                    label=f"{sex_label} {band_label}", required=False, min_value=0
+                )
+                self.count_fields.append((sex, band, name))
+        self.order_fields(["centre", "type", "date", "place"])
+
+    @property
+    def count_rows(self):
+        """The count inputs as a table: one row per sex, one column per age band."""
+        return [
+            (label, [self[_count_field_name(sex, band)] for band, _band in AGE_BAND_CHOICES])
+            for sex, label in Sex.choices
+        ]
+
+    @property
+    def plain_fields(self):
+        counted = {name for _sex, _band, name in self.count_fields}
+        return [field for field in self if field.name not in counted]
+
+    def clean_attendee_codes(self):
+        from . import codes
+
+        raw = self.cleaned_data["attendee_codes"].replace(",", "\n").split()
+        wanted = [codes.normalise(code) for code in raw if code.strip()]
+        found = {v.code: v for v in Visitor.objects.visible_to(self.user).filter(code__in=wanted)}
+        missing = [code for code in wanted if code not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("Unknown visitor codes: %(codes)s"), params={"codes": ", ".join(missing)}
+            )
+        return list(dict.fromkeys(found[code] for code in wanted))
+
+    def counts(self) -> dict:
+        return {
+            (sex, band): self.cleaned_data.get(name) or 0 for sex, band, name in self.count_fields
+        }
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["partner", "service", "sent_on", "outcome"]
+        widgets = {"sent_on": DateInput, "outcome": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"] = centre_field(user)
+        countries = Centre.objects.staffed_by(user).values("country")
+        self.fields["partner"].queryset = PartnerOrganisation.objects.active().filter(
+            country__in=countries
+        )
+        self.order_fields(["centre", "partner", "service"])
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"))
+    date = forms.DateField(label=_("Date"), initial=localdate, widget=DateInput)
+    note = forms.CharField(
+        label=_("Outcome note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Referral.Status.choices)
+        self.fields["status"].choices = [(s, labels[s]) for s in referral.next_statuses()]
+
+
+class MergeForm(forms.Form):
+    keep = forms.CharField(label=_("Keep this visitor (code)"), max_length=20)
+    remove = forms.CharField(label=_("Merge this visitor into it (code)"), max_length=20)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def _visitor(self, name):
+        from . import codes
+
+        code = codes.normalise(self.cleaned_data[name])
+        visitor = Visitor.objects.visible_to(self.user).filter(code=code).first()
+        if visitor is None:
+            raise forms.ValidationError(_("No visitor of your centres has this code."))
+        return visitor
+
+    def clean_keep(self):
+        return self._visitor("keep")
+
+    def clean_remove(self):
+        return self._visitor("remove")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Legacy log (CSV or XLSX)"),
+        help_text=_(
+            "Use the template: one row per session. Nothing is saved unless all rows are valid."
+        ),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"] = centre_field(user)
+        self.order_fields(["centre", "file"])

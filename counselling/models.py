@@ -1,0 +1,575 @@
+"""Visitors of the centres, their individual and group sessions, referrals, consent and audit.
+
+Access: `Visitor.objects.visible_to(user)` is THE rule for personal data here. Sessions and
+referrals are visible with their visitor; group sessions with their centre.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.timezone import localdate, now
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from accounts.models import CENTRE_ROLES, Role
+from centres.models import PartnerOrganisation
+from skills.models import IscedLevel
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    OTHER = "X", _("Other or not stated")
+
+
+# DOMAIN.md's bands for disaggregation: (label, lowest age, highest age or None).
+AGE_BANDS = [
+    ("0-14", 0, 14),
+    ("15-17", 15, 17),
+    ("18-24", 18, 24),
+    ("25-34", 25, 34),
+    ("35-44", 35, 44),
+    ("45-54", 45, 54),
+    ("55-64", 55, 64),
+    ("65+", 65, None),
+]
+AGE_BAND_CHOICES = [(label, label.replace("-", "–")) for label, _low, _high in AGE_BANDS]
+UNKNOWN_AGE_BAND = "unknown"
+
+
+def age_band(year_of_birth: int | None, on: date | None = None) -> str:
+    """The band of someone born in that year, on a date (their age at the end of that year)."""
+    if not year_of_birth:
+        return UNKNOWN_AGE_BAND
+    age = (on or localdate()).year - year_of_birth
+    for label, low, high in AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return label
+    return UNKNOWN_AGE_BAND
+
+
+class EmploymentStatus(models.TextChoices):
+    EMPLOYED = "employed", _("Employed")
+    SELF_EMPLOYED = "self_employed", _("Self-employed")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    STUDENT = "student", _("In education")
+    INACTIVE = "inactive", _("Not working, not looking")
+    RETIRED = "retired", _("Retired")
+
+
+class IscoMajorGroup(models.TextChoices):
+    """ISCO-08 major groups (the first digit of an ISCO-08 code)."""
+
+    ARMED_FORCES = "0", _("0 Armed forces occupations")
+    MANAGERS = "1", _("1 Managers")
+    PROFESSIONALS = "2", _("2 Professionals")
+    TECHNICIANS = "3", _("3 Technicians and associate professionals")
+    CLERICAL = "4", _("4 Clerical support workers")
+    SERVICE_SALES = "5", _("5 Service and sales workers")
+    AGRICULTURE = "6", _("6 Skilled agricultural, forestry and fishery workers")
+    CRAFT = "7", _("7 Craft and related trades workers")
+    OPERATORS = "8", _("8 Plant and machine operators, and assemblers")
+    ELEMENTARY = "9", _("9 Elementary occupations")
+
+
+class MigrationStatus(models.TextChoices):
+    POTENTIAL_MIGRANT = "potential_migrant", _("Potential migrant")
+    RETURNEE = "returnee", _("Returnee")
+    MIGRANT_WORKER = "migrant_worker", _("Migrant worker abroad")
+    FAMILY_MEMBER = "family_member", _("Family member of a migrant")
+    STUDENT = "student", _("Student")
+    OTHER = "other", _("Other")
+
+
+class IntentionPurpose(models.TextChoices):
+    WORK = "work", _("Work")
+    STUDY = "study", _("Study")
+    FAMILY = "family", _("Family")
+    OTHER = "other", _("Other")
+
+
+class IntentionTimeframe(models.TextChoices):
+    SIX_MONTHS = "6m", _("Within 6 months")
+    ONE_YEAR = "12m", _("Within a year")
+    TWO_YEARS = "24m", _("Within two years")
+    LATER = "later", _("Later")
+    UNDECIDED = "undecided", _("Undecided")
+
+
+class ConsentPurpose(models.TextChoices):
+    SERVICE = "service", _("Service (keep a named record)")
+    RESEARCH = "research", _("Research use")
+    CONTACT = "contact", _("Contact by the centre")
+
+
+# Fields that identify a person: kept only with service consent.
+IDENTIFYING_FIELDS = ("given_name", "family_name", "phone", "email")
+
+
+def _scope_filter(user, centre_path: str):
+    """Q for rows whose centre (at `centre_path`) lies in a centre user's or coordinator's scope."""
+    scope = user.scope
+    if user.role in CENTRE_ROLES:
+        return Q(**{f"{centre_path}__in": scope.centre_ids})
+    if user.role == Role.COUNTRY_COORDINATOR and scope.country:
+        return Q(**{f"{centre_path}__country": scope.country})
+    return None
+
+
+class VisitorQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Visitors registered at, or served by, the user's centres (a coordinator: country).
+
+        Programme managers see statistics only; experts, hosts and administrators nothing.
+        Merged-away records are hidden: their sessions live on the kept record.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        registered = _scope_filter(user, "centre")
+        if registered is None:
+            return self.none()
+        served = Exists(
+            Session.objects.filter(_scope_filter(user, "centre"), visitor=OuterRef("pk"))
+        )
+        attended = Exists(
+            GroupAttendance.objects.filter(
+                _scope_filter(user, "group_session__centre"), visitor=OuterRef("pk")
+            )
+        )
+        return self.filter(merged_into__isnull=True).filter(registered | served | attended)
+
+    def active(self):
+        return self.filter(merged_into__isnull=True)
+
+
+class CentreSequence(models.Model):
+    """The last visitor number used at a centre; locked (select_for_update) while allocating."""
+
+    centre = models.OneToOneField("centres.Centre", on_delete=models.CASCADE, primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("visitor number sequence")
+
+    def __str__(self):
+        return f"{self.centre_id}: {self.last_number}"
+
+
+class Visitor(models.Model):
+    code = models.CharField(_("visitor code"), max_length=20, unique=True, editable=False)
+    centre = models.ForeignKey(
+        "centres.Centre",
+        on_delete=models.PROTECT,
+        related_name="visitors",
+        verbose_name=_("registered at"),
+    )
+    # Identity: only with service consent (see clean()).
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    # Profile: always kept, counted in statistics.
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    year_of_birth = models.PositiveSmallIntegerField(
+        _("year of birth"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    citizenship = CountryField(_("citizenship"), blank=True)
+    residence_country = CountryField(_("country of residence"), blank=True)
+    municipality = models.CharField(_("municipality of residence"), max_length=100, blank=True)
+    education = models.PositiveSmallIntegerField(
+        _("education (ISCED 2011)"), choices=IscedLevel.choices, null=True, blank=True
+    )
+    employment_status = models.CharField(
+        _("employment status"), max_length=20, choices=EmploymentStatus.choices, blank=True
+    )
+    occupation = models.CharField(
+        _("occupation (ISCO-08 major group)"),
+        max_length=1,
+        choices=IscoMajorGroup.choices,
+        blank=True,
+    )
+    languages = models.JSONField(
+        _("languages spoken"), default=list, blank=True, help_text=_("ISO 639-1 codes.")
+    )
+    migration_status = models.CharField(
+        _("migration status"), max_length=20, choices=MigrationStatus.choices
+    )
+    destinations = CountryField(_("intended destinations"), multiple=True, blank=True)
+    intention_purpose = models.CharField(
+        _("purpose of migration"), max_length=10, choices=IntentionPurpose.choices, blank=True
+    )
+    intention_timeframe = models.CharField(
+        _("timeframe"), max_length=10, choices=IntentionTimeframe.choices, blank=True
+    )
+    has_job_offer = models.BooleanField(_("has a job offer"), default=False)
+    has_admission = models.BooleanField(_("has a study admission"), default=False)
+    # Current consent, kept in step with ConsentEvent rows by services.consent_record().
+    consent_service = models.BooleanField(_("consent: service"), default=False)
+    consent_research = models.BooleanField(_("consent: research"), default=False)
+    consent_contact = models.BooleanField(_("consent: contact"), default=False)
+
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("registered"), default=now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = VisitorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visitor")
+        verbose_name_plural = _("visitors")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"]),
+            models.Index(fields=["phone"]),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    def clean(self):
+        super().clean()
+        # Phones are kept as + and digits, so that duplicates are found however they were typed.
+        self.phone = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        if not self.consent_service:
+            named = [f for f in IDENTIFYING_FIELDS if getattr(self, f)]
+            if named:
+                raise ValidationError(
+                    dict.fromkeys(named, _("Without service consent no name or contact is kept."))
+                )
+        if self.year_of_birth and self.year_of_birth > localdate().year:
+            raise ValidationError({"year_of_birth": _("The year of birth is in the future.")})
+        from msc_portal.languages import language_choices
+
+        known = {code for code, _name in language_choices()}
+        unknown = [code for code in self.languages if code not in known]
+        if unknown:
+            raise ValidationError({"languages": _("Unknown language codes: %s") % unknown})
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.consent_service
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.given_name} {self.family_name}".strip()
+        return name or str(_("Anonymous visitor"))
+
+    @property
+    def age_band(self) -> str:
+        return age_band(self.year_of_birth)
+
+
+class ConsentEvent(models.Model):
+    class Action(models.TextChoices):
+        GIVEN = "given", _("given")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="consent_events")
+    purpose = models.CharField(_("purpose"), max_length=10, choices=ConsentPurpose.choices)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=now)
+
+    class Meta:
+        verbose_name = _("consent event")
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.purpose} {self.action}"
+
+
+class Topic(models.Model):
+    """A topic of counselling; the catalogue is configurable (admin), seeded by a migration."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(visitor__in=Visitor.objects.visible_to(user))
+
+
+class Session(models.Model):
+    """One individual counselling contact with one visitor."""
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail")
+        ONLINE = "online", _("Online")
+        OUTREACH = "outreach", _("Outreach")
+
+    class Service(models.TextChoices):
+        INFORMATION = "information", _("Information")
+        COUNSELLING = "counselling", _("Counselling")
+        CV_HELP = "cv_help", _("CV or application help")
+        PRE_DEPARTURE = "pre_departure", _("Pre-departure orientation")
+        REFERRAL = "referral", _("Referral")
+
+    visitor = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="sessions")
+    centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="sessions")
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="counselling_sessions"
+    )
+    date = models.DateField(_("date"), default=localdate)
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    topics = models.ManyToManyField(Topic, related_name="sessions", verbose_name=_("topics"))
+    destinations = CountryField(_("destinations discussed"), multiple=True, blank=True)
+    services = models.JSONField(_("services provided"), default=list, blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, help_text=_("Seen by the centre's staff only.")
+    )
+    follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    created_at = models.DateTimeField(_("logged"), default=now)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["centre", "date"])]
+
+    def __str__(self):
+        return f"{self.visitor.code} {self.date}"
+
+    def clean(self):
+        super().clean()
+        unknown = set(self.services) - set(self.Service.values)
+        if unknown:
+            raise ValidationError({"services": _("Unknown services: %s") % sorted(unknown)})
+        if self.date and self.date > localdate():
+            raise ValidationError({"date": _("A session cannot be in the future.")})
+        if self.follow_up_date and self.date and self.follow_up_date < self.date:
+            raise ValidationError(
+                {"follow_up_date": _("The follow-up cannot be before the session.")}
+            )
+
+    def notes_visible_to(self, user) -> bool:
+        """Notes are for the staff of the centre that wrote them."""
+        return user.role in CENTRE_ROLES and self.centre_id in user.scope.centre_ids
+
+
+class GroupSessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        rule = _scope_filter(user, "centre")
+        return self.none() if rule is None else self.filter(rule)
+
+
+class GroupSession(models.Model):
+    class Type(models.TextChoices):
+        INFORMATION = "information", _("Information session")
+        PRE_DEPARTURE = "pre_departure", _("Pre-departure orientation")
+        REINTEGRATION = "reintegration", _("Reintegration course")
+        JOB_FAIR = "job_fair", _("Job fair")
+        OUTREACH = "outreach", _("School or university outreach")
+        OTHER = "other", _("Other")
+
+    centre = models.ForeignKey(
+        "centres.Centre", on_delete=models.PROTECT, related_name="group_sessions"
+    )
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    date = models.DateField(_("date"), default=localdate)
+    place = models.CharField(_("place"), max_length=200)
+    topics = models.ManyToManyField(Topic, related_name="group_sessions", verbose_name=_("topics"))
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="facilitated_group_sessions"
+    )
+    attendees = models.ManyToManyField(
+        Visitor, through="GroupAttendance", related_name="group_sessions"
+    )
+    total_participants = models.PositiveIntegerField(
+        _("total participants"),
+        help_text=_("Everyone present: registered visitors and people not registered."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("logged"), default=now)
+
+    objects = GroupSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group session")
+        verbose_name_plural = _("group sessions")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.date}"
+
+
+class GroupAttendance(models.Model):
+    group_session = models.ForeignKey(GroupSession, on_delete=models.CASCADE)
+    visitor = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="group_attendances")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_session", "visitor"], name="attend_group_session_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.visitor_id} @ {self.group_session_id}"
+
+
+class GroupCount(models.Model):
+    """People not registered, counted by sex and age band."""
+
+    group_session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="counts")
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    age_band = models.CharField(_("age band"), max_length=10, choices=AGE_BAND_CHOICES)
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group_session", "sex", "age_band"], name="one_count_per_cell"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.sex} {self.age_band}: {self.count}"
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(visitor__in=Visitor.objects.visible_to(user))
+
+    def open(self):
+        return self.filter(status__in=Referral.OPEN_STATUSES)
+
+
+class Referral(models.Model):
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        SERVICE_RECEIVED = "service_received", _("Service received")
+        DECLINED = "declined", _("Declined")
+        NO_RESPONSE = "no_response", _("No response")
+
+    OPEN_STATUSES = (Status.SENT, Status.ACCEPTED)
+    # Which status may follow which: a referral is closed once the outcome is known.
+    TRANSITIONS = {
+        Status.SENT: {Status.ACCEPTED, Status.DECLINED, Status.NO_RESPONSE},
+        Status.ACCEPTED: {Status.SERVICE_RECEIVED, Status.DECLINED, Status.NO_RESPONSE},
+        Status.NO_RESPONSE: {Status.ACCEPTED, Status.DECLINED},
+    }
+
+    visitor = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="referrals")
+    centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="referrals")
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("partner organisation"),
+    )
+    service = models.CharField(
+        _("service"), max_length=20, choices=PartnerOrganisation.Service.choices
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SENT
+    )
+    sent_on = models.DateField(_("sent on"), default=localdate)
+    status_changed_on = models.DateField(_("status since"), default=localdate)
+    outcome = models.TextField(_("outcome"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["sent_on", "pk"]
+
+    def __str__(self):
+        return f"{self.visitor.code} → {self.partner}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def next_statuses(self) -> list[str]:
+        return sorted(self.TRANSITIONS.get(self.status, ()))
+
+    def clean(self):
+        super().clean()
+        if self.partner_id and self.centre_id and self.partner.country != self.centre.country:
+            raise ValidationError(
+                {"partner": _("Choose a partner organisation in the centre's country.")}
+            )
+
+
+class ReferralEvent(models.Model):
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=20, choices=Referral.Status.choices)
+    date = models.DateField(_("date"), default=localdate)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.status} {self.date}"
+
+
+class AuditEvent(models.Model):
+    """Who created, changed, viewed, exported or merged a visitor record (never the values)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        VIEWED = "viewed", _("viewed")
+        EXPORTED = "exported", _("exported")
+        MERGED = "merged", _("merged")
+        CONSENT = "consent", _("consent recorded")
+
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="audit_events")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    at = models.DateTimeField(_("when"), default=now)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "counselling"
+
+urlpatterns = [
+    path("", views.visitor_list, name="visitor_list"),
+    path("search/", views.search, name="search"),
+    path("visitors/new/", views.visitor_create, name="visitor_create"),
+    path("visitors/merge/", views.visitor_merge, name="visitor_merge"),
+    path("visitors/<str:code>/", views.visitor_detail, name="visitor_detail"),
+    path("visitors/<str:code>/edit/", views.visitor_edit, name="visitor_edit"),
+    path("visitors/<str:code>/consent/", views.visitor_consent, name="visitor_consent"),
+    path("visitors/<str:code>/sessions/new/", views.session_create, name="session_create"),
+    path("visitors/<str:code>/referrals/new/", views.referral_create, name="referral_create"),
+    path("visitors/<str:code>/audit/", views.visitor_audit, name="visitor_audit"),
+    path("sessions/<int:pk>/follow-up-done/", views.follow_up_done, name="follow_up_done"),
+    path("group-sessions/", views.group_session_list, name="group_session_list"),
+    path("group-sessions/new/", views.group_session_create, name="group_session_create"),
+    path("group-sessions/<int:pk>/", views.group_session_detail, name="group_session_detail"),
+    path("referrals/", views.referral_list, name="referral_list"),
+    path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+]

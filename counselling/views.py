@@ -1,0 +1,294 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import get_visible_or_404, permission_required
+from accounts.permissions import Permission
+from centres.models import Centre
+
+from . import selectors, services
+from .forms import (
+    ConsentForm,
+    GroupSessionForm,
+    MergeForm,
+    ReferralForm,
+    ReferralStatusForm,
+    SearchForm,
+    SessionForm,
+    VisitorForm,
+    VisitorRegisterForm,
+)
+from .models import AuditEvent, GroupSession, Referral, Session, Visitor
+
+COUNSEL = Permission.COUNSEL_VISITORS
+
+
+def _form_errors_from(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@permission_required(COUNSEL)
+def visitor_list(request):
+    centre = None
+    if request.GET.get("centre", "").isdigit():
+        centre = Centre.objects.staffed_by(request.user).filter(pk=request.GET["centre"]).first()
+    visitors = selectors.visitor_list(user=request.user, centre=centre)
+    page = Paginator(visitors, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "search_form": SearchForm(),
+        "centres": Centre.objects.staffed_by(request.user).active().order_by("name"),
+        "centre": centre,
+    }
+    return render(request, "counselling/visitor_list.html", context)
+
+
+@require_POST
+@permission_required(COUNSEL)
+def search(request):
+    """POST only: names and phone numbers never travel in a URL."""
+    form = SearchForm(request.POST)
+    results = selectors.visitor_search(user=request.user, query=form.data.get("q", ""))
+    if form.is_valid() and len(results) == 1 and not request.htmx:
+        return redirect("counselling:visitor_detail", code=results[0].code)
+    visible = set(Visitor.objects.visible_to(request.user).filter(pk__in=[v.pk for v in results]))
+    template = "counselling/_search_results.html" if request.htmx else "counselling/search.html"
+    context = {"form": form, "results": results, "visible": visible, "searched": form.is_valid()}
+    return render(request, template, context)
+
+
+@permission_required(COUNSEL)
+def visitor_create(request):
+    form = VisitorRegisterForm(request.POST or None, user=request.user)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        duplicates = list(
+            services.visitor_duplicates(
+                user=request.user,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                year_of_birth=data["year_of_birth"],
+                phone=data["phone"],
+            )
+        )
+        if not duplicates or data["confirm_new"]:
+            visitor = services.visitor_register(
+                user=request.user,
+                centre=data["centre"],
+                consents=form.consents(),
+                **form.profile(),
+            )
+            messages.success(request, _("Visitor %(code)s registered.") % {"code": visitor.code})
+            return redirect("counselling:visitor_detail", code=visitor.code)
+    context = {"form": form, "duplicates": duplicates}
+    return render(request, "counselling/visitor_form.html", context)
+
+
+@permission_required(COUNSEL)
+def visitor_detail(request, code: str):
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    services.audit_record(visitor=visitor, user=request.user, action=AuditEvent.Action.VIEWED)
+    context = {
+        "visitor": visitor,
+        "timeline": selectors.visitor_timeline(visitor=visitor, user=request.user),
+        "consent_purposes": [
+            ("service", _("Service (named record)"), visitor.consent_service),
+            ("research", _("Research use"), visitor.consent_research),
+            ("contact", _("Contact by the centre"), visitor.consent_contact),
+        ],
+        "can_manage": request.user.can(Permission.MANAGE_CENTRE),
+    }
+    return render(request, "counselling/visitor_detail.html", context)
+
+
+@permission_required(COUNSEL)
+def visitor_edit(request, code: str):
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    form = VisitorForm(request.POST or None, instance=visitor)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        visitor.refresh_from_db()
+        services.visitor_update(visitor=visitor, user=request.user, **changes)
+        messages.success(request, _("Visitor %(code)s saved.") % {"code": visitor.code})
+        return redirect("counselling:visitor_detail", code=visitor.code)
+    return render(request, "counselling/visitor_edit.html", {"form": form, "visitor": visitor})
+
+
+@require_POST
+@permission_required(COUNSEL)
+def visitor_consent(request, code: str):
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        services.consent_record(
+            visitor=visitor,
+            user=request.user,
+            purpose=form.cleaned_data["purpose"],
+            given=form.cleaned_data["given"],
+        )
+        messages.success(request, _("Consent recorded."))
+    return redirect("counselling:visitor_detail", code=visitor.code)
+
+
+@permission_required(COUNSEL)
+def session_create(request, code: str):
+    """Log a session. A visitor of another centre is reachable by exact code only, when
+    present: once the session is saved, this centre sees the visitor too."""
+    visitor = Visitor.objects.visible_to(request.user).filter(code=code).first()
+    needs_presence = visitor is None
+    if visitor is None:
+        visitor = services.visitor_find_by_code(user=request.user, raw_code=code)
+        if visitor is None or visitor.code != code:
+            raise Http404
+    form = SessionForm(request.POST or None, user=request.user, needs_presence=needs_presence)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "present"}
+        try:
+            services.session_log(user=request.user, visitor=visitor, **data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Session logged for %(code)s.") % {"code": visitor.code})
+            return redirect("counselling:visitor_detail", code=visitor.code)
+    context = {"form": form, "visitor": visitor, "needs_presence": needs_presence}
+    return render(request, "counselling/session_form.html", context)
+
+
+@require_POST
+@permission_required(COUNSEL)
+def follow_up_done(request, pk: int):
+    session = get_visible_or_404(Session, request.user, pk=pk)
+    services.session_follow_up_done(session=session, user=request.user)
+    messages.success(request, _("Follow-up marked as done."))
+    return redirect("home")
+
+
+@permission_required(COUNSEL)
+def group_session_list(request):
+    page = Paginator(selectors.group_session_list(user=request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "counselling/group_session_list.html", {"page": page})
+
+
+@permission_required(COUNSEL)
+def group_session_create(request):
+    form = GroupSessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            group = services.group_session_log(
+                user=request.user,
+                centre=data["centre"],
+                topics=data["topics"],
+                facilitators=data["facilitators"] or [request.user],
+                attendees=data["attendee_codes"],
+                counts=form.counts(),
+                type=data["type"],
+                date=data["date"],
+                place=data["place"],
+                total_participants=data["total_participants"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Group session logged."))
+            return redirect("counselling:group_session_detail", pk=group.pk)
+    return render(request, "counselling/group_session_form.html", {"form": form})
+
+
+@permission_required(COUNSEL)
+def group_session_detail(request, pk: int):
+    group = get_visible_or_404(GroupSession, request.user, pk=pk)
+    counts = list(group.counts.all())
+    context = {
+        "group": group,
+        "attendees": group.attendees.order_by("code"),
+        "counts": counts,
+        "counted": sum(c.count for c in counts),
+    }
+    return render(request, "counselling/group_session_detail.html", context)
+
+
+@permission_required(COUNSEL)
+def referral_create(request, code: str):
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    form = ReferralForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_create(user=request.user, visitor=visitor, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Referral recorded."))
+            return redirect("counselling:visitor_detail", code=visitor.code)
+    return render(request, "counselling/referral_form.html", {"form": form, "visitor": visitor})
+
+
+@permission_required(COUNSEL)
+def referral_list(request):
+    show_all = request.GET.get("all") == "1"
+    referrals = selectors.referral_list(user=request.user, open_only=not show_all)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    return render(request, "counselling/referral_list.html", {"page": page, "show_all": show_all})
+
+
+@permission_required(COUNSEL)
+def referral_detail(request, pk: int):
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+    form = ReferralStatusForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_transition(
+                referral=referral,
+                user=request.user,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Referral updated."))
+            return redirect("counselling:referral_detail", pk=referral.pk)
+    context = {
+        "referral": referral,
+        "form": form if referral.next_statuses() else None,
+        "history": selectors.referral_history(referral),
+    }
+    return render(request, "counselling/referral_detail.html", context)
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def visitor_merge(request):
+    form = MergeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            keep = services.visitor_merge(
+                user=request.user,
+                keep=form.cleaned_data["keep"],
+                remove=form.cleaned_data["remove"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Visitors merged into %(code)s.") % {"code": keep.code})
+            return redirect("counselling:visitor_detail", code=keep.code)
+    return render(request, "counselling/merge.html", {"form": form})
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def visitor_audit(request, code: str):
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    events = visitor.audit_events.select_related("user")
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(request, "counselling/audit.html", {"visitor": visitor, "page": page})

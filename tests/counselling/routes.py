@@ -1,0 +1,77 @@
+from accounts.permissions import Permission
+from tests.matrix import Route
+
+COUNSEL = Permission.COUNSEL_VISITORS
+# Visitors of centre A: counsellor_b (Albania) may not see them, and gets 404 as if they did
+# not exist; personas whose role has no counselling at all get 403 first.
+OTHER_CENTRE = {"counsellor_b": 404}
+
+
+def build_world(request, world):
+    from tests.counselling.factories import (
+        GroupSessionFactory,
+        ReferralFactory,
+        SessionFactory,
+        make_visitor,
+    )
+
+    counsellor_a = request.getfixturevalue("counsellor_a")
+    visitor = make_visitor(counsellor_a, world["centre_a"])
+    session = SessionFactory(visitor=visitor, counsellor=counsellor_a)
+    group = GroupSessionFactory(centre=world["centre_a"], created_by=counsellor_a)
+    referral = ReferralFactory(visitor=visitor, created_by=counsellor_a)
+    return {"visitor_a": visitor, "session_a": session, "group_a": group, "referral_a": referral}
+
+
+def _code(world):
+    return {"code": world["visitor_a"].code}
+
+
+ROUTES = [
+    Route("counselling:visitor_list", permission=COUNSEL),
+    Route("counselling:search", permission=COUNSEL, method="post", data={"q": "nobody"}),
+    Route("counselling:visitor_create", permission=COUNSEL),
+    Route("counselling:visitor_merge", permission=Permission.MANAGE_CENTRE),
+    Route("counselling:visitor_detail", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
+    Route("counselling:visitor_edit", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
+    Route(
+        "counselling:visitor_consent",
+        permission=COUNSEL,
+        kwargs=_code,
+        method="post",
+        data={"purpose": "contact", "given": "on"},
+        ok=302,
+        overrides=OTHER_CENTRE,
+    ),
+    Route(
+        "counselling:session_create",
+        permission=COUNSEL,
+        kwargs=_code,
+        note="another centre's counsellor may log a session by exact code (visitor present)",
+    ),
+    Route("counselling:referral_create", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
+    Route("counselling:visitor_audit", permission=Permission.MANAGE_CENTRE, kwargs=_code),
+    Route(
+        "counselling:follow_up_done",
+        permission=COUNSEL,
+        kwargs=lambda world: {"pk": world["session_a"].pk},
+        method="post",
+        ok=302,
+        overrides=OTHER_CENTRE,
+    ),
+    Route("counselling:group_session_list", permission=COUNSEL),
+    Route("counselling:group_session_create", permission=COUNSEL),
+    Route(
+        "counselling:group_session_detail",
+        permission=COUNSEL,
+        kwargs=lambda world: {"pk": world["group_a"].pk},
+        overrides=OTHER_CENTRE,
+    ),
+    Route("counselling:referral_list", permission=COUNSEL),
+    Route(
+        "counselling:referral_detail",
+        permission=COUNSEL,
+        kwargs=lambda world: {"pk": world["referral_a"].pk},
+        overrides=OTHER_CENTRE,
+    ),
+]
