@@ -24,6 +24,9 @@ DISAGGREGATIONS: dict[str, Promise] = {
     "centre": _("Centre"),
     "sex": _("Sex"),
     "age_band": _("Age band"),
+    "purpose": _("Purpose of migration"),
+    "destination": _("Intended destination"),
+    "mode": _("Mode"),
 }
 
 
@@ -75,12 +78,18 @@ def indicator(**definition):
     return decorator
 
 
-def group_rows(queryset, by: tuple[str, ...], fields: dict[str, str], value) -> list[dict]:
-    """Groups a queryset by the named dimensions (mapped to model paths) and annotates `value`."""
+def group_rows(queryset, by: tuple[str, ...], fields: dict, value) -> list[dict]:
+    """Groups a queryset by the named dimensions and annotates `value`, in one query.
+
+    `fields` maps each dimension to a model path ("centre__country") or an expression.
+    """
     if not by:
         return [queryset.aggregate(value=value)]
     # Aliased, since a dimension may be named like a model field ("centre").
-    paths = {f"dim_{name}": F(fields[name]) for name in by}
+    paths = {
+        f"dim_{name}": F(fields[name]) if isinstance(fields[name], str) else fields[name]
+        for name in by
+    }
     rows = queryset.values(**paths).annotate(value=value).order_by(*paths)
     return [{**{name: row[f"dim_{name}"] for name in by}, "value": row["value"]} for row in rows]
 

@@ -1,0 +1,266 @@
+"""The counselling indicators of donor reports (see reports/indicators.py).
+
+People are placed in the country and centre of the contact that is counted, and in their sex
+and age band (their age at the end of the report's period).
+"""
+
+from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from reports.indicators import ReportQuery, group_rows, indicator
+
+from .models import (
+    AGE_BANDS,
+    UNKNOWN_AGE_BAND,
+    GroupSession,
+    MigrationStatus,
+    Referral,
+    Session,
+)
+
+PEOPLE = _("people")
+SESSIONS = _("sessions")
+
+
+def age_band_expression(path: str, on_year: int) -> Case:
+    """A visitor's age band computed by the database from their year of birth."""
+    whens = [When(**{f"{path}__isnull": True}, then=Value(UNKNOWN_AGE_BAND))]
+    for label, low, high in AGE_BANDS:
+        born_after = on_year - high if high is not None else None
+        condition = Q(**{f"{path}__lte": on_year - low})
+        if born_after is not None:
+            condition &= Q(**{f"{path}__gte": born_after})
+        whens.append(When(condition, then=Value(label)))
+    return Case(*whens, default=Value(UNKNOWN_AGE_BAND), output_field=CharField())
+
+
+def _in_scope(queryset, query: ReportQuery, centre_path: str = "centre"):
+    if query.countries:
+        queryset = queryset.filter(**{f"{centre_path}__country__in": query.countries})
+    if query.centre_ids:
+        queryset = queryset.filter(**{f"{centre_path}_id__in": query.centre_ids})
+    return queryset
+
+
+def _session_fields(query: ReportQuery) -> dict:
+    return {
+        "country": "centre__country",
+        "centre": "centre__name",
+        "sex": "visitor__sex",
+        "age_band": age_band_expression("visitor__year_of_birth", query.end.year),
+        "purpose": "visitor__intention_purpose",
+        "mode": "mode",
+    }
+
+
+def _sessions(query: ReportQuery):
+    return _in_scope(Session.objects.filter(date__range=(query.start, query.end)), query)
+
+
+PERSON_DIMENSIONS = ("country", "centre", "sex", "age_band", "purpose")
+
+
+@indicator(
+    identifier="visitors_counselled",
+    name=_("Unique visitors counselled (people reached)"),
+    definition=_(
+        "People who had at least one individual counselling session in the period. Each person "
+        "counts once in a total, whatever the number of their sessions or the centres they "
+        "visited; in a breakdown by centre they count once at each centre."
+    ),
+    unit=PEOPLE,
+    disaggregations=PERSON_DIMENSIONS,
+    counts_people=True,
+    order=10,
+)
+def visitors_counselled(query, by):
+    return group_rows(_sessions(query), by, _session_fields(query), Count("visitor", distinct=True))
+
+
+@indicator(
+    identifier="individual_sessions",
+    name=_("Individual counselling sessions"),
+    definition=_("Individual sessions (contacts) logged in the period, in any mode."),
+    unit=SESSIONS,
+    disaggregations=(*PERSON_DIMENSIONS, "mode"),
+    order=20,
+)
+def individual_sessions(query, by):
+    return group_rows(_sessions(query), by, _session_fields(query), Count("id"))
+
+
+def _group_sessions(query: ReportQuery, **filters):
+    sessions = GroupSession.objects.filter(date__range=(query.start, query.end), **filters)
+    return _in_scope(sessions, query)
+
+
+GROUP_FIELDS = {"country": "centre__country", "centre": "centre__name"}
+
+
+@indicator(
+    identifier="group_sessions",
+    name=_("Group sessions held"),
+    definition=_(
+        "Information sessions, pre-departure orientations, reintegration courses, job fairs and "
+        "outreach events held in the period."
+    ),
+    unit=SESSIONS,
+    disaggregations=("country", "centre"),
+    order=30,
+)
+def group_sessions(query, by):
+    return group_rows(_group_sessions(query), by, GROUP_FIELDS, Count("id"))
+
+
+@indicator(
+    identifier="group_participants",
+    name=_("Participants in group sessions"),
+    definition=_(
+        "Everyone present at group sessions in the period, registered or not (contacts: a person "
+        "at two sessions counts twice)."
+    ),
+    unit=_("participants"),
+    disaggregations=("country", "centre"),
+    order=40,
+)
+def group_participants(query, by):
+    rows = group_rows(_group_sessions(query), by, GROUP_FIELDS, Sum("total_participants"))
+    return [{**row, "value": row["value"] or 0} for row in rows]
+
+
+@indicator(
+    identifier="pre_departure_orientations",
+    name=_("People given pre-departure orientation"),
+    definition=_(
+        "Participants in pre-departure orientation group sessions, plus individual sessions in "
+        "which pre-departure orientation was provided, in the period."
+    ),
+    unit=PEOPLE,
+    disaggregations=("country", "centre"),
+    order=50,
+)
+def pre_departure_orientations(query, by):
+    group = group_rows(
+        _group_sessions(query, type=GroupSession.Type.PRE_DEPARTURE),
+        by,
+        GROUP_FIELDS,
+        Sum("total_participants"),
+    )
+    # JSON containment is not portable to SQLite: match the quoted code in the list.
+    individual = group_rows(
+        _sessions(query).filter(services__icontains='"pre_departure"'),
+        by,
+        _session_fields(query),
+        Count("id"),
+    )
+    totals: dict[tuple, int] = {}
+    for row in [*group, *individual]:
+        key = tuple(row[name] for name in by)
+        totals[key] = totals.get(key, 0) + (row["value"] or 0)
+    return [{**dict(zip(by, key, strict=True)), "value": value} for key, value in totals.items()]
+
+
+@indicator(
+    identifier="returnees_supported",
+    name=_("Returnees supported"),
+    definition=_(
+        "People registered as returning migrants who had at least one individual session in the "
+        "period; each person counts once in a total."
+    ),
+    unit=PEOPLE,
+    disaggregations=PERSON_DIMENSIONS,
+    counts_people=True,
+    order=60,
+)
+def returnees_supported(query, by):
+    sessions = _sessions(query).filter(visitor__migration_status=MigrationStatus.RETURNEE)
+    return group_rows(sessions, by, _session_fields(query), Count("visitor", distinct=True))
+
+
+def _referral_fields(query: ReportQuery) -> dict:
+    return {
+        "country": "centre__country",
+        "centre": "centre__name",
+        "sex": "visitor__sex",
+        "age_band": age_band_expression("visitor__year_of_birth", query.end.year),
+    }
+
+
+@indicator(
+    identifier="referrals_made",
+    name=_("Referrals made"),
+    definition=_("Referrals of visitors to partner organisations sent in the period."),
+    unit=_("referrals"),
+    disaggregations=("country", "centre", "sex", "age_band"),
+    order=70,
+)
+def referrals_made(query, by):
+    referrals = _in_scope(Referral.objects.filter(sent_on__range=(query.start, query.end)), query)
+    return group_rows(referrals, by, _referral_fields(query), Count("id"))
+
+
+@indicator(
+    identifier="referrals_service_received",
+    name=_("Referrals closed with the service received"),
+    definition=_(
+        "Referrals whose partner organisation confirmed, in the period, that the visitor "
+        "received the service."
+    ),
+    unit=_("referrals"),
+    disaggregations=("country", "centre", "sex", "age_band"),
+    order=80,
+)
+def referrals_service_received(query, by):
+    referrals = _in_scope(
+        Referral.objects.filter(
+            status=Referral.Status.SERVICE_RECEIVED,
+            status_changed_on__range=(query.start, query.end),
+        ),
+        query,
+    )
+    return group_rows(referrals, by, _referral_fields(query), Count("id"))
+
+
+@indicator(
+    identifier="visitors_by_destination",
+    name=_("Visitors counselled by intended destination"),
+    definition=_(
+        "People counselled in the period (as in 'Unique visitors counselled') who named an "
+        "intended destination; a person naming two countries counts once under each, and once "
+        "in the total."
+    ),
+    unit=PEOPLE,
+    disaggregations=("country", "centre", "destination", "purpose"),
+    counts_people=True,
+    order=15,
+)
+def visitors_by_destination(query, by):
+    sessions = _sessions(query).exclude(visitor__destinations="")
+    fields = _session_fields(query)
+    if "destination" not in by:
+        return group_rows(sessions, by, fields, Count("visitor", distinct=True))
+    # Destinations are a list per visitor: one conditional count per country, in one query.
+    listed = sessions.values_list("visitor__destinations", flat=True).distinct()
+    codes = sorted({code for value in listed for code in value.split(",") if code})
+    counts = {
+        f"destination_{code}": Count(
+            "visitor", distinct=True, filter=Q(visitor__destinations__contains=code)
+        )
+        for code in codes
+    }
+    others = tuple(name for name in by if name != "destination")
+    if others:
+        aliases = {f"dim_{name}": fields[name] for name in others}
+        aliases = {k: (F(v) if isinstance(v, str) else v) for k, v in aliases.items()}
+        grouped = sessions.values(**aliases).annotate(**counts).order_by(*aliases)
+    else:
+        grouped = [sessions.aggregate(**counts)]
+    rows = []
+    for group in grouped:
+        dimensions = {name: group[f"dim_{name}"] for name in others}
+        for code in codes:
+            if group[f"destination_{code}"]:
+                rows.append(
+                    {**dimensions, "destination": code, "value": group[f"destination_{code}"]}
+                )
+    return rows

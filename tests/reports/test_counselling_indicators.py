@@ -1,0 +1,149 @@
+"""Counselling indicators on a small data set counted by hand.
+
+Q1 2026, two centres in Serbia (A: Novi Sad, A2: Niš) and one in Albania (B: Tirana):
+- Ana (F, born 1990, returnee, wants DE and AT for work): 2 sessions at A, 1 at A2
+- Besa (F, born 2010, potential migrant, wants IT for study): 1 session at B
+- Čedo (M, born 1960, returnee): 1 session at A, 1 in April (outside the quarter)
+- referrals: Ana → sent at A (service received in March); Besa → sent at B (still open)
+- group sessions: pre-departure at A (12 people), information at B (30 people)
+"""
+
+import datetime
+
+import pytest
+
+from counselling.models import GroupSession, MigrationStatus, Referral, Sex
+from reports.indicators import ReportQuery, registry
+from tests.counselling.factories import (
+    GroupSessionFactory,
+    ReferralFactory,
+    SessionFactory,
+    make_visitor,
+)
+
+Q1 = ReportQuery(start=datetime.date(2026, 1, 1), end=datetime.date(2026, 3, 31))
+
+
+def day(month, number):
+    return datetime.date(2026, month, number)
+
+
+@pytest.fixture
+def hand_counted(counsellor_a, counsellor_a2, counsellor_b, centre_a, centre_a2, centre_b):
+    ana = make_visitor(
+        counsellor_a,
+        centre_a,
+        sex=Sex.FEMALE,
+        year_of_birth=1990,
+        migration_status=MigrationStatus.RETURNEE,
+        destinations=["DE", "AT"],
+        intention_purpose="work",
+    )
+    besa = make_visitor(
+        counsellor_b,
+        centre_b,
+        given_name="Besa",
+        sex=Sex.FEMALE,
+        year_of_birth=2010,
+        destinations=["IT"],
+        intention_purpose="study",
+    )
+    cedo = make_visitor(
+        counsellor_a,
+        centre_a,
+        given_name="Čedo",
+        sex=Sex.MALE,
+        year_of_birth=1960,
+        migration_status=MigrationStatus.RETURNEE,
+    )
+    for date in [day(1, 10), day(2, 3)]:
+        SessionFactory(visitor=ana, centre=centre_a, counsellor=counsellor_a, date=date)
+    SessionFactory(
+        visitor=ana,
+        centre=centre_a2,
+        counsellor=counsellor_a2,
+        date=day(3, 1),
+        services=["pre_departure"],
+    )
+    SessionFactory(visitor=besa, centre=centre_b, counsellor=counsellor_b, date=day(2, 14))
+    SessionFactory(visitor=cedo, centre=centre_a, counsellor=counsellor_a, date=day(3, 30))
+    SessionFactory(visitor=cedo, centre=centre_a, counsellor=counsellor_a, date=day(4, 2))
+    ReferralFactory(
+        visitor=ana,
+        created_by=counsellor_a,
+        sent_on=day(1, 10),
+        status=Referral.Status.SERVICE_RECEIVED,
+        status_changed_on=day(3, 5),
+    )
+    ReferralFactory(visitor=besa, created_by=counsellor_b, sent_on=day(2, 14))
+    GroupSessionFactory(
+        centre=centre_a,
+        created_by=counsellor_a,
+        date=day(2, 20),
+        type=GroupSession.Type.PRE_DEPARTURE,
+        total_participants=12,
+    )
+    GroupSessionFactory(
+        centre=centre_b, created_by=counsellor_b, date=day(3, 15), total_participants=30
+    )
+    return {"A": centre_a.name, "A2": centre_a2.name, "B": centre_b.name}
+
+
+def rows(identifier, *by):
+    return {
+        tuple(row[name] for name in by): row["value"] for row in registry[identifier].rows(Q1, by)
+    }
+
+
+def test_it_counts_a_visitor_seen_at_two_centres_once_as_a_person_and_twice_as_sessions(
+    hand_counted,
+):
+    centres = hand_counted
+    assert registry["visitors_counselled"].total(Q1) == 3
+    assert rows("visitors_counselled", "centre") == {
+        (centres["A"],): 2,
+        (centres["A2"],): 1,
+        (centres["B"],): 1,
+    }
+    assert rows("visitors_counselled", "country") == {("RS",): 2, ("AL",): 1}
+    assert registry["individual_sessions"].total(Q1) == 5
+    assert rows("individual_sessions", "centre") == {
+        (centres["A"],): 3,
+        (centres["A2"],): 1,
+        (centres["B"],): 1,
+    }
+
+
+def test_it_breaks_people_down_by_sex_and_age_band_at_the_end_of_the_period(hand_counted):
+    assert rows("visitors_counselled", "sex") == {("F",): 2, ("M",): 1}
+    assert rows("visitors_counselled", "age_band") == {
+        ("15-17",): 1,
+        ("35-44",): 1,
+        ("65+",): 1,
+    }
+
+
+def test_it_counts_returnees_group_sessions_and_orientations(hand_counted):
+    assert registry["returnees_supported"].total(Q1) == 2
+    assert registry["group_sessions"].total(Q1) == 2
+    assert registry["group_participants"].total(Q1) == 42
+    assert rows("group_participants", "country") == {("RS",): 12, ("AL",): 30}
+    # 12 at the pre-departure group session and Ana's individual orientation at A2
+    assert registry["pre_departure_orientations"].total(Q1) == 13
+
+
+def test_it_counts_referrals_made_and_closed_with_the_service(hand_counted):
+    assert registry["referrals_made"].total(Q1) == 2
+    assert registry["referrals_service_received"].total(Q1) == 1
+    assert rows("referrals_made", "country") == {("RS",): 1, ("AL",): 1}
+
+
+def test_it_counts_visitors_by_destination_once_per_country_named(hand_counted):
+    assert rows("visitors_by_destination", "destination") == {("AT",): 1, ("DE",): 1, ("IT",): 1}
+    assert registry["visitors_by_destination"].total(Q1) == 2
+    assert rows("visitors_by_destination", "country", "destination") == {
+        ("RS", "AT"): 1,
+        ("RS", "DE"): 1,
+        ("AL", "IT"): 1,
+    }
+    assert rows("visitors_by_destination", "purpose") == {("work",): 1, ("study",): 1}
