@@ -21,6 +21,7 @@ class Permission(StrEnum):
     VIEW_NETWORK_STATISTICS = "view_network_statistics"
     MANAGE_PROGRAMME = "manage_programme"  # TVR screening and approval, reference data
     RUN_REPORTS = "run_reports"
+    EXPORT_RESEARCH_DATA = "export_research_data"  # anonymised rows, research consent only
     # Temporary and Virtual Return
     BROWSE_SKILL_NEEDS = "browse_skill_needs"
     POST_SKILL_NEEDS = "post_skill_needs"
@@ -51,6 +52,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_NETWORK_STATISTICS,
             Permission.MANAGE_PROGRAMME,
             Permission.RUN_REPORTS,
+            Permission.EXPORT_RESEARCH_DATA,
             Permission.BROWSE_SKILL_NEEDS,
         }
     ),

@@ -19,8 +19,11 @@ def _transient_errors() -> tuple[type[BaseException], ...]:
     return (OperationalError, InterfaceError, BrokerError, ConnectionError, TimeoutError)
 
 
+TRANSIENT_ERRORS = _transient_errors()
+
+
 class PortalTask(Task):
-    autoretry_for = _transient_errors()
+    autoretry_for = TRANSIENT_ERRORS
     retry_backoff = 5  # seconds before the first retry, doubled each time
     retry_backoff_max = 600
     retry_jitter = True

@@ -5,11 +5,16 @@ writes, and `render(parameters, output_format, user) -> Rendered`. Register new 
 `exporters` below.
 """
 
+import csv
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import BinaryIO
 
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
 
 from accounts.permissions import Permission
 
@@ -29,19 +34,65 @@ CONTENT_TYPES = {
 class Rendered:
     filename: str
     content_type: str
-    content: bytes
     figures: dict = field(default_factory=dict)
     empty: bool = False
 
 
 class Exporter:
+    """A report a user can ask for; `render` writes the file into `target` (a binary file)."""
+
     identifier: str
     verbose_name: str
     permission = Permission.RUN_REPORTS
     formats: tuple[str, ...] = tuple(ReportRun.Format.values)
 
-    def render(self, parameters: dict, output_format: str, user) -> Rendered:
+    def render(self, parameters: dict, output_format: str, user, target: BinaryIO) -> Rendered:
         raise NotImplementedError
+
+
+class ListExporter(Exporter):
+    """A table of rows: subclasses give a header and yield rows; CSV or XLSX is written here.
+
+    Rows are written as they come, so an export of a million rows needs little memory as long
+    as `rows` streams from the database (`.iterator()`).
+    """
+
+    formats = (ReportRun.Format.CSV, ReportRun.Format.XLSX)
+
+    def header(self, parameters: dict) -> list[str]:
+        raise NotImplementedError
+
+    def rows(self, parameters: dict, user) -> Iterator[list]:
+        raise NotImplementedError
+
+    def filename(self, parameters: dict) -> str:
+        return slugify(f"{self.identifier} {parameters.get('start')} {parameters.get('end')}")
+
+    def render(self, parameters, output_format, user, target):
+        count = 0
+        if output_format == ReportRun.Format.XLSX:
+            workbook = Workbook(write_only=True)
+            sheet = workbook.create_sheet(str(self.verbose_name)[:31])
+            sheet.freeze_panes = "A2"
+            sheet.append(self.header(parameters))
+            for row in self.rows(parameters, user):
+                sheet.append(row)
+                count += 1
+            workbook.save(target)
+        else:
+            text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
+            writer = csv.writer(text)
+            writer.writerow(self.header(parameters))
+            for row in self.rows(parameters, user):
+                writer.writerow(row)
+                count += 1
+            text.detach()  # leave the binary file open for the caller
+        return Rendered(
+            filename=f"{self.filename(parameters)}.{output_format}",
+            content_type=CONTENT_TYPES[output_format],
+            figures={"rows": count},
+            empty=count == 0,
+        )
 
 
 class IndicatorReport(Exporter):
@@ -50,7 +101,7 @@ class IndicatorReport(Exporter):
     identifier = "indicators"
     verbose_name = _("Indicator report")
 
-    def render(self, parameters: dict, output_format: str, user) -> Rendered:
+    def render(self, parameters: dict, output_format: str, user, target: BinaryIO) -> Rendered:
         project = (
             Project.objects.get(pk=parameters["project"]) if parameters.get("project") else None
         )
@@ -74,14 +125,20 @@ class IndicatorReport(Exporter):
             content = renderers.write_pdf(data, requested_by=who)
         else:
             content = renderers.write_csv(data)
+        target.write(content)
         name = slugify(f"{data.title} {query.start} {query.end}")
         return Rendered(
             filename=f"{name}.{output_format}",
             content_type=CONTENT_TYPES[output_format],
-            content=content,
             figures=data.figures(),
             empty=not any(result.total for result in data.results),
         )
 
 
-exporters: dict[str, Exporter] = {e.identifier: e for e in [IndicatorReport()]}
+def _all_exporters() -> list[Exporter]:
+    from counselling.exports import ResearchExport
+
+    return [IndicatorReport(), ResearchExport()]
+
+
+exporters: dict[str, Exporter] = {e.identifier: e for e in _all_exporters()}

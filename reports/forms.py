@@ -123,3 +123,33 @@ class ReportForm(forms.Form):
             "disaggregations": sorted(data["disaggregations"]),
             "suppression": data["suppression"],
         }
+
+
+class ResearchExportForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput({"type": "date"}))
+    countries = forms.MultipleChoiceField(
+        label=_("Countries"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(c, country_names.name(c)) for c in PROGRAMME_COUNTRIES],
+        help_text=_("None ticked: every country."),
+    )
+    output_format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[(f, label) for f, label in ReportRun.Format.choices if f != ReportRun.Format.PDF],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end comes before the start."))
+        return data
+
+    def parameters(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "start": data["start"].isoformat(),
+            "end": data["end"].isoformat(),
+            "countries": sorted(data["countries"]),
+        }

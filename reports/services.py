@@ -1,15 +1,18 @@
 import datetime
 import logging
+import tempfile
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from msc_portal.celery import TRANSIENT_ERRORS
 
 from .exporters import exporters
 from .models import ReportRun
@@ -150,10 +153,16 @@ def report_run_render(*, run_id: int) -> None:
     try:
         if exporter is None or not _may_run(run, exporter):
             raise PermissionDenied(NOT_ALLOWED)
-        rendered = exporter.render(run.parameters, run.output_format, run.requested_by)
+        with tempfile.TemporaryFile() as target:
+            rendered = exporter.render(run.parameters, run.output_format, run.requested_by, target)
+            target.seek(0)
+            status = ReportRun.Status.EMPTY if rendered.empty else ReportRun.Status.DONE
+            _finish(run, status, rendered=rendered, content=File(target))
     except PermissionDenied as error:
         _finish(run, ReportRun.Status.FAILED, message=str(error))
         return
+    except TRANSIENT_ERRORS:
+        raise  # the database or storage is away for a moment: Celery retries the task
     except Exception as error:
         logger.exception("Report run %s failed", run.pk)
         _finish(
@@ -162,19 +171,17 @@ def report_run_render(*, run_id: int) -> None:
             message=_("The report could not be produced: %s") % error.__class__.__name__,
         )
         return
-    status = ReportRun.Status.EMPTY if rendered.empty else ReportRun.Status.DONE
-    _finish(run, status, rendered=rendered)
     if run.requested_by is None:
         transaction.on_commit(lambda: _tell_programme_managers(run))
 
 
 @transaction.atomic
-def _finish(run: ReportRun, status: str, *, message: str = "", rendered=None) -> None:
+def _finish(run: ReportRun, status: str, *, message: str = "", rendered=None, content=None):
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if rendered is not None:
         if run.file:
             run.file.delete(save=False)  # a re-delivered task replaces, never adds, the file
-        run.file.save(rendered.filename, ContentFile(rendered.content), save=False)
+        run.file.save(rendered.filename, content, save=False)
         run.filename, run.content_type = rendered.filename, rendered.content_type
         run.figures = rendered.figures
     run.status, run.message, run.finished_at = status, message, timezone.now()

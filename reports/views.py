@@ -9,7 +9,7 @@ from accounts.access import get_visible_or_404, permission_required
 from accounts.permissions import Permission
 
 from . import selectors, services
-from .forms import ReportForm
+from .forms import ReportForm, ResearchExportForm
 from .models import ReportRun
 
 
@@ -28,7 +28,26 @@ def builder(request):
         )
         return redirect("reports:run_detail", pk=run.pk)
     runs = ReportRun.objects.visible_to(request.user).select_related("requested_by")[:20]
-    return render(request, "reports/builder.html", {"form": form, "runs": runs})
+    context = {
+        "form": form,
+        "runs": runs,
+        "can_export_research": request.user.can(Permission.EXPORT_RESEARCH_DATA),
+    }
+    return render(request, "reports/builder.html", context)
+
+
+@permission_required(Permission.EXPORT_RESEARCH_DATA)
+def research_export(request):
+    form = ResearchExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        run, _created = services.report_run_request(
+            user=request.user,
+            exporter="research_sessions",
+            output_format=form.cleaned_data["output_format"],
+            parameters=form.parameters(),
+        )
+        return redirect("reports:run_detail", pk=run.pk)
+    return render(request, "reports/research_export.html", {"form": form})
 
 
 @permission_required(Permission.RUN_REPORTS)
