@@ -153,3 +153,23 @@ class ResearchExportForm(forms.Form):
             "end": data["end"].isoformat(),
             "countries": sorted(data["countries"]),
         }
+
+
+class DashboardForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        choices = [(c, country_names.name(c)) for c in PROGRAMME_COUNTRIES]
+        if user.role == Role.PROGRAMME_MANAGER:
+            self.fields["country"].choices = [("", _("All countries")), *choices]
+        else:
+            self.fields["country"].choices = [(user.scope.country, user.country.name)]
+
+    def countries(self) -> tuple[str, ...]:
+        if self.user.role != Role.PROGRAMME_MANAGER:
+            return (self.user.scope.country,)
+        country = self.cleaned_data.get("country")
+        return (country,) if country else ()

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
@@ -9,7 +11,9 @@ from accounts.access import get_visible_or_404, permission_required
 from accounts.permissions import Permission
 
 from . import selectors, services
-from .forms import ReportForm, ResearchExportForm
+from .charts import bar_chart
+from .dashboard import DashboardFilter, dashboard_data
+from .forms import DashboardForm, ReportForm, ResearchExportForm
 from .models import ReportRun
 
 
@@ -90,3 +94,24 @@ def run_submit(request, pk: int):
     except ValidationError as error:
         messages.error(request, error.messages[0])
     return redirect("reports:run_detail", pk=run.pk)
+
+
+@permission_required(Permission.RUN_REPORTS)
+def dashboard(request):
+    year = timezone.localdate().year
+    form = DashboardForm(request.GET or {"year": year}, user=request.user)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+    countries = (
+        form.countries()
+        if form.is_valid()
+        else DashboardForm({"year": year}, user=request.user).countries()
+    )
+    flt = DashboardFilter(start=date(year, 1, 1), end=date(year, 12, 31), countries=countries)
+    data = dashboard_data(flt)
+    per_month = dict.fromkeys(data["months"], 0)
+    for row in data["activity"]:
+        per_month[row["month"]] += row["sessions"]
+    chart = bar_chart([(month.strftime("%b"), count) for month, count in per_month.items()])
+    context = {"form": form, "data": data, "chart": chart, "year": year}
+    return render(request, "reports/dashboard.html", context)

@@ -8,6 +8,7 @@
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from accounts.models import Role
@@ -30,6 +31,12 @@ def _fast_tests(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache is the real Redis: nothing cached by one test may answer another.
+    cache.clear()
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ RUN_OWNERS = frozenset({"programme_manager"})
 
 ROUTES = [
     Route("reports:builder", permission=Permission.RUN_REPORTS),
+    Route("reports:dashboard", permission=Permission.RUN_REPORTS),
     Route("reports:research_export", permission=Permission.EXPORT_RESEARCH_DATA),
     Route(
         "reports:run_detail",

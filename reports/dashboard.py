@@ -1,0 +1,115 @@
+"""The programme dashboard's figures: aggregates only, computed by the database, cached briefly.
+
+Country coordinators get the same dashboard limited to their country.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.cache import cache
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+
+from counselling.models import Session, Visitor
+
+from .indicators import ReportQuery, registry
+from .models import IndicatorTarget
+
+CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    start: date
+    end: date
+    countries: tuple[str, ...] = ()
+
+    @property
+    def cache_key(self) -> str:
+        return f"dashboard:{self.start}:{self.end}:{','.join(self.countries)}"
+
+
+def _sessions(flt: DashboardFilter):
+    sessions = Session.objects.filter(date__range=(flt.start, flt.end))
+    if flt.countries:
+        sessions = sessions.filter(centre__country__in=flt.countries)
+    return sessions
+
+
+def monthly_activity(flt: DashboardFilter) -> list[dict]:
+    """Sessions and people reached per month and country (people once per month and country)."""
+    return list(
+        _sessions(flt)
+        .annotate(month=TruncMonth("date"))
+        .values("month", "centre__country")
+        .annotate(sessions=Count("id"), people=Count("visitor", distinct=True))
+        .order_by("month", "centre__country")
+    )
+
+
+def top_topics(flt: DashboardFilter, limit: int = 10) -> list[dict]:
+    return list(
+        _sessions(flt)
+        .values("topics__name")
+        .exclude(topics__name=None)
+        .annotate(count=Count("id"))
+        .order_by("-count", "topics__name")[:limit]
+    )
+
+
+def top_destinations(flt: DashboardFilter, limit: int = 10) -> list[dict]:
+    people = registry["visitors_by_destination"].rows(
+        ReportQuery(start=flt.start, end=flt.end, countries=flt.countries), ("destination",)
+    )
+    return sorted(people, key=lambda row: (-row["value"], row["destination"]))[:limit]
+
+
+def indicator_progress(flt: DashboardFilter) -> list[dict]:
+    """Each project indicator with targets inside the period: its value against the target."""
+    targets = (
+        IndicatorTarget.objects.filter(period_start__gte=flt.start, period_end__lte=flt.end)
+        .select_related("project_indicator__project")
+        .order_by("project_indicator__project__name", "project_indicator__indicator")
+    )
+    progress: dict[tuple, dict] = {}
+    for target in targets:
+        attached = target.project_indicator
+        key = (attached.project.name, attached.indicator)
+        entry = progress.setdefault(
+            key,
+            {"project": attached.project.name, "indicator": attached.indicator, "target": 0},
+        )
+        entry["target"] += target.value
+    query = ReportQuery(start=flt.start, end=flt.end, countries=flt.countries)
+    for entry in progress.values():
+        item = registry.get(entry["indicator"])
+        entry["name"] = item.name if item else entry["indicator"]
+        entry["value"] = item.total(query) if item else 0
+        entry["percent"] = (
+            min(100, round(100 * entry["value"] / entry["target"])) if entry["target"] else 0
+        )
+    return list(progress.values())
+
+
+def dashboard_data(flt: DashboardFilter) -> dict:
+    data = cache.get(flt.cache_key)
+    if data is None:
+        activity = monthly_activity(flt)
+        data = {
+            "activity": activity,
+            "months": sorted({row["month"] for row in activity}),
+            "countries": sorted({row["centre__country"] for row in activity}),
+            "total_sessions": sum(row["sessions"] for row in activity),
+            "people_reached": registry["visitors_counselled"].total(
+                ReportQuery(start=flt.start, end=flt.end, countries=flt.countries)
+            ),
+            "registered_visitors": Visitor.objects.filter(
+                created_at__date__range=(flt.start, flt.end),
+                **({"centre__country__in": flt.countries} if flt.countries else {}),
+            ).count(),
+            "topics": top_topics(flt),
+            "destinations": top_destinations(flt),
+            "progress": indicator_progress(flt),
+        }
+        cache.set(flt.cache_key, data, CACHE_SECONDS)
+    return data
