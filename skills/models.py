@@ -64,6 +64,13 @@ class Sector(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def section(self) -> "Sector":
+        """The NACE section (A–V) this entry belongs to; at most three look-ups up the tree."""
+        sector = self
+        while sector.parent_id is not None:
+            sector = sector.parent
+        return sector
+
 
 class IscoGroup(models.Model):
     """An ISCO-08 group: major (1 digit), sub-major (2), minor (3) or unit group (4)."""
@@ -92,6 +99,7 @@ class Occupation(models.Model):
     """An ESCO occupation, filed under one ISCO-08 unit group."""
 
     esco_uri = models.URLField(_("ESCO URI"), max_length=300, unique=True)
+    code = models.CharField(_("ESCO code"), max_length=40, blank=True)
     name = models.CharField(_("name"), max_length=300)
     alt_labels = models.TextField(_("other names"), blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -121,6 +129,7 @@ class Skill(models.Model):
     alt_labels = models.TextField(_("other names"), blank=True)
     description = models.TextField(_("description"), blank=True)
     skill_type = models.CharField(_("type"), max_length=20, choices=Type.choices, blank=True)
+    reuse_level = models.CharField(_("reuse level"), max_length=30, blank=True)
     sectors = models.ManyToManyField(Sector, blank=True, related_name="skills")
 
     class Meta:
