@@ -24,6 +24,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Centres"), "centres:directory"),
     NavItem(_("People"), "accounts:people", Permission.VIEW_STAFF),
+    NavItem(_("Skills in demand"), "skills:demand_browse", Permission.BROWSE_SKILL_DEMAND),
+    NavItem(_("Trainings"), "skills:training_list"),
 ]
 
 

@@ -7,6 +7,7 @@ from . import views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("centres.api.urls")),
+    path("", include("skills.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -16,6 +17,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("centres/", include("centres.urls")),
+    path("skills/", include("skills.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,17 @@
-import factory
+import datetime
+from decimal import Decimal
 
-from skills.models import IscoGroup, Occupation, Sector, Skill
+import factory
+from django.utils import timezone
+
+from skills.models import (
+    IscoGroup,
+    Occupation,
+    Sector,
+    Skill,
+    SkillDemand,
+    TrainingOpportunity,
+)
 
 
 class SectorFactory(factory.django.DjangoModelFactory):
@@ -37,3 +48,34 @@ class SkillFactory(factory.django.DjangoModelFactory):
     esco_uri = factory.Sequence(lambda n: f"http://data.europa.eu/esco/skill/test-{n}")
     name = factory.Sequence(lambda n: f"skill {n}")
     skill_type = Skill.Type.SKILL
+
+
+class SkillDemandFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SkillDemand
+
+    region = "DE"
+    sector = factory.SubFactory(SectorFactory)
+    skill = factory.SubFactory(SkillFactory)
+    shortage = SkillDemand.Shortage.HIGH
+    source_type = SkillDemand.SourceType.SURVEY
+    source_name = "Labour-market survey 2025"
+    period_start = datetime.date(2025, 1, 1)
+    period_end = datetime.date(2025, 12, 31)
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingOpportunity
+
+    title = factory.Sequence(lambda n: f"Paid traineeship {n}")
+    provider = "European Institute of Public Administration"
+    kind = TrainingOpportunity.Kind.TRAINEESHIP
+    country = "AT"
+    city = "Vienna"
+    description = "Six months in a public institution, with a return grant."
+    stipend = Decimal("1200.00")
+    return_obligation_years = 2
+    application_deadline = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=30)
+    )
