@@ -3,6 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import (
     Occupation,
@@ -115,6 +117,7 @@ class TrainingFilter(django_filters.FilterSet):
             | Q(description__icontains=value)
         )
 
+    @extend_schema_field(OpenApiTypes.INT)  # the section's id
     def filter_section(self, queryset, name, value):
         return queryset.filter(Q(sector=value) | Q(sector__parent=value))
 
