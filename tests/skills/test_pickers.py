@@ -102,3 +102,14 @@ def test_it_submits_the_chosen_skills_as_the_fields_values(db):
     assert set(form.cleaned_data["essential"]) == {python, sql}
     assert form.cleaned_data["main"] == sql
     assert not NeedForm({"main": "999999"}).is_valid()
+
+
+def test_it_lets_postgresql_answer_the_picker_search_from_the_trigram_index(db):
+    SkillFactory.create_batch(50, name=factory.Sequence(lambda n: f"skill number {n}"))
+    matches = Skill.objects.filter(name__icontains="number 4")
+    sql, params = matches.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "skills_skill_name_trgm" in plan
