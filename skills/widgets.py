@@ -40,7 +40,7 @@ class PickerWidget(forms.Widget):
         if value in (None, ""):
             return []
         values = value if isinstance(value, list | tuple) else [value]
-        return [str(v) for v in values if v not in (None, "")]
+        return [str(getattr(v, "pk", v)) for v in values if v not in (None, "")]
 
     def value_from_datadict(self, data, files, name):
         if self.allow_multiple_selected:

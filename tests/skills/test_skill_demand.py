@@ -239,3 +239,11 @@ def test_it_names_missing_columns_in_an_import(login, programme_manager, db):
     response = _upload(login(programme_manager), "region,sector\nRS,62\n")
     assert response.status_code == 400
     assert "Missing column(s): shortage, source_type" in response.context["errors"][0]
+
+
+def test_it_shows_the_chosen_skill_in_the_picker_when_editing(login, programme_manager, records):
+    demand = records[0]
+    page = login(programme_manager).get(reverse("skills:demand_edit", args=[demand.pk]))
+    html = page.content.decode()
+    assert f'name="skill" value="{demand.skill.pk}" data-picker-value' in html
+    assert f'value="{demand.skill.name}"' in html

@@ -95,3 +95,15 @@ def test_it_refuses_a_training_that_ends_before_it_starts(login, programme_manag
     response = login(programme_manager).post(reverse("skills:training_create"), data)
     assert "The training cannot end before it starts." in response.content.decode()
     assert not TrainingOpportunity.objects.exists()
+
+
+def test_it_lists_trainings_in_a_bounded_number_of_queries(
+    client, db, django_assert_max_num_queries
+):
+    sector = SectorFactory(code="R", name="Health")
+    TrainingFactory.create_batch(3, sector=sector)
+    with django_assert_max_num_queries(6):
+        client.get(reverse("skills:training_list"))
+    TrainingFactory.create_batch(15, sector=sector)
+    with django_assert_max_num_queries(6):
+        assert len(client.get(reverse("skills:training_list")).context["page"]) == 18
