@@ -66,7 +66,8 @@
     const open = list.children.length > 0;
     list.hidden = !open;
     inputOf(picker).setAttribute("aria-expanded", open ? "true" : "false");
-    picker.querySelector("[data-picker-status]").textContent = open ? `${options.length}` : "";
+    const status = picker.querySelector("[data-picker-status]");
+    status.textContent = open ? status.dataset.countLabel.replace("__COUNT__", options.length) : "";
   });
 
   document.addEventListener("keydown", (event) => {
@@ -79,7 +80,10 @@
       if (!options.length || list.hidden) return;
       event.preventDefault();
       const step = event.key === "ArrowDown" ? 1 : -1;
-      activate(picker, options[(current + step + options.length) % options.length]);
+      const next = current < 0
+        ? (step > 0 ? 0 : options.length - 1)
+        : (current + step + options.length) % options.length;
+      activate(picker, options[next]);
     } else if (event.key === "Enter" && !list.hidden && current >= 0) {
       event.preventDefault();
       choose(picker, options[current]);
