@@ -1,12 +1,16 @@
 import django_filters
 from django.db.models import Q
-from rest_framework import viewsets
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
 from accounts.access import api_permission
 from accounts.permissions import Permission
 from skills.filters import SkillDemandFilter, TrainingFilter
 from skills.models import Occupation, Sector, Skill, SkillDemand, TrainingOpportunity
+from skills.selectors import demand_matrix
 
 from .serializers import (
     OccupationSerializer,
@@ -89,6 +93,33 @@ class SkillDemandViewSet(viewsets.ReadOnlyModelViewSet):
         return SkillDemand.objects.visible_to(self.request.user).select_related(
             "section", "sector", "isco_group", "occupation", "skill"
         )
+
+    @extend_schema(
+        responses=inline_serializer(
+            "SkillDemandMatrix",
+            {
+                "regions": serializers.ListField(child=serializers.CharField()),
+                "rows": serializers.ListField(child=serializers.DictField()),
+                "total": serializers.IntegerField(),
+            },
+        )
+    )
+    @action(detail=False, pagination_class=None)
+    def matrix(self, request):
+        """Records per NACE section × region (the browse page's table), with the same filters."""
+        matrix = demand_matrix(self.filter_queryset(self.get_queryset()))
+        regions = [code for code, _name in matrix.regions]
+        rows = [
+            {
+                "section": row.section.code,
+                "name": row.section.name,
+                "counts": dict(zip(regions, [c.count for c in row.cells], strict=True)),
+                "high_or_severe": dict(zip(regions, [c.high for c in row.cells], strict=True)),
+                "total": row.total,
+            }
+            for row in matrix.rows
+        ]
+        return Response({"regions": regions, "rows": rows, "total": matrix.total})
 
 
 class TrainingViewSet(viewsets.ReadOnlyModelViewSet):

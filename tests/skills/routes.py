@@ -53,6 +53,7 @@ ROUTES = [
     Route(
         "api:skilldemand-detail", permission=BROWSE, kwargs=lambda world: {"pk": world["demand"].pk}
     ),
+    Route("api:skilldemand-matrix", permission=BROWSE),
     Route("api:training-list", public=True, note="trainings are public, like their page"),
     Route("api:training-detail", public=True, kwargs=lambda world: {"pk": world["training"].pk}),
 ]

@@ -73,3 +73,36 @@ def test_it_lists_skill_demand_in_a_bounded_number_of_queries(
     api_client.force_authenticate(programme_manager)
     with django_assert_max_num_queries(3):
         assert len(api_client.get(reverse("api:skilldemand-list")).json()["results"]) == 15
+
+
+def test_it_serves_the_demand_matrix_counted_by_the_database(api_client, coordinator_a, db):
+    health = SectorFactory(code="R", name="Health")
+    ict = SectorFactory(code="K", name="ICT")
+    SkillDemandFactory(region="DE", sector=health, shortage=4)
+    SkillDemandFactory(region="DE", sector=health, shortage=1)
+    SkillDemandFactory(region="RS", sector=ict, shortage=3)
+    SkillDemandFactory(region="RS", sector=health, shortage=2)
+    api_client.force_authenticate(coordinator_a)
+    answer = api_client.get(reverse("api:skilldemand-matrix")).json()
+    assert answer == {
+        "regions": ["RS", "DE"],
+        "rows": [
+            {
+                "section": "K",
+                "name": "ICT",
+                "counts": {"RS": 1, "DE": 0},
+                "high_or_severe": {"RS": 1, "DE": 0},
+                "total": 1,
+            },
+            {
+                "section": "R",
+                "name": "Health",
+                "counts": {"RS": 1, "DE": 2},
+                "high_or_severe": {"RS": 0, "DE": 1},
+                "total": 3,
+            },
+        ],
+        "total": 4,
+    }
+    filtered = api_client.get(reverse("api:skilldemand-matrix"), {"area": "eu"}).json()
+    assert (filtered["regions"], filtered["total"]) == (["DE"], 2)
