@@ -21,6 +21,16 @@ FORMATS = {
 }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    """Text that a spreadsheet would run as a formula is written as text (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class ListExporter:
     identifier = ""
     verbose_name = ""
@@ -42,14 +52,14 @@ class ListExporter:
             sheet = workbook.create_sheet(title=str(self.verbose_name)[:31])
             sheet.append(self.header())
             for row in self.rows():
-                sheet.append(row)
+                sheet.append([_safe(value) for value in row])
             buffer = io.BytesIO()
             workbook.save(buffer)
             return filename, FORMATS["xlsx"], buffer.getvalue()
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(self.header())
-        writer.writerows(self.rows())
+        writer.writerows([_safe(value) for value in row] for row in self.rows())
         return filename, FORMATS["csv"], buffer.getvalue().encode("utf-8-sig")
 
 

@@ -56,6 +56,9 @@ class SkillDemandForm(forms.ModelForm):
         }
 
 
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
 class SkillDemandImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
@@ -65,6 +68,12 @@ class SkillDemandImportForm(forms.Form):
             "period_end, notes. Every row is checked; nothing is saved unless all are valid."
         ),
     )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB: split it."))
+        return file
 
 
 class TrainingForm(forms.ModelForm):

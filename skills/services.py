@@ -7,6 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .models import IscoGroup, Occupation, Sector, Skill, SkillDemand, TrainingOpportunity
 
@@ -28,8 +29,8 @@ IMPORT_COLUMNS = [
 REQUIRED_COLUMNS = ["region", "sector", "shortage", "source_type", "source_name"]
 REQUIRED_COLUMNS += ["period_start", "period_end"]
 MAX_IMPORT_ROWS = 5000
-NOT_CSV = "The file is not a UTF-8 CSV file."
-NO_ROWS = "The file has no rows."
+NOT_CSV = gettext_noop("The file is not a UTF-8 CSV file.")
+NO_ROWS = gettext_noop("The file has no rows.")
 
 
 class DemandImportError(Exception):

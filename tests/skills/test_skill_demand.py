@@ -247,3 +247,21 @@ def test_it_shows_the_chosen_skill_in_the_picker_when_editing(login, programme_m
     html = page.content.decode()
     assert f'name="skill" value="{demand.skill.pk}" data-picker-value' in html
     assert f'value="{demand.skill.name}"' in html
+
+
+def test_it_writes_formula_like_text_as_text_in_exports(login, counsellor_a, records):
+    SkillDemand.objects.filter(pk=records[0].pk).update(source_name='=HYPERLINK("http://x")')
+    client = login(counsellor_a)
+    url = reverse("skills:demand_export", args=["skill-demand-records", "xlsx"])
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(url).content)).active
+    sources = [row[12] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert '\'=HYPERLINK("http://x")' in sources
+    url = reverse("skills:demand_export", args=["skill-demand-records", "csv"])
+    assert "'=HYPERLINK" in client.get(url).content.decode("utf-8-sig")
+
+
+def test_it_refuses_an_import_that_is_not_utf8_csv(login, programme_manager, db):
+    file = SimpleUploadedFile("demand.csv", b"\xff\xfe\x00binary", content_type="text/csv")
+    response = login(programme_manager).post(reverse("skills:demand_import"), {"file": file})
+    assert response.status_code == 400
+    assert response.context["errors"] == ["The file is not a UTF-8 CSV file."]
