@@ -26,9 +26,14 @@ class Permission(StrEnum):
     BROWSE_SKILL_NEEDS = "browse_skill_needs"
     POST_SKILL_NEEDS = "post_skill_needs"
     APPLY_FOR_RETURN = "apply_for_return"
+    BROWSE_SKILL_DEMAND = "browse_skill_demand"  # the skills-needs database (demand per sector)
 
 
-_CENTRE_STAFF = {Permission.COUNSEL_VISITORS, Permission.BROWSE_SKILL_NEEDS}
+_CENTRE_STAFF = {
+    Permission.COUNSEL_VISITORS,
+    Permission.BROWSE_SKILL_NEEDS,
+    Permission.BROWSE_SKILL_DEMAND,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.COUNSELLOR: frozenset(_CENTRE_STAFF),
@@ -54,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.RUN_REPORTS,
             Permission.EXPORT_RESEARCH_DATA,
             Permission.BROWSE_SKILL_NEEDS,
+            Permission.BROWSE_SKILL_DEMAND,
         }
     ),
     Role.HOST_MEMBER: frozenset({Permission.POST_SKILL_NEEDS, Permission.BROWSE_SKILL_NEEDS}),

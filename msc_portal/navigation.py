@@ -28,6 +28,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Referrals"), "counselling:referral_list", Permission.COUNSEL_VISITORS),
     NavItem(_("Dashboard"), "reports:dashboard", Permission.RUN_REPORTS),
     NavItem(_("Reports"), "reports:builder", Permission.RUN_REPORTS),
+    NavItem(_("Skills in demand"), "skills:demand_browse", Permission.BROWSE_SKILL_DEMAND),
+    NavItem(_("Trainings"), "skills:training_list"),
 ]
 
 

@@ -8,6 +8,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("centres.api.urls")),
     path("", include("reports.api.urls")),
+    path("", include("skills.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -19,6 +20,7 @@ urlpatterns = [
     path("centres/", include("centres.urls")),
     path("counselling/", include("counselling.urls")),
     path("reports/", include("reports.urls")),
+    path("skills/", include("skills.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]
