@@ -14,7 +14,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Permission
-from reports.exporters import ListExporter
+from reports.exporters import ListExporter, register
 
 from .models import Session, age_band
 
@@ -42,6 +42,7 @@ COLUMNS = [
 CHUNK = 5000
 
 
+@register
 class ResearchExport(ListExporter):
     identifier = "research_sessions"
     verbose_name = _("Research data: anonymised sessions")

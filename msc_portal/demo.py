@@ -6,8 +6,8 @@ they depend on each other. Every seed is idempotent: running it again updates, n
 
 from accounts import demo as accounts_demo
 from centres import demo as centres_demo
-from skills import demo as skills_demo
 from reports import demo as reports_demo
+from skills import demo as skills_demo
 
 SEEDERS = [
     ("centres", centres_demo.seed),

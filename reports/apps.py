@@ -8,5 +8,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        # Each app defines its indicators in <app>/indicators.py; importing registers them.
-        autodiscover_modules("indicators")
+        # Apps define indicators in <app>/indicators.py and exporters in <app>/exports.py;
+        # importing the modules registers them.
+        autodiscover_modules("indicators", "exports")

@@ -1,8 +1,8 @@
-"""Exporters: the reports a user can ask for. Each renders to bytes in a Celery task.
+"""Exporters: the reports a user can ask for. Each renders a file in a Celery task.
 
 An exporter has an `identifier`, a `verbose_name`, the `permission` it needs, the formats it
-writes, and `render(parameters, output_format, user) -> Rendered`. Register new ones in
-`exporters` below.
+writes, and `render(parameters, output_format, user, target) -> Rendered`. Register new ones with
+`@register`; the reports app imports every `<app>/exports.py` when Django starts.
 """
 
 import csv
@@ -135,10 +135,13 @@ class IndicatorReport(Exporter):
         )
 
 
-def _all_exporters() -> list[Exporter]:
-    from counselling.exports import ResearchExport
-
-    return [IndicatorReport(), ResearchExport()]
+exporters: dict[str, Exporter] = {}
 
 
-exporters: dict[str, Exporter] = {e.identifier: e for e in _all_exporters()}
+def register(exporter_class: type[Exporter]) -> type[Exporter]:
+    """Class decorator: makes an exporter available. Apps keep theirs in <app>/exports.py."""
+    exporters[exporter_class.identifier] = exporter_class()
+    return exporter_class
+
+
+register(IndicatorReport)
