@@ -275,3 +275,19 @@ def test_it_prepares_last_months_report_on_the_first_and_emails_a_link(
     services.monthly_reports_queue(today=datetime.date(2026, 3, 1))  # beat fired twice
     assert ReportRun.objects.count() == 1
     assert queue_monthly_reports.name == "reports.tasks.queue_monthly_reports"
+
+
+def test_it_hands_the_file_to_its_owner_and_to_no_other_coordinator(
+    login, api_client, coordinator_a, programme_manager, staffed_network
+):
+    run = _render(_ask(login(coordinator_a), output_format="csv"))
+    response = login(coordinator_a).get(reverse("reports:run_download", args=[run.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"indicator,period_start" in b"".join(response.streaming_content)
+
+    other = UserFactory(role="country_coordinator", country="AL")
+    assert login(other).get(reverse("reports:run_download", args=[run.pk])).status_code == 404
+    api_client.force_authenticate(programme_manager)
+    api_response = api_client.get(reverse("api:reportrun-download", args=[run.pk]))
+    assert api_response.status_code == 200
