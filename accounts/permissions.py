@@ -25,6 +25,7 @@ class Permission(StrEnum):
     BROWSE_SKILL_NEEDS = "browse_skill_needs"
     POST_SKILL_NEEDS = "post_skill_needs"
     APPLY_FOR_RETURN = "apply_for_return"
+    FOLLOW_RETURNS = "follow_returns"  # applications and assignments one takes part in
 
 
 _CENTRE_STAFF = {Permission.COUNSEL_VISITORS, Permission.BROWSE_SKILL_NEEDS}
@@ -52,10 +53,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_PROGRAMME,
             Permission.RUN_REPORTS,
             Permission.BROWSE_SKILL_NEEDS,
+            Permission.FOLLOW_RETURNS,
         }
     ),
-    Role.HOST_MEMBER: frozenset({Permission.POST_SKILL_NEEDS, Permission.BROWSE_SKILL_NEEDS}),
-    Role.EXPERT: frozenset({Permission.APPLY_FOR_RETURN, Permission.BROWSE_SKILL_NEEDS}),
+    Role.HOST_MEMBER: frozenset(
+        {Permission.POST_SKILL_NEEDS, Permission.BROWSE_SKILL_NEEDS, Permission.FOLLOW_RETURNS}
+    ),
+    Role.EXPERT: frozenset(
+        {Permission.APPLY_FOR_RETURN, Permission.BROWSE_SKILL_NEEDS, Permission.FOLLOW_RETURNS}
+    ),
     # Administrators keep the system running; personal data only where a role above grants it.
     Role.ADMINISTRATOR: frozenset({Permission.VIEW_STAFF}),
 }

@@ -24,6 +24,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Centres"), "centres:directory"),
     NavItem(_("People"), "accounts:people", Permission.VIEW_STAFF),
+    NavItem(_("Skill needs"), "returns:need_list"),
+    NavItem(_("Hosts"), "returns:host_list", Permission.MANAGE_PROGRAMME),
+    NavItem(_("Applications"), "returns:application_list", Permission.FOLLOW_RETURNS),
+    NavItem(_("Assignments"), "returns:assignment_list", Permission.FOLLOW_RETURNS),
 ]
 
 
