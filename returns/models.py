@@ -185,7 +185,7 @@ class NeedQuerySet(models.QuerySet):
         if is_programme_staff(user):
             return self.all()
         if user.role == Role.HOST_MEMBER:
-            return self.filter(host__memberships__user=user).distinct()
+            return self.filter(published | Q(host__memberships__user=user)).distinct()
         return self.filter(published)
 
 

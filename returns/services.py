@@ -58,6 +58,10 @@ class _ActivationTokenGenerator(PasswordResetTokenGenerator):
 activation_tokens = _ActivationTokenGenerator()
 
 
+def _after_commit(task, *args):
+    transaction.on_commit(lambda: task.delay(*args))
+
+
 def _require(condition: bool, message=MOVE_REFUSED):
     if not condition:
         raise PermissionDenied(message)
@@ -105,7 +109,7 @@ def host_invite(*, host: Host, email: str, actor: User) -> HostInvitation:
     invitation = HostInvitation(host=host, email=email.lower(), invited_by=actor)
     invitation.full_clean()
     invitation.save()
-    tasks.send_host_invitation.delay_on_commit(invitation.pk)
+    _after_commit(tasks.send_host_invitation, invitation.pk)
     return invitation
 
 
@@ -209,7 +213,7 @@ def expert_register(*, email: str, full_name: str, password: str) -> User:
     user.is_active = False
     user.save(update_fields=["is_active"])
     ExpertProfile.objects.create(user=user, consent_at=now())
-    tasks.send_expert_activation.delay_on_commit(user.pk)
+    _after_commit(tasks.send_expert_activation, user.pk)
     return user
 
 
@@ -347,7 +351,7 @@ def _record(actor: User, from_status: str, to_status: str, comment: str, **targe
     change = StatusChange.objects.create(
         actor=actor, from_status=from_status, to_status=to_status, comment=comment, **target
     )
-    tasks.send_status_change.delay_on_commit(change.pk)
+    _after_commit(tasks.send_status_change, change.pk)
     return change
 
 
