@@ -1,3 +1,7 @@
+import io
+
+from pypdf import PdfWriter
+
 from accounts.permissions import Permission
 from returns.models import Application, Need
 from tests.matrix import SIGNED_IN, Route
@@ -10,12 +14,16 @@ from .factories import (
     NeedFactory,
 )
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _blank_pdf() -> bytes:
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 def build_world(request, world) -> dict:
