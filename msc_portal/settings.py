@@ -270,6 +270,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per shared choice set in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
+        "IscedLevelEnum": "skills.models.IscedLevel",
+        "ReturnModeEnum": "returns.models.Mode",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

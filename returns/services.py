@@ -225,6 +225,15 @@ def expert_activate(*, user: User) -> User:
 
 
 @transaction.atomic
+def expert_update(*, expert: ExpertProfile, data: dict) -> ExpertProfile:
+    """Changes some plain fields of a profile (the API's PATCH)."""
+    _set_many(expert, data)
+    expert.full_clean(exclude=["cv"])
+    expert.save()
+    return expert
+
+
+@transaction.atomic
 def expert_update_profile(
     *,
     expert: ExpertProfile,
@@ -235,9 +244,7 @@ def expert_update_profile(
     availability: list[tuple],
 ) -> ExpertProfile:
     """Saves the profile and replaces its skills, languages and availability windows."""
-    _set_many(expert, data)
-    expert.full_clean(exclude=["cv"])
-    expert.save()
+    expert_update(expert=expert, data=data)
     expert.sectors.set(sectors)
     expert.skills.all().delete()
     ExpertSkill.objects.bulk_create(

@@ -183,3 +183,43 @@ ROUTES = [
         kwargs=_pk("assignment_a"),
     ),
 ]
+
+ROUTES += [
+    Route("api:need-list", permission=Permission.BROWSE_SKILL_NEEDS),
+    Route("api:need-detail", permission=Permission.BROWSE_SKILL_NEEDS, kwargs=_pk("need_a")),
+    Route(
+        "api:need-move",
+        permission=Permission.BROWSE_SKILL_NEEDS,
+        method="post",
+        kwargs=_pk("need_a"),
+        ok=400,
+        note="without a target the move is refused with a field error",
+    ),
+    Route("api:expert-me", permission=Permission.APPLY_FOR_RETURN),
+    Route("api:application-list", permission=Permission.FOLLOW_RETURNS),
+    Route(
+        "api:application-detail",
+        permission=Permission.FOLLOW_RETURNS,
+        kwargs=_pk("application_a"),
+    ),
+    Route(
+        "api:application-move",
+        permission=Permission.FOLLOW_RETURNS,
+        method="post",
+        kwargs=_pk("application_a"),
+        ok=400,
+    ),
+    Route("api:assignment-list", permission=Permission.FOLLOW_RETURNS),
+    Route(
+        "api:assignment-detail",
+        permission=Permission.FOLLOW_RETURNS,
+        kwargs=_pk("assignment_a"),
+    ),
+    Route(
+        "api:assignment-move",
+        permission=Permission.FOLLOW_RETURNS,
+        method="post",
+        kwargs=_pk("assignment_a"),
+        ok=400,
+    ),
+]
