@@ -494,6 +494,18 @@ class StatusChange(models.Model):
     def __str__(self):
         return f"{self.from_status} → {self.to_status}"
 
+    def _label(self, status: str) -> str:
+        choices = Application.Status if self.application_id else Assignment.Status
+        return str(choices(status).label) if status in choices.values else status
+
+    @property
+    def from_label(self) -> str:
+        return self._label(self.from_status) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return self._label(self.to_status)
+
 
 # --- Assignments ------------------------------------------------------------------------------
 

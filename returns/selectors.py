@@ -93,4 +93,6 @@ def needs_ranked_for_expert(expert: ExpertProfile, limit: int = 20) -> list[tupl
 
 
 def expert_for_matching(user) -> ExpertProfile:
-    return _experts_for_matching().get(user=user)
+    from .services import expert_profile_for
+
+    return _experts_for_matching().get(pk=expert_profile_for(user=user).pk)

@@ -218,6 +218,12 @@ def expert_register(*, email: str, full_name: str, password: str) -> User:
 
 
 @transaction.atomic
+def expert_profile_for(*, user: User) -> ExpertProfile:
+    """The expert's file; an expert account made elsewhere (admin, import) gets an empty one."""
+    return ExpertProfile.objects.get_or_create(user=user)[0]
+
+
+@transaction.atomic
 def expert_activate(*, user: User) -> User:
     user.is_active = True
     user.save(update_fields=["is_active"])

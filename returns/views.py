@@ -88,7 +88,8 @@ def need_detail(request, pk: int):
         context["moves"] = moves_for(NEED_MOVES, need.status, user.role)
         context["is_member"] = need.host.memberships.filter(user=user).exists()
         if user.role == Role.EXPERT and need.status == Need.Status.PUBLISHED:
-            context["criteria"] = eligibility_check(need.programme, user.expert_profile, need)
+            expert = services.expert_profile_for(user=user)
+            context["criteria"] = eligibility_check(need.programme, expert, need)
     return render(request, "returns/need_detail.html", context)
 
 
@@ -369,7 +370,7 @@ def expert_activate(request, uidb64: str, token: str):
 
 
 def _own_expert(request) -> ExpertProfile:
-    return get_object_or_404(ExpertProfile, user=request.user)
+    return services.expert_profile_for(user=request.user)
 
 
 @permission_required(Permission.APPLY_FOR_RETURN)

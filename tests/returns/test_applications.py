@@ -136,6 +136,7 @@ def test_it_e_mails_the_people_concerned_after_commit(
     assert sorted(message.to) == sorted([profile.user.email, host.email])
     assert programme_manager.email not in message.to
     assert "Strong ICU background." in message.body
+    assert "To: Proposed to host" in message.body
     # Safe to run twice: the second run sends nothing.
     tasks.send_status_change(application.changes.get().pk)
     assert len(mail.outbox) == 1
