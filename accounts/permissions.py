@@ -27,6 +27,7 @@ class Permission(StrEnum):
     POST_SKILL_NEEDS = "post_skill_needs"
     APPLY_FOR_RETURN = "apply_for_return"
     BROWSE_SKILL_DEMAND = "browse_skill_demand"  # the skills-needs database (demand per sector)
+    FOLLOW_RETURNS = "follow_returns"  # applications and assignments one takes part in
 
 
 _CENTRE_STAFF = {
@@ -60,10 +61,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EXPORT_RESEARCH_DATA,
             Permission.BROWSE_SKILL_NEEDS,
             Permission.BROWSE_SKILL_DEMAND,
+            Permission.FOLLOW_RETURNS,
         }
     ),
-    Role.HOST_MEMBER: frozenset({Permission.POST_SKILL_NEEDS, Permission.BROWSE_SKILL_NEEDS}),
-    Role.EXPERT: frozenset({Permission.APPLY_FOR_RETURN, Permission.BROWSE_SKILL_NEEDS}),
+    Role.HOST_MEMBER: frozenset(
+        {Permission.POST_SKILL_NEEDS, Permission.BROWSE_SKILL_NEEDS, Permission.FOLLOW_RETURNS}
+    ),
+    Role.EXPERT: frozenset(
+        {Permission.APPLY_FOR_RETURN, Permission.BROWSE_SKILL_NEEDS, Permission.FOLLOW_RETURNS}
+    ),
     # Administrators keep the system running; personal data only where a role above grants it.
     Role.ADMINISTRATOR: frozenset({Permission.VIEW_STAFF}),
 }

@@ -5,6 +5,16 @@ from .models import User
 
 
 @transaction.atomic
+def user_create(
+    *, email: str, full_name: str, role: str, password: str | None = None, country: str = ""
+) -> User:
+    """Creates a person with their role (a self-registered expert, an invited host member)."""
+    return User.objects.create_user(
+        email=email, password=password, full_name=full_name, role=role, country=country
+    )
+
+
+@transaction.atomic
 def user_update_profile(*, user: User, full_name: str, preferred_language: str, timezone: str):
     user.full_name = full_name
     user.preferred_language = preferred_language

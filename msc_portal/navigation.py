@@ -30,6 +30,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Reports"), "reports:builder", Permission.RUN_REPORTS),
     NavItem(_("Skills in demand"), "skills:demand_browse", Permission.BROWSE_SKILL_DEMAND),
     NavItem(_("Trainings"), "skills:training_list"),
+    NavItem(_("Skill needs"), "returns:need_list"),
+    NavItem(_("Hosts"), "returns:host_list", Permission.MANAGE_PROGRAMME),
+    NavItem(_("Applications"), "returns:application_list", Permission.FOLLOW_RETURNS),
+    NavItem(_("Assignments"), "returns:assignment_list", Permission.FOLLOW_RETURNS),
 ]
 
 

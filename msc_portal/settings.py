@@ -155,6 +155,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.queue_monthly_reports",
         "schedule": crontab(minute=0, hour=3, day_of_month=1),
     },
+    # TVR: a follow-up survey a year after each assignment (the task is idempotent).
+    "returns-follow-up-surveys": {
+        "task": "returns.tasks.send_follow_up_surveys",
+        "schedule": 24 * 60 * 60,
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -208,6 +213,8 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MSC Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's public address, for links in e-mails sent by background tasks.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -275,6 +282,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per shared choice set in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
+        "IscedLevelEnum": "skills.models.IscedLevel",
+        "ReturnModeEnum": "returns.models.Mode",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

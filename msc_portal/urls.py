@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("centres.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("skills.api.urls")),
+    path("", include("returns.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
@@ -21,6 +22,7 @@ urlpatterns = [
     path("counselling/", include("counselling.urls")),
     path("reports/", include("reports.urls")),
     path("skills/", include("skills.urls")),
+    path("returns/", include("returns.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("admin/", admin.site.urls),
 ]

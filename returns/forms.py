@@ -1,0 +1,333 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from msc_portal.languages import language_choices
+from skills.models import CefrLevel, Occupation, Sector, Skill
+
+from .models import (
+    Application,
+    Assignment,
+    ExpertProfile,
+    ExpertReport,
+    ExpertSkill,
+    Host,
+    HostEvaluation,
+    Need,
+)
+
+CV_MAX_BYTES = 5 * 1024 * 1024
+CV_NOT_PDF = _("The CV must be a PDF document; this file is not a PDF, whatever its name says.")
+CV_UNREADABLE = _("This PDF cannot be read; it may be damaged. Please export it again.")
+CV_TOO_LARGE = _("The CV may be at most 5 MB.")
+
+
+# The seam for the skills app's autocomplete pickers: these three factories decide the field and
+# widget of every skill, occupation and sector input of this app. Swap the widget here, once.
+def skill_field(*, label, required=True):
+    return forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(), required=required, label=label
+    )
+
+
+def one_skill_field(*, required=True):
+    return forms.ModelChoiceField(queryset=Skill.objects.all(), required=required, label=_("Skill"))
+
+
+def occupation_field(*, required=False):
+    return forms.ModelChoiceField(
+        queryset=Occupation.objects.all(), required=required, label=_("Occupation")
+    )
+
+
+def sector_field(*, label=None, multiple=False, required=True):
+    label = label or _("Sector")
+    if multiple:
+        return forms.ModelMultipleChoiceField(
+            queryset=Sector.objects.all(), required=required, label=label
+        )
+    return forms.ModelChoiceField(queryset=Sector.objects.all(), required=required, label=label)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def validate_pdf(upload) -> None:
+    """A CV is a PDF by its content: the %PDF- signature, and pypdf can read its pages."""
+    if upload.size > CV_MAX_BYTES:
+        raise ValidationError(CV_TOO_LARGE, code="too_large")
+    upload.seek(0)
+    if upload.read(5) != b"%PDF-":
+        raise ValidationError(CV_NOT_PDF, code="not_pdf")
+    upload.seek(0)
+    try:
+        if len(PdfReader(upload).pages) < 1:
+            raise ValidationError(CV_UNREADABLE, code="unreadable")
+    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        raise ValidationError(CV_UNREADABLE, code="unreadable") from error
+    finally:
+        upload.seek(0)
+
+
+class AccountForm(forms.Form):
+    """A new person's account: name, e-mail address and password."""
+
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    email = forms.EmailField(label=_("Your e-mail address"))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_email(self):
+        return self.cleaned_data["email"].lower()
+
+    def clean_password(self):
+        validate_password(self.cleaned_data["password"])
+        return self.cleaned_data["password"]
+
+
+class HostForm(forms.ModelForm):
+    sector = sector_field()
+
+    class Meta:
+        model = Host
+        fields = [
+            "name",
+            "kind",
+            "country",
+            "city",
+            "sector",
+            "focal_point_name",
+            "focal_point_email",
+            "focal_point_phone",
+        ]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's e-mail address"))
+
+
+class InvitationAcceptForm(forms.Form):
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    password = AccountForm.base_fields["password"]
+
+    def clean_password(self):
+        validate_password(self.cleaned_data["password"])
+        return self.cleaned_data["password"]
+
+
+class NeedForm(forms.ModelForm):
+    sector = sector_field()
+    occupation = occupation_field()
+    essential_skills = skill_field(label=_("Essential skills"))
+    optional_skills = skill_field(required=False, label=_("Optional skills"))
+
+    class Meta:
+        model = Need
+        fields = [
+            "title",
+            "description",
+            "sector",
+            "occupation",
+            "essential_skills",
+            "optional_skills",
+            "min_isced",
+            "mode",
+            "duration_days",
+            "window_start",
+            "window_end",
+            "location",
+            "deliverables",
+            "experts_wanted",
+        ]
+        widgets = {"window_start": DateInput, "window_end": DateInput}
+
+    SKILL_FIELDS = ("essential_skills", "optional_skills")
+
+    def clean(self):
+        data = super().clean()
+        overlap = set(data.get("essential_skills") or []) & set(data.get("optional_skills") or [])
+        if overlap:
+            self.add_error("optional_skills", _("A skill cannot be both essential and optional."))
+        return data
+
+    def split(self) -> tuple[dict, dict]:
+        """(plain fields, skill lists) for services.need_create/need_update."""
+        data = dict(self.cleaned_data)
+        skills = {name: data.pop(name) for name in self.SKILL_FIELDS}
+        return data, skills
+
+
+class LanguageLevelForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices, required=False)
+    level = forms.ChoiceField(label=_("Level (CEFR)"), choices=CefrLevel.choices, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", "—"), *language_choices()]
+        self.fields["level"].choices = [("", "—"), *CefrLevel.choices]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("language")) != bool(data.get("level")):
+            raise ValidationError(_("Give both the language and its level."))
+        return data
+
+
+class BaseRowsFormSet(forms.BaseFormSet):
+    def rows(self, *names) -> list[tuple]:
+        return [
+            tuple(form.cleaned_data[name] for name in names)
+            for form in self.forms
+            if form.cleaned_data and all(form.cleaned_data.get(name) for name in names)
+        ]
+
+
+def _unique_rows(formset, name: str, message):
+    values = [f.cleaned_data.get(name) for f in formset.forms if f.cleaned_data.get(name)]
+    if len(values) != len(set(values)):
+        raise ValidationError(message)
+
+
+class BaseLanguageFormSet(BaseRowsFormSet):
+    def clean(self):
+        _unique_rows(self, "language", _("List each language once."))
+
+
+LanguageFormSet = forms.formset_factory(
+    LanguageLevelForm, formset=BaseLanguageFormSet, extra=3, max_num=12
+)
+
+
+class SkillLevelForm(forms.Form):
+    skill = one_skill_field(required=False)
+    proficiency = forms.TypedChoiceField(
+        label=_("Proficiency"),
+        choices=ExpertSkill.Proficiency.choices,
+        coerce=int,
+        initial=ExpertSkill.Proficiency.ADVANCED,
+    )
+
+
+class BaseSkillFormSet(BaseRowsFormSet):
+    def clean(self):
+        _unique_rows(self, "skill", _("List each skill once."))
+
+
+SkillFormSet = forms.formset_factory(SkillLevelForm, formset=BaseSkillFormSet, extra=3, max_num=40)
+
+
+class AvailabilityForm(forms.Form):
+    start = forms.DateField(label=_("Available from"), required=False, widget=DateInput)
+    end = forms.DateField(label=_("until"), required=False, widget=DateInput)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if bool(start) != bool(end):
+            raise ValidationError(_("Give both dates of the window."))
+        if start and end and start > end:
+            raise ValidationError(_("The window must end after it starts."))
+        return data
+
+
+AvailabilityFormSet = forms.formset_factory(
+    AvailabilityForm, formset=BaseRowsFormSet, extra=2, max_num=10
+)
+
+
+class ExpertRegistrationForm(AccountForm):
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the programme keeps my profile and CV to match me with host "
+            "institutions and shows them to the institutions I am proposed to."
+        )
+    )
+
+
+class ExpertProfileForm(forms.ModelForm):
+    occupation = occupation_field()
+    sectors = sector_field(multiple=True, required=False, label=_("Sectors"))
+
+    class Meta:
+        model = ExpertProfile
+        fields = [
+            "country_of_origin",
+            "country_of_residence",
+            "city_of_residence",
+            "citizenships",
+            "residence_status",
+            "occupation",
+            "sectors",
+            "isced_level",
+            "field_of_education",
+            "years_experience",
+            "preferred_mode",
+            "bio",
+        ]
+
+    def split(self) -> tuple[dict, list]:
+        data = dict(self.cleaned_data)
+        return data, data.pop("sectors")
+
+
+class CvForm(forms.Form):
+    cv = forms.FileField(
+        label=_("CV (PDF, at most 5 MB)"),
+        validators=[validate_pdf],
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+    )
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that my account, profile and CV will be deleted for good.")
+    )
+
+
+class ApplicationForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["motivation", "proposed_start", "proposed_end", "mode"]
+        widgets = {"proposed_start": DateInput, "proposed_end": DateInput}
+
+
+class MoveForm(forms.Form):
+    target = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Comment (sent to the people concerned)"), required=False, widget=forms.Textarea
+    )
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = [
+            "mode",
+            "start",
+            "end",
+            "working_days",
+            "deliverables",
+            "travel",
+            "per_diem_rate",
+            "accommodation",
+            "insurance",
+            "fee",
+        ]
+        widgets = {"start": DateInput, "end": DateInput}
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = ExpertReport
+        fields = ["activities", "outputs", "people_trained"]
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = HostEvaluation
+        fields = ["overall", "relevance", "expertise", "comments"]

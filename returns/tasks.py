@@ -1,0 +1,125 @@
+"""E-mails of the TVR programme. Thin: load by id, decide, send; safe to run twice."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.timezone import localdate, now
+from django.utils.translation import override
+
+from accounts.models import Role, User
+
+
+def _send(template: str, context: dict, recipients: list[str]) -> None:
+    if not recipients:
+        return
+    context = {**context, "portal_url": settings.PORTAL_URL}
+    with override(settings.LANGUAGE_CODE):
+        subject = render_to_string(f"returns/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"returns/email/{template}.txt", context)
+    send_mail(subject, body, None, recipients)
+
+
+@shared_task
+def send_host_invitation(invitation_id: int) -> None:
+    from .models import HostInvitation
+    from .services import invitation_token
+
+    invitation = HostInvitation.objects.select_related("host").filter(pk=invitation_id).first()
+    if invitation is None or invitation.accepted_at:
+        return
+    path = reverse("returns:invitation_accept", kwargs={"token": invitation_token(invitation)})
+    _send("invitation", {"invitation": invitation, "path": path}, [invitation.email])
+
+
+@shared_task
+def send_expert_activation(user_id: int) -> None:
+    from .services import activation_tokens
+
+    user = User.objects.filter(pk=user_id, is_active=False).first()
+    if user is None:
+        return  # already verified
+    path = reverse(
+        "returns:expert_activate",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": activation_tokens.make_token(user),
+        },
+    )
+    _send("activation", {"user": user, "path": path}, [user.email])
+
+
+def status_change_recipients(change) -> list[str]:
+    """The people concerned: the expert, the host once the expert was proposed to it, and the
+    programme when someone else made the move. Never the actor."""
+    application = change.application or change.assignment.application
+    users = []
+    if application.expert.user_id:
+        users.append(application.expert.user)
+    if application.proposed_at:
+        users += [m.user for m in application.need.host.memberships.select_related("user")]
+    if change.actor is None or change.actor.role != Role.PROGRAMME_MANAGER:
+        users += list(User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True))
+    return sorted({u.email for u in users if u.is_active and u.pk != change.actor_id})
+
+
+@shared_task
+def send_status_change(change_id: int) -> None:
+    from .models import StatusChange
+
+    with transaction.atomic():
+        # Claim the row first, so that a second run of the task sends nothing.
+        claimed = StatusChange.objects.filter(pk=change_id, notified_at__isnull=True).update(
+            notified_at=now()
+        )
+        if not claimed:
+            return
+        change = StatusChange.objects.select_related(
+            "actor",
+            "application__need__host",
+            "application__expert__user",
+            "assignment__application__need__host",
+            "assignment__application__expert__user",
+        ).get(pk=change_id)
+        _send("status_change", {"change": change}, status_change_recipients(change))
+
+
+@shared_task
+def send_follow_up_surveys() -> int:
+    """A year after an assignment ended, ask expert and host for the follow-up survey."""
+    from .models import Assignment
+
+    due = Assignment.objects.filter(
+        end__lte=localdate() - timedelta(days=365),
+        follow_up_sent_at__isnull=True,
+        status__in=[
+            Assignment.Status.COMPLETED,
+            Assignment.Status.REPORTED,
+            Assignment.Status.EVALUATED,
+            Assignment.Status.CLOSED,
+        ],
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in due:
+        with transaction.atomic():
+            if not Assignment.objects.filter(pk=pk, follow_up_sent_at__isnull=True).update(
+                follow_up_sent_at=now()
+            ):
+                continue
+            assignment = Assignment.objects.select_related(
+                "application__need__host", "application__expert__user"
+            ).get(pk=pk)
+            application = assignment.application
+            users = [m.user for m in application.need.host.memberships.select_related("user")]
+            if application.expert.user:
+                users.append(application.expert.user)
+            recipients = sorted({u.email for u in users if u.is_active})
+            _send("follow_up", {"assignment": assignment}, recipients)
+            sent += 1
+    return sent

@@ -1,0 +1,61 @@
+"""Lists answer in a bounded number of queries, whatever their length."""
+
+import pytest
+from django.urls import reverse
+
+from returns.models import Application
+
+from .factories import (
+    ApplicationFactory,
+    AssignmentFactory,
+    ExpertProfileFactory,
+    HostFactory,
+    NeedFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "returns:need_list",
+        "returns:need_manage",
+        "returns:host_list",
+        "returns:application_list",
+        "returns:assignment_list",
+    ],
+)
+def test_it_lists_in_a_bounded_number_of_queries(
+    login, programme_manager, name, django_assert_max_num_queries
+):
+    for _ in range(15):
+        AssignmentFactory()
+        ApplicationFactory(status=Application.Status.PROPOSED)
+    client = login(programme_manager)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert len(response.context["page"]) >= 15
+
+
+def test_it_gives_an_expert_without_a_profile_an_empty_one(login, expert):
+    need = NeedFactory()
+    response = login(expert).get(reverse("returns:need_detail", args=[need.pk]))
+    assert "Not met: Country of origin must be one of" in response.text
+
+
+def test_it_shows_the_history_with_readable_states(login, host, programme_manager):
+    from returns import services
+
+    application = ApplicationFactory(
+        need=NeedFactory(host=HostFactory(members=[host])),
+        expert=ExpertProfileFactory(),
+        status=Application.Status.SHORTLISTED,
+    )
+    services.application_move(
+        application=application, target="proposed", actor=programme_manager, comment="Go."
+    )
+    page = login(host).get(reverse("returns:application_detail", args=[application.pk]))
+    assert "Shortlisted → <strong>Proposed to host</strong>" in page.text
+    assert "Accept" in page.text
