@@ -27,6 +27,7 @@ DISAGGREGATIONS: dict[str, Promise] = {
     "purpose": _("Purpose of migration"),
     "destination": _("Intended destination"),
     "mode": _("Mode"),
+    "sector": _("Sector"),
 }
 
 
