@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from counselling.models import Session, Visitor
+from returns.models import Application, Assignment
 
 from .indicators import ReportQuery, registry
 from .models import IndicatorTarget
@@ -91,6 +92,31 @@ def indicator_progress(flt: DashboardFilter) -> list[dict]:
     return list(progress.values())
 
 
+def tvr_pipeline(flt: DashboardFilter) -> list[dict]:
+    """Applications by state now (whatever the period), in the order of the workflow."""
+    applications = Application.objects.all()
+    if flt.countries:
+        applications = applications.filter(need__host__country__in=flt.countries)
+    counts = dict(applications.values_list("status").annotate(count=Count("id")))
+    return [
+        {"status": label, "count": counts.get(value, 0)}
+        for value, label in Application.Status.choices
+    ]
+
+
+def assignments_by_mode_and_sector(flt: DashboardFilter) -> list[dict]:
+    assignments = Assignment.objects.filter(end__range=(flt.start, flt.end)).exclude(
+        status=Assignment.Status.CANCELLED
+    )
+    if flt.countries:
+        assignments = assignments.filter(application__need__host__country__in=flt.countries)
+    return list(
+        assignments.values("mode", "application__need__sector__name")
+        .annotate(count=Count("id"))
+        .order_by("application__need__sector__name", "mode")
+    )
+
+
 def dashboard_data(flt: DashboardFilter) -> dict:
     data = cache.get(flt.cache_key)
     if data is None:
@@ -110,6 +136,8 @@ def dashboard_data(flt: DashboardFilter) -> dict:
             "topics": top_topics(flt),
             "destinations": top_destinations(flt),
             "progress": indicator_progress(flt),
+            "pipeline": tvr_pipeline(flt),
+            "assignments": assignments_by_mode_and_sector(flt),
         }
         cache.set(flt.cache_key, data, CACHE_SECONDS)
     return data

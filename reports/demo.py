@@ -16,6 +16,10 @@ TARGETS = {
     "referrals_made": 120,
     "referrals_service_received": 60,
     "centre_staff": 80,
+    "skill_needs_published": 6,
+    "tvr_applications_received": 15,
+    "assignments_completed": 4,
+    "expert_working_days": 80,
 }
 
 

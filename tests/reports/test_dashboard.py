@@ -35,3 +35,22 @@ def test_it_limits_a_coordinator_to_their_country(login, coordinator_a, counsell
         reverse("reports:dashboard"), {"year": 2026, "country": "AL"}
     )
     assert response.context["data"]["total_sessions"] == 0
+
+
+def test_it_shows_the_tvr_pipeline_and_assignments_on_the_dashboard(login, programme_manager):
+    from returns.models import Application, Assignment
+    from tests.returns.factories import ApplicationFactory, AssignmentFactory
+
+    ApplicationFactory.create_batch(2, status=Application.Status.SHORTLISTED)
+    AssignmentFactory(
+        start=datetime.date(2026, 5, 1),
+        end=datetime.date(2026, 5, 30),
+        status=Assignment.Status.COMPLETED,
+    )
+    data = (
+        login(programme_manager).get(reverse("reports:dashboard"), {"year": 2026}).context["data"]
+    )
+    pipeline = {row["status"]: row["count"] for row in data["pipeline"]}
+    assert pipeline["Shortlisted"] == 2
+    assert pipeline["Approved by programme"] == 1
+    assert [(row["mode"], row["count"]) for row in data["assignments"]] == [("physical", 1)]
