@@ -59,10 +59,15 @@ for email, _name, role, *_ in DEMO_LOGINS:
     home = browser.open(request).read().decode()
     if str(role.label) not in home or "Sign out" not in home:
         failures.append(f"login as {role.label} ({email}) did not reach the home page")
+    # Every page the role's navigation offers must open.
+    nav = home.split('id="main-nav"', 1)[1].split("js-language-form", 1)[0]
+    links = sorted(set(re.findall(r'href="(/[^"#]*)"', nav)))
+    for link in links:
+        get(browser, link)
     me = json.loads(get(browser, "/api/v1/me/"))
     if me.get("role") != role.value:
         failures.append(f"/api/v1/me/ as {email}: {me}")
-    print(f"signed in as {role.label}: ok")
+    print(f"signed in as {role.label}: {len(links)} pages of the navigation open")
 
 if failures:
     print("SMOKE TEST FAILED:\n  " + "\n  ".join(failures))
