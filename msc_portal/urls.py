@@ -7,6 +7,7 @@ from . import views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("centres.api.urls")),
+    path("", include("counselling.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
