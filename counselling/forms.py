@@ -307,3 +307,24 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["centre"] = centre_field(user)
         self.order_fields(["centre", "file"])
+
+
+class StatisticsForm(forms.Form):
+    centre = forms.ModelChoiceField(
+        label=_("Centre"), queryset=Centre.objects.none(), required=False, empty_label=_("All")
+    )
+    start = forms.DateField(label=_("From"), widget=DateInput, required=False)
+    end = forms.DateField(label=_("To"), widget=DateInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = Centre.objects.staffed_by(user).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end") or localdate()
+        start = data.get("start") or end.replace(year=end.year - 1, day=1)
+        if start > end:
+            raise forms.ValidationError(_("The start is after the end."))
+        data["start"], data["end"] = start, end
+        return data

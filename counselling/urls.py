@@ -21,4 +21,5 @@ urlpatterns = [
     path("group-sessions/<int:pk>/", views.group_session_detail, name="group_session_detail"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("statistics/", views.statistics, name="statistics"),
 ]

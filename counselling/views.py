@@ -19,10 +19,12 @@ from .forms import (
     ReferralStatusForm,
     SearchForm,
     SessionForm,
+    StatisticsForm,
     VisitorForm,
     VisitorRegisterForm,
 )
 from .models import AuditEvent, GroupSession, Referral, Session, Visitor
+from .statistics import Period, centre_statistics
 
 COUNSEL = Permission.COUNSEL_VISITORS
 
@@ -292,3 +294,19 @@ def visitor_audit(request, code: str):
     events = visitor.audit_events.select_related("user")
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(request, "counselling/audit.html", {"visitor": visitor, "page": page})
+
+
+@permission_required(Permission.VIEW_CENTRE_STATISTICS)
+def statistics(request):
+    """Aggregates only: managers and coordinators for their centres, programme managers for
+    the network. No visitor is named here."""
+    form = StatisticsForm(request.GET, user=request.user)
+    context = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        period = Period(start=data["start"], end=data["end"])
+        context["period"] = period
+        context.update(
+            centre_statistics(user=request.user, period=period, centre=data.get("centre"))
+        )
+    return render(request, "counselling/statistics.html", context)

@@ -26,6 +26,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("People"), "accounts:people", Permission.VIEW_STAFF),
     NavItem(_("Visitors"), "counselling:visitor_list", Permission.COUNSEL_VISITORS),
     NavItem(_("Referrals"), "counselling:referral_list", Permission.COUNSEL_VISITORS),
+    NavItem(_("Statistics"), "counselling:statistics", Permission.VIEW_CENTRE_STATISTICS),
 ]
 
 

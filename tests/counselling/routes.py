@@ -77,6 +77,7 @@ ROUTES = [
 ]
 
 ROUTES += [
+    Route("counselling:statistics", permission=Permission.VIEW_CENTRE_STATISTICS),
     Route("api:visitor-list", permission=COUNSEL),
     Route("api:visitor-detail", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
     Route("api:session-list", permission=COUNSEL),
