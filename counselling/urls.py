@@ -22,4 +22,6 @@ urlpatterns = [
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("statistics/", views.statistics, name="statistics"),
+    path("import/", views.sessions_import, name="sessions_import"),
+    path("import/template.csv", views.import_template, name="import_template"),
 ]

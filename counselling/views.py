@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,10 +10,11 @@ from accounts.access import get_visible_or_404, permission_required
 from accounts.permissions import Permission
 from centres.models import Centre
 
-from . import selectors, services
+from . import importer, selectors, services
 from .forms import (
     ConsentForm,
     GroupSessionForm,
+    ImportForm,
     MergeForm,
     ReferralForm,
     ReferralStatusForm,
@@ -310,3 +311,35 @@ def statistics(request):
             centre_statistics(user=request.user, period=period, centre=data.get("centre"))
         )
     return render(request, "counselling/statistics.html", context)
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def sessions_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = importer.read_rows(form.cleaned_data["file"])
+            report = importer.sessions_import(
+                user=request.user, centre=form.cleaned_data["centre"], rows=rows
+            )
+        except ValueError as error:
+            form.add_error("file", str(error))
+        except importer.ImportRejected as rejected:
+            report = rejected.report
+        else:
+            messages.success(
+                request,
+                _("Imported %(sessions)d sessions and %(visitors)d new visitors.")
+                % {"sessions": report.sessions, "visitors": report.visitors},
+            )
+            return redirect("counselling:sessions_import")
+    context = {"form": form, "report": report, "columns": importer.COLUMNS}
+    return render(request, "counselling/import.html", context)
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def import_template(request):
+    response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="msc-sessions-template.csv"'
+    return response

@@ -77,6 +77,8 @@ ROUTES = [
 ]
 
 ROUTES += [
+    Route("counselling:sessions_import", permission=Permission.MANAGE_CENTRE),
+    Route("counselling:import_template", permission=Permission.MANAGE_CENTRE),
     Route("counselling:statistics", permission=Permission.VIEW_CENTRE_STATISTICS),
     Route("api:visitor-list", permission=COUNSEL),
     Route("api:visitor-detail", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
