@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 
 from centres.models import Centre
 
-from .models import AGE_BANDS, UNKNOWN_AGE_BAND, GroupSession, MigrationStatus, Session, Sex
+from .models import (
+    AGE_BAND_CHOICES,
+    AGE_BANDS,
+    UNKNOWN_AGE_BAND,
+    GroupSession,
+    MigrationStatus,
+    Session,
+    Sex,
+)
 
 LATE_AFTER = timedelta(days=7)
 
@@ -85,9 +93,7 @@ def centre_statistics(*, user, period: Period, centre: Centre | None = None) -> 
         "months": months,
         "chart": _chart(months),
         "by_sex": _people_by(sessions, "visitor__sex", dict(Sex.choices)),
-        "by_age_band": _people_by(
-            sessions.annotate(band=age_band_expression(period.end.year)), "band", {}
-        ),
+        "by_age_band": _by_age_band(sessions, period),
         "by_migration_status": _people_by(
             sessions, "visitor__migration_status", dict(MigrationStatus.choices)
         ),
@@ -95,6 +101,13 @@ def centre_statistics(*, user, period: Period, centre: Centre | None = None) -> 
         "by_destination": _by_destination(sessions),
         "quality": data_quality(sessions),
     }
+
+
+def _by_age_band(sessions, period: Period) -> list[dict]:
+    labels = {**dict(AGE_BAND_CHOICES), UNKNOWN_AGE_BAND: _("unknown")}
+    order = list(labels)
+    rows = _people_by(sessions.annotate(band=age_band_expression(period.end.year)), "band", labels)
+    return sorted(rows, key=lambda row: order.index(row["band"]))
 
 
 def _by_destination(sessions) -> list[dict]:

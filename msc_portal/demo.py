@@ -6,8 +6,10 @@ they depend on each other. Every seed is idempotent: running it again updates, n
 
 from accounts import demo as accounts_demo
 from centres import demo as centres_demo
+from counselling import demo as counselling_demo
 
 SEEDERS = [
     ("centres", centres_demo.seed),
     ("accounts", accounts_demo.seed),
+    ("counselling", counselling_demo.seed),
 ]
