@@ -60,9 +60,10 @@ def search(request):
     """POST only: names and phone numbers never travel in a URL."""
     form = SearchForm(request.POST)
     results = selectors.visitor_search(user=request.user, query=form.data.get("q", ""))
-    if form.is_valid() and len(results) == 1 and not request.htmx:
-        return redirect("counselling:visitor_detail", code=results[0].code)
     visible = set(Visitor.objects.visible_to(request.user).filter(pk__in=[v.pk for v in results]))
+    if form.is_valid() and len(results) == 1 and not request.htmx:
+        target = "visitor_detail" if results[0] in visible else "session_create"
+        return redirect(f"counselling:{target}", code=results[0].code)
     template = "counselling/_search_results.html" if request.htmx else "counselling/search.html"
     context = {"form": form, "results": results, "visible": visible, "searched": form.is_valid()}
     return render(request, template, context)

@@ -109,6 +109,21 @@ def test_it_lets_another_centre_log_a_session_by_exact_code(
     assert client.get(reverse("counselling:visitor_detail", args=[visitor.code])).status_code == 200
 
 
+def test_it_sends_a_full_code_search_to_the_session_form_of_another_centre(
+    login, counsellor_a, centre_a, counsellor_b, coordinator_a, centre_b
+):
+    visitor = make_visitor(counsellor_a, centre_a)
+    albanian = make_visitor(counsellor_b, centre_b)
+    response = login(counsellor_b).post(reverse("counselling:search"), {"q": visitor.code})
+    assert response.url == reverse("counselling:session_create", args=[visitor.code])
+    client = login(coordinator_a)
+    response = client.post(reverse("counselling:search"), {"q": albanian.code})
+    assert response.status_code == 200
+    assert albanian.code not in response.text, "coordinators find no visitor outside their country"
+    url = reverse("counselling:session_create", args=[albanian.code])
+    assert client.get(url).status_code == 404
+
+
 def test_it_shows_programme_managers_no_visitor(login, counsellor_a, centre_a, programme_manager):
     visitor = make_visitor(counsellor_a, centre_a)
     client = login(programme_manager)
