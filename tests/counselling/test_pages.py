@@ -296,7 +296,7 @@ def test_it_needs_few_queries_for_the_visitor_list(
 ):
     _many(counsellor_a, centre_a, size)
     client = login(counsellor_a)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("counselling:visitor_list"))
     assert len(response.context["page"]) == size
 
@@ -307,7 +307,7 @@ def test_it_needs_few_queries_for_the_home_page(
 ):
     _many(counsellor_a, centre_a, size)
     client = login(counsellor_a)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
     assert len(response.context["last_sessions"]) == min(size, 10)
 
@@ -321,6 +321,6 @@ def test_it_needs_few_queries_for_the_visitor_page(
         SessionFactory(visitor=visitor, counsellor=counsellor_a)
         ReferralFactory(visitor=visitor, created_by=counsellor_a)
     client = login(counsellor_a)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("counselling:visitor_detail", args=[visitor.code]))
     assert len(response.context["timeline"]) == 2 * size + 2
