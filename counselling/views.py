@@ -62,7 +62,11 @@ def search(request):
     results = selectors.visitor_search(user=request.user, query=form.data.get("q", ""))
     visible = set(Visitor.objects.visible_to(request.user).filter(pk__in=[v.pk for v in results]))
     if form.is_valid() and len(results) == 1 and not request.htmx:
-        target = "visitor_detail" if results[0] in visible else "session_create"
+        # "Log a session" on the desk goes straight to the form; so does another centre's code.
+        wants_session = request.POST.get("then") == "session"
+        target = (
+            "visitor_detail" if results[0] in visible and not wants_session else "session_create"
+        )
         return redirect(f"counselling:{target}", code=results[0].code)
     template = "counselling/_search_results.html" if request.htmx else "counselling/search.html"
     context = {"form": form, "results": results, "visible": visible, "searched": form.is_valid()}

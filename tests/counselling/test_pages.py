@@ -124,6 +124,15 @@ def test_it_sends_a_full_code_search_to_the_session_form_of_another_centre(
     assert client.get(url).status_code == 404
 
 
+def test_it_goes_from_a_code_on_the_desk_to_the_session_form(login, counsellor_a, centre_a):
+    visitor = make_visitor(counsellor_a, centre_a)
+    client = login(counsellor_a)
+    assert "Log a session for visitor code" in client.get(reverse("home")).text
+    data = {"q": visitor.code, "then": "session"}
+    response = client.post(reverse("counselling:search"), data)
+    assert response.url == reverse("counselling:session_create", args=[visitor.code])
+
+
 def test_it_shows_programme_managers_no_visitor(login, counsellor_a, centre_a, programme_manager):
     visitor = make_visitor(counsellor_a, centre_a)
     client = login(programme_manager)
