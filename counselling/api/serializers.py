@@ -1,6 +1,8 @@
+from django_countries import countries
 from rest_framework import serializers
 
-from counselling.models import GroupSession, Referral, Session, Visitor
+from centres.models import Centre
+from counselling.models import GroupSession, Referral, Session, Topic, Visitor
 
 
 class VisitorSerializer(serializers.ModelSerializer):
@@ -128,3 +130,46 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     def get_history(self, referral) -> list[dict]:
         return [{"status": e.status, "date": e.date} for e in referral.events.all()]
+
+
+class SessionCreateSerializer(serializers.Serializer):
+    """Log a session through the API; the same rules as the page (services.session_log)."""
+
+    visitor = serializers.CharField(max_length=20, help_text="The visitor's code.")
+    centre = serializers.IntegerField()
+    date = serializers.DateField(required=False)
+    mode = serializers.ChoiceField(choices=Session.Mode.choices, default=Session.Mode.IN_PERSON)
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    topics = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
+    destinations = serializers.ListField(child=serializers.CharField(max_length=2), default=list)
+    services = serializers.ListField(
+        child=serializers.ChoiceField(choices=Session.Service.choices), default=list
+    )
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    follow_up_date = serializers.DateField(required=False, allow_null=True)
+
+    def validate_visitor(self, code):
+        user = self.context["request"].user
+        visitor = Visitor.objects.visible_to(user).filter(code=code).first()
+        if visitor is None:
+            raise serializers.ValidationError("No visitor of your centres has this code.")
+        return visitor
+
+    def validate_centre(self, pk):
+        centre = Centre.objects.staffed_by(self.context["request"].user).filter(pk=pk).first()
+        if centre is None:
+            raise serializers.ValidationError("Not one of your centres.")
+        return centre
+
+    def validate_topics(self, codes):
+        topics = list(Topic.objects.filter(is_active=True, code__in=codes))
+        unknown = sorted(set(codes) - {t.code for t in topics})
+        if unknown:
+            raise serializers.ValidationError(f"Unknown topics: {', '.join(unknown)}")
+        return topics
+
+    def validate_destinations(self, codes):
+        unknown = [code for code in codes if code.upper() not in countries]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown country codes: {', '.join(unknown)}")
+        return [code.upper() for code in codes]

@@ -1,4 +1,7 @@
-from rest_framework import viewsets
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from accounts.access import api_permission
 from accounts.permissions import Permission
@@ -9,6 +12,7 @@ from .filters import GroupSessionFilter, ReferralFilter, SessionFilter, VisitorF
 from .serializers import (
     GroupSessionSerializer,
     ReferralSerializer,
+    SessionCreateSerializer,
     SessionSerializer,
     VisitorSerializer,
 )
@@ -43,7 +47,9 @@ class VisitorViewSet(viewsets.ReadOnlyModelViewSet):
         return visitor
 
 
-class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Sessions of the user's visitors; POST logs one (visitor by code, topics by code)."""
+
     serializer_class = SessionSerializer
     permission_classes = [COUNSEL]
     filterset_class = SessionFilter
@@ -56,6 +62,20 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("topics")
             .distinct()
         )
+
+    def get_serializer_class(self):
+        return SessionCreateSerializer if self.action == "create" else SessionSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = SessionCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        try:
+            session = services.session_log(user=request.user, **data)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        output = SessionSerializer(session, context={"request": request})
+        return Response(output.data, status=status.HTTP_201_CREATED)
 
 
 class GroupSessionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -111,3 +111,32 @@ def test_it_needs_few_queries_for_api_lists(
     for url in ["/api/v1/visitors/", "/api/v1/sessions/", "/api/v1/referrals/"]:
         with django_assert_max_num_queries(10):
             assert len(api_client.get(url).json()["results"]) == 15
+
+
+def test_it_logs_a_session_through_the_api(api_client, counsellor_a, centre_a, counsellor_b):
+    visitor = make_visitor(counsellor_a, centre_a)
+    payload = {
+        "visitor": visitor.code,
+        "centre": centre_a.pk,
+        "mode": "phone",
+        "topics": ["legal-channels", "recognition"],
+        "destinations": ["de"],
+        "notes": "Called back",
+    }
+    api_client.force_authenticate(counsellor_a)
+    response = api_client.post("/api/v1/sessions/", payload)
+    assert response.status_code == 201, response.content
+    assert response.json()["topics"] == ["legal-channels", "recognition"]
+    assert visitor.sessions.get().destinations[0].code == "DE"
+    future = (localdate() + timedelta(days=3)).isoformat()
+    response = api_client.post("/api/v1/sessions/", {**payload, "topics": ["nope"], "date": future})
+    assert response.status_code == 400
+    assert set(response.json()) == {"topics"}
+    response = api_client.post("/api/v1/sessions/", {**payload, "date": future})
+    assert response.status_code == 400
+    assert "date" in response.json()
+    api_client.force_authenticate(counsellor_b)
+    response = api_client.post("/api/v1/sessions/", payload)
+    assert response.status_code == 400
+    assert set(response.json()) == {"visitor", "centre"}
+    assert visitor.sessions.count() == 1
