@@ -18,6 +18,7 @@ from .models import (
     AGE_BAND_CHOICES,
     AGE_BANDS,
     UNKNOWN_AGE_BAND,
+    GroupCount,
     GroupSession,
     MigrationStatus,
     Session,
@@ -100,7 +101,28 @@ def centre_statistics(*, user, period: Period, centre: Centre | None = None) -> 
         "by_topic": [{"label": row["topics__name"] or _("no topic"), **row} for row in topics],
         "by_destination": _by_destination(sessions),
         "quality": data_quality(sessions),
+        "group_counts": _group_counts(groups),
     }
+
+
+def _group_counts(groups) -> dict:
+    """People counted (not registered) at group sessions: a sex × age band table."""
+    cells = {
+        (row["sex"], row["age_band"]): row["n"]
+        for row in GroupCount.objects.filter(group_session__in=groups)
+        .values("sex", "age_band")
+        .annotate(n=Sum("count"))
+    }
+    bands = [label for label, _low, _high in AGE_BANDS]
+    rows = [
+        {
+            "label": sex_label,
+            "cells": [cells.get((sex, band), 0) for band in bands],
+            "total": sum(cells.get((sex, band), 0) for band in bands),
+        }
+        for sex, sex_label in Sex.choices
+    ]
+    return {"bands": dict(AGE_BAND_CHOICES).values(), "rows": rows, "total": sum(cells.values())}
 
 
 def _by_age_band(sessions, period: Period) -> list[dict]:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils.timezone import make_aware
 
-from counselling.models import Session, Topic
+from counselling.models import GroupCount, Session, Topic
 from tests.counselling.factories import GroupSessionFactory, SessionFactory, make_visitor
 
 PERIOD = {"start": "2025-01-01", "end": "2025-12-31"}
@@ -53,9 +53,12 @@ def known_data(counsellor_a, centre_a, counsellor_a2, centre_a2, counsellor_b, c
     log(bojan, centre_a, counsellor_a, march, [study], duration_minutes=None)
     log(cena, centre_a2, counsellor_a2, date(2024, 12, 1), [legal])
     log(dua, centre_b, counsellor_b, march, [legal])
-    GroupSessionFactory(
+    group = GroupSessionFactory(
         centre=centre_a, created_by=counsellor_a, date=date(2025, 5, 20), total_participants=12
     )
+    GroupCount.objects.create(group_session=group, sex="F", age_band="18-24", count=5)
+    GroupCount.objects.create(group_session=group, sex="M", age_band="18-24", count=4)
+    GroupCount.objects.create(group_session=group, sex="F", age_band="65+", count=1)
 
 
 def test_it_counts_a_country_by_hand(login, coordinator_a, known_data):
@@ -80,6 +83,10 @@ def test_it_counts_a_country_by_hand(login, coordinator_a, known_data):
     }
     by_destination = {r["label"]: (r["sessions"], r["people"]) for r in context["by_destination"]}
     assert by_destination == {"Germany": (2, 1), "Austria": (1, 1)}
+    counts = {row["label"]: row["cells"] for row in context["group_counts"]["rows"]}
+    assert counts["Female"] == [0, 0, 5, 0, 0, 0, 0, 1]
+    assert counts["Male"] == [0, 0, 4, 0, 0, 0, 0, 0]
+    assert context["group_counts"]["total"] == 10
 
 
 def test_it_counts_a_centre_and_its_data_quality(login, manager_a, known_data):
