@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 
 from accounts.models import CENTRE_ROLES, Role
 from centres.models import PartnerOrganisation
+from msc_portal.languages import language_choices
 from skills.models import IscedLevel
 
 
@@ -250,8 +251,6 @@ class Visitor(models.Model):
                 )
         if self.year_of_birth and self.year_of_birth > localdate().year:
             raise ValidationError({"year_of_birth": _("The year of birth is in the future.")})
-        from msc_portal.languages import language_choices
-
         known = {code for code, _name in language_choices()}
         unknown = [code for code in self.languages if code not in known]
         if unknown:

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from django_countries import countries
 from rest_framework import serializers
 
@@ -152,24 +153,24 @@ class SessionCreateSerializer(serializers.Serializer):
         user = self.context["request"].user
         visitor = Visitor.objects.visible_to(user).filter(code=code).first()
         if visitor is None:
-            raise serializers.ValidationError("No visitor of your centres has this code.")
+            raise serializers.ValidationError(_("No visitor of your centres has this code."))
         return visitor
 
     def validate_centre(self, pk):
         centre = Centre.objects.staffed_by(self.context["request"].user).filter(pk=pk).first()
         if centre is None:
-            raise serializers.ValidationError("Not one of your centres.")
+            raise serializers.ValidationError(_("Not one of your centres."))
         return centre
 
     def validate_topics(self, codes):
         topics = list(Topic.objects.filter(is_active=True, code__in=codes))
         unknown = sorted(set(codes) - {t.code for t in topics})
         if unknown:
-            raise serializers.ValidationError(f"Unknown topics: {', '.join(unknown)}")
+            raise serializers.ValidationError(_("Unknown topics: %s") % ", ".join(unknown))
         return topics
 
     def validate_destinations(self, codes):
         unknown = [code for code in codes if code.upper() not in countries]
         if unknown:
-            raise serializers.ValidationError(f"Unknown country codes: {', '.join(unknown)}")
+            raise serializers.ValidationError(_("Unknown country codes: %s") % ", ".join(unknown))
         return [code.upper() for code in codes]
