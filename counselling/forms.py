@@ -16,6 +16,7 @@ from .models import (
     Topic,
     Visitor,
 )
+from .services import visitor_find_by_code
 
 NO_CONSENT_NO_NAME = _(
     "Without service consent the visitor is recorded anonymously: leave name and contacts empty."
@@ -229,6 +230,12 @@ class GroupSessionForm(forms.ModelForm):
         raw = self.cleaned_data["attendee_codes"].replace(",", "\n").split()
         wanted = [codes.normalise(code) for code in raw if code.strip()]
         found = {v.code: v for v in Visitor.objects.visible_to(self.user).filter(code__in=wanted)}
+        for code in wanted:
+            # Another centre's visitor, present with their card: attending gives us access.
+            if code not in found and (
+                visitor := visitor_find_by_code(user=self.user, raw_code=code)
+            ):
+                found[code] = visitor
         missing = [code for code in wanted if code not in found]
         if missing:
             raise forms.ValidationError(

@@ -252,7 +252,12 @@ def sessions_import(*, user, centre, rows: list[dict]) -> ImportReport:
             counsellor = values.pop("counsellor")
             target = created[visitor] if isinstance(visitor, str) else visitor
             session = services.session_log(
-                user=user, visitor=target, centre=centre, topics=values.pop("topics"), **values
+                user=user,
+                visitor=target,
+                centre=centre,
+                topics=values.pop("topics"),
+                source=Session.Source.IMPORT,
+                **values,
             )
             if counsellor != user:
                 Session.objects.filter(pk=session.pk).update(counsellor=counsellor)

@@ -323,6 +323,11 @@ class Session(models.Model):
         ONLINE = "online", _("Online")
         OUTREACH = "outreach", _("Outreach")
 
+    class Source(models.TextChoices):
+        DESK = "desk", _("Logged at the desk")
+        API = "api", _("Logged through the API")
+        IMPORT = "import", _("Imported from a legacy log")
+
     class Service(models.TextChoices):
         INFORMATION = "information", _("Information")
         COUNSELLING = "counselling", _("Counselling")
@@ -349,6 +354,9 @@ class Session(models.Model):
     follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     created_at = models.DateTimeField(_("logged"), default=now)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.DESK, editable=False
+    )
 
     objects = SessionQuerySet.as_manager()
 

@@ -173,7 +173,12 @@ def data_quality(sessions) -> list[dict]:
         .annotate(
             total=Count("id"),
             missing=Count("id", filter=missing),
-            late=Count("id", filter=Q(created_at__date__gt=F("date") + LATE_AFTER)),
+            # Imported legacy rows were logged on paper long ago: not late at the desk.
+            late=Count(
+                "id",
+                filter=Q(created_at__date__gt=F("date") + LATE_AFTER)
+                & ~Q(source=Session.Source.IMPORT),
+            ),
         )
         .order_by("counsellor__full_name")
     )

@@ -71,7 +71,7 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         try:
-            session = services.session_log(user=request.user, **data)
+            session = services.session_log(user=request.user, source=Session.Source.API, **data)
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from error
         output = SessionSerializer(session, context={"request": request})

@@ -39,6 +39,12 @@ def test_it_imports_a_whole_file(login, manager_a, counsellor_a, centre_a):
     assert edin.sessions.order_by("date").first().topics.count() == 2
     anonymous = Visitor.objects.get(year_of_birth=1980)
     assert anonymous.is_anonymous
+    assert set(Session.objects.values_list("source", flat=True)) == {"import"}
+    statistics = login(manager_a).get(
+        reverse("counselling:statistics"), {"start": "2024-01-01", "end": "2024-12-31"}
+    )
+    (quality,) = statistics.context["quality"]
+    assert (quality["total"], quality["late"]) == (4, 0), "legacy rows are not late logging"
 
 
 def test_it_rejects_the_whole_file_with_a_report_of_every_bad_row(

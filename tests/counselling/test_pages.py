@@ -220,6 +220,28 @@ def test_it_rejects_a_group_session_with_too_many_attendees(login, counsellor_a,
     assert len(page.context["attendees"]) == 3
 
 
+def test_it_takes_another_centres_visitor_into_a_group_session_by_code(
+    login, counsellor_a, centre_a, counsellor_b, centre_b
+):
+    visitor = make_visitor(counsellor_a, centre_a)
+    data = {
+        "centre": centre_b.pk,
+        "type": "job_fair",
+        "date": localdate(),
+        "place": "Tirana fair",
+        "total_participants": 30,
+        "attendee_codes": visitor.code.lower(),
+    }
+    client = login(counsellor_b)
+    response = client.post(reverse("counselling:group_session_create"), data)
+    assert response.status_code == 302
+    assert client.get(reverse("counselling:visitor_detail", args=[visitor.code])).status_code == 200
+    response = client.post(
+        reverse("counselling:group_session_create"), {**data, "attendee_codes": "RS-NS-9999-0"}
+    )
+    assert "Unknown visitor codes: RS-NS-9999-0" in response.text
+
+
 def test_it_lists_open_referrals_oldest_first_and_updates_them(login, counsellor_a, centre_a):
     visitor = make_visitor(counsellor_a, centre_a)
     today = localdate()
