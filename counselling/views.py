@@ -38,11 +38,16 @@ def _form_errors_from(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _centre_from_query(request) -> Centre | None:
+    """The ?centre= filter, limited to the user's own centres."""
+    if request.GET.get("centre", "").isdigit():
+        return Centre.objects.staffed_by(request.user).filter(pk=request.GET["centre"]).first()
+    return None
+
+
 @permission_required(COUNSEL)
 def visitor_list(request):
-    centre = None
-    if request.GET.get("centre", "").isdigit():
-        centre = Centre.objects.staffed_by(request.user).filter(pk=request.GET["centre"]).first()
+    centre = _centre_from_query(request)
     visitors = selectors.visitor_list(user=request.user, centre=centre)
     page = Paginator(visitors, 50).get_page(request.GET.get("page"))
     context = {
@@ -245,9 +250,17 @@ def referral_create(request, code: str):
 @permission_required(COUNSEL)
 def referral_list(request):
     show_all = request.GET.get("all") == "1"
+    centre = _centre_from_query(request)
     referrals = selectors.referral_list(user=request.user, open_only=not show_all)
-    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
-    return render(request, "counselling/referral_list.html", {"page": page, "show_all": show_all})
+    if centre is not None:
+        referrals = referrals.filter(centre=centre)
+    context = {
+        "page": Paginator(referrals, 50).get_page(request.GET.get("page")),
+        "show_all": show_all,
+        "centres": Centre.objects.staffed_by(request.user).active().order_by("name"),
+        "centre": centre,
+    }
+    return render(request, "counselling/referral_list.html", context)
 
 
 @permission_required(COUNSEL)

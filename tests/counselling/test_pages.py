@@ -265,6 +265,19 @@ def test_it_lists_open_referrals_oldest_first_and_updates_them(login, counsellor
     assert "This referral is closed" in client.get(url).text
 
 
+def test_it_filters_referrals_by_centre_for_coordinators(
+    login, counsellor_a, centre_a, counsellor_a2, centre_a2, coordinator_a
+):
+    in_a = ReferralFactory(visitor=make_visitor(counsellor_a, centre_a), created_by=counsellor_a)
+    in_a2 = ReferralFactory(
+        visitor=make_visitor(counsellor_a2, centre_a2), created_by=counsellor_a2
+    )
+    client = login(coordinator_a)
+    assert set(client.get(reverse("counselling:referral_list")).context["page"]) == {in_a, in_a2}
+    page = client.get(reverse("counselling:referral_list"), {"centre": centre_a2.pk})
+    assert list(page.context["page"]) == [in_a2]
+
+
 def test_it_lets_managers_merge_and_read_the_audit_trail(login, counsellor_a, manager_a, centre_a):
     keep = make_visitor(counsellor_a, centre_a)
     remove = make_visitor(counsellor_a, centre_a, given_name="Ivanna")
