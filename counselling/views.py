@@ -10,7 +10,7 @@ from accounts.access import get_visible_or_404, permission_required
 from accounts.permissions import Permission
 from centres.models import Centre
 
-from . import importer, selectors, services
+from . import codes, importer, selectors, services
 from .forms import (
     ConsentForm,
     GroupSessionForm,
@@ -74,7 +74,14 @@ def search(request):
         )
         return redirect(f"counselling:{target}", code=results[0].code)
     template = "counselling/_search_results.html" if request.htmx else "counselling/search.html"
-    context = {"form": form, "results": results, "visible": visible, "searched": form.is_valid()}
+    code = codes.normalise(form.data.get("q", ""))
+    context = {
+        "form": form,
+        "results": results,
+        "visible": visible,
+        "searched": form.is_valid(),
+        "mistyped_code": bool(codes.CODE_RE.match(code)) and not codes.is_valid(code),
+    }
     return render(request, template, context)
 
 

@@ -79,6 +79,14 @@ def test_it_searches_by_post_without_names_in_the_url(login, counsellor_a, centr
     assert response.url == reverse("counselling:visitor_detail", args=[visitor.code])
 
 
+def test_it_tells_a_mistyped_code_apart(login, counsellor_a, centre_a):
+    visitor = make_visitor(counsellor_a, centre_a)
+    typo = visitor.code[:-1] + ("A" if visitor.code[-1] != "A" else "B")
+    response = login(counsellor_a).post(reverse("counselling:search"), {"q": typo})
+    assert response.context["mistyped_code"]
+    assert "last character does not match" in response.text
+
+
 def test_it_hides_other_centres_visitors_from_pages(login, counsellor_a, centre_a, counsellor_b):
     visitor = make_visitor(counsellor_a, centre_a, family_name="Berisha")
     client = login(counsellor_b)
