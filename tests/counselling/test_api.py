@@ -140,3 +140,16 @@ def test_it_logs_a_session_through_the_api(api_client, counsellor_a, centre_a, c
     assert response.status_code == 400
     assert set(response.json()) == {"visitor", "centre"}
     assert visitor.sessions.count() == 1
+
+
+def test_it_opens_a_visitor_to_the_centre_that_served_them(
+    api_client, counsellor_a, centre_a, counsellor_b, centre_b
+):
+    visitor = make_visitor(counsellor_a, centre_a)
+    api_client.force_authenticate(counsellor_b)
+    url = f"/api/v1/visitors/{visitor.code}/"
+    assert api_client.get(url).status_code == 404
+    SessionFactory(visitor=visitor, centre=centre_b, counsellor=counsellor_b)
+    response = api_client.get(url)
+    assert response.status_code == 200
+    assert response.json()["given_name"] == visitor.given_name

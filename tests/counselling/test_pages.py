@@ -296,6 +296,8 @@ def test_it_lets_managers_merge_and_read_the_audit_trail(login, counsellor_a, ma
     )
     assert response.url == reverse("counselling:visitor_detail", args=[keep.code])
     assert Session.objects.get().visitor == keep
+    old_card = client.get(reverse("counselling:visitor_detail", args=[remove.code]))
+    assert old_card.url == reverse("counselling:visitor_detail", args=[keep.code])
     client.get(response.url)
     audit = client.get(reverse("counselling:visitor_audit", args=[keep.code]))
     actions = [event.action for event in audit.context["page"]]
