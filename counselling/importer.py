@@ -24,6 +24,7 @@ from . import codes, services
 from .models import MigrationStatus, Session, Sex, Topic, Visitor
 
 MAX_ROWS = 10_000
+ROW_NUMBER = "__row__"  # the row's number in the file (the header is row 1)
 
 # (column, required, description) — the documented template, shown on the import page.
 COLUMNS = [
@@ -124,7 +125,12 @@ def read_rows(uploaded) -> list[dict]:
     unknown = [h for h in header if h and h not in COLUMN_NAMES]
     if unknown:
         raise ValueError(_("Unknown columns: %s") % ", ".join(unknown))
-    rows = [dict(zip(header, line, strict=False)) for line in lines[1:]]
+    # Blank lines (common at the end of spreadsheets) are skipped; rows keep their number.
+    rows = [
+        {ROW_NUMBER: number, **dict(zip(header, line, strict=False))}
+        for number, line in enumerate(lines[1:], start=2)
+        if any(line)
+    ]
     if len(rows) > MAX_ROWS:
         raise ValueError(_("At most %d rows at a time.") % MAX_ROWS)
     return rows
@@ -236,6 +242,7 @@ def sessions_import(*, user, centre, rows: list[dict]) -> ImportReport:
     validator = _Validator(user=user, centre=centre, report=report)
     planned = []
     for index, row in enumerate(rows, start=2):  # row 1 is the header
+        index = row.get(ROW_NUMBER, index)
         visitor = validator.visitor_ref(index, row)
         values = validator.session(index, row)
         planned.append((visitor, values))
