@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from accounts.models import User
 from centres.models import Centre, PartnerOrganisation
@@ -325,7 +326,16 @@ class StatisticsForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = Centre.objects.staffed_by(user).order_by("name")
+        centres = Centre.objects.staffed_by(user)
+        self.fields["centre"].queryset = centres.order_by("name")
+        if user.scope.whole_network:
+            codes = centres.order_by("country").values_list("country", flat=True).distinct()
+            self.fields["country"] = forms.ChoiceField(
+                label=_("Country"),
+                required=False,
+                choices=[("", _("All")), *[(c, countries.name(c)) for c in codes]],
+            )
+            self.order_fields(["country", "centre"])
 
     def clean(self):
         data = super().clean()

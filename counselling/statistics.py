@@ -53,8 +53,12 @@ def _people_by(sessions, key: str, labels: dict) -> list[dict]:
     return [{"label": labels.get(row[key], row[key] or _("not recorded")), **row} for row in rows]
 
 
-def centre_statistics(*, user, period: Period, centre: Centre | None = None) -> dict:
+def centre_statistics(
+    *, user, period: Period, centre: Centre | None = None, country: str = ""
+) -> dict:
     centres = Centre.objects.staffed_by(user)
+    if country:
+        centres = centres.filter(country=country)
     if centre is not None:
         centres = centres.filter(pk=centre.pk)
     sessions = Session.objects.filter(

@@ -337,7 +337,12 @@ def statistics(request):
         period = Period(start=data["start"], end=data["end"])
         context["period"] = period
         context.update(
-            centre_statistics(user=request.user, period=period, centre=data.get("centre"))
+            centre_statistics(
+                user=request.user,
+                period=period,
+                centre=data.get("centre"),
+                country=data.get("country", ""),
+            )
         )
     return render(request, "counselling/statistics.html", context)
 

@@ -104,6 +104,15 @@ def test_it_counts_a_centre_and_its_data_quality(login, manager_a, known_data):
 def test_it_shows_programme_managers_figures_without_names(login, programme_manager, known_data):
     response = login(programme_manager).get(reverse("counselling:statistics"), PERIOD)
     assert response.context["totals"]["people"] == 3
+    albania = login(programme_manager).get(
+        reverse("counselling:statistics"), {**PERIOD, "country": "AL"}
+    )
+    assert albania.context["totals"] == {
+        "sessions": 1,
+        "people": 1,
+        "group_sessions": 0,
+        "group_participants": 0,
+    }
     assert "Ivana" not in response.text, "no visitor's name on the statistics page"
     assert "<svg" in response.text
 
