@@ -7,8 +7,8 @@ from counselling import demo as counselling_demo
 from counselling.models import GroupSession, Referral, Session, Visitor
 
 
-def test_it_seeds_a_consistent_counselling_demo_once(db, monkeypatch):
-    monkeypatch.setattr(counselling_demo, "VISITORS_PER_COUNTRY", 80)
+def test_it_seeds_a_consistent_counselling_demo_once(db, settings):
+    settings.DEMO_VISITORS_PER_COUNTRY = 80
     messages = []
     for seed in (centres_demo.seed, accounts_demo.seed, counselling_demo.seed):
         seed(messages.append)
