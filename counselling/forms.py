@@ -10,6 +10,7 @@ from msc_portal.languages import language_choices
 from .models import (
     AGE_BAND_CHOICES,
     IDENTIFYING_FIELDS,
+    PROFILE_FIELDS,
     GroupSession,
     Referral,
     Session,
@@ -51,27 +52,7 @@ class VisitorForm(forms.ModelForm):
 
     class Meta:
         model = Visitor
-        fields = [
-            "given_name",
-            "family_name",
-            "phone",
-            "email",
-            "sex",
-            "year_of_birth",
-            "citizenship",
-            "residence_country",
-            "municipality",
-            "education",
-            "employment_status",
-            "occupation",
-            "languages",
-            "migration_status",
-            "destinations",
-            "intention_purpose",
-            "intention_timeframe",
-            "has_job_offer",
-            "has_admission",
-        ]
+        fields = [*IDENTIFYING_FIELDS, *PROFILE_FIELDS]
 
     def clean(self):
         data = super().clean()

@@ -109,6 +109,24 @@ class ConsentPurpose(models.TextChoices):
 
 # Fields that identify a person: kept only with service consent.
 IDENTIFYING_FIELDS = ("given_name", "family_name", "phone", "email")
+# The profile that is kept for every visitor and counted in statistics.
+PROFILE_FIELDS = (
+    "sex",
+    "year_of_birth",
+    "citizenship",
+    "residence_country",
+    "municipality",
+    "education",
+    "employment_status",
+    "occupation",
+    "languages",
+    "migration_status",
+    "destinations",
+    "intention_purpose",
+    "intention_timeframe",
+    "has_job_offer",
+    "has_admission",
+)
 
 
 def _scope_filter(user, centre_path: str):

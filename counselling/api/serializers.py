@@ -3,7 +3,15 @@ from django_countries import countries
 from rest_framework import serializers
 
 from centres.models import Centre
-from counselling.models import GroupSession, Referral, Session, Topic, Visitor
+from counselling.models import (
+    IDENTIFYING_FIELDS,
+    PROFILE_FIELDS,
+    GroupSession,
+    Referral,
+    Session,
+    Topic,
+    Visitor,
+)
 
 
 class VisitorSerializer(serializers.ModelSerializer):
@@ -22,26 +30,9 @@ class VisitorSerializer(serializers.ModelSerializer):
             "code",
             "centre",
             "centre_id",
-            "given_name",
-            "family_name",
-            "phone",
-            "email",
-            "sex",
-            "year_of_birth",
+            *IDENTIFYING_FIELDS,
+            *PROFILE_FIELDS,
             "age_band",
-            "citizenship",
-            "residence_country",
-            "municipality",
-            "education",
-            "employment_status",
-            "occupation",
-            "languages",
-            "migration_status",
-            "destinations",
-            "intention_purpose",
-            "intention_timeframe",
-            "has_job_offer",
-            "has_admission",
             "consent_service",
             "consent_research",
             "consent_contact",
