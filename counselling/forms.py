@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from accounts.models import User
 from centres.models import Centre, PartnerOrganisation
@@ -9,6 +10,7 @@ from msc_portal.languages import language_choices
 from .models import (
     AGE_BAND_CHOICES,
     IDENTIFYING_FIELDS,
+    PROFILE_FIELDS,
     GroupSession,
     Referral,
     Session,
@@ -16,6 +18,7 @@ from .models import (
     Topic,
     Visitor,
 )
+from .services import visitor_find_by_code
 
 NO_CONSENT_NO_NAME = _(
     "Without service consent the visitor is recorded anonymously: leave name and contacts empty."
@@ -49,27 +52,7 @@ class VisitorForm(forms.ModelForm):
 
     class Meta:
         model = Visitor
-        fields = [
-            "given_name",
-            "family_name",
-            "phone",
-            "email",
-            "sex",
-            "year_of_birth",
-            "citizenship",
-            "residence_country",
-            "municipality",
-            "education",
-            "employment_status",
-            "occupation",
-            "languages",
-            "migration_status",
-            "destinations",
-            "intention_purpose",
-            "intention_timeframe",
-            "has_job_offer",
-            "has_admission",
-        ]
+        fields = [*IDENTIFYING_FIELDS, *PROFILE_FIELDS]
 
     def clean(self):
         data = super().clean()
@@ -229,6 +212,12 @@ class GroupSessionForm(forms.ModelForm):
         raw = self.cleaned_data["attendee_codes"].replace(",", "\n").split()
         wanted = [codes.normalise(code) for code in raw if code.strip()]
         found = {v.code: v for v in Visitor.objects.visible_to(self.user).filter(code__in=wanted)}
+        for code in wanted:
+            # Another centre's visitor, present with their card: attending gives us access.
+            if code not in found and (
+                visitor := visitor_find_by_code(user=self.user, raw_code=code)
+            ):
+                found[code] = visitor
         missing = [code for code in wanted if code not in found]
         if missing:
             raise forms.ValidationError(
@@ -307,3 +296,33 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["centre"] = centre_field(user)
         self.order_fields(["centre", "file"])
+
+
+class StatisticsForm(forms.Form):
+    centre = forms.ModelChoiceField(
+        label=_("Centre"), queryset=Centre.objects.none(), required=False, empty_label=_("All")
+    )
+    start = forms.DateField(label=_("From"), widget=DateInput, required=False)
+    end = forms.DateField(label=_("To"), widget=DateInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        centres = Centre.objects.staffed_by(user)
+        self.fields["centre"].queryset = centres.order_by("name")
+        if user.scope.whole_network:
+            codes = centres.order_by("country").values_list("country", flat=True).distinct()
+            self.fields["country"] = forms.ChoiceField(
+                label=_("Country"),
+                required=False,
+                choices=[("", _("All")), *[(c, countries.name(c)) for c in codes]],
+            )
+            self.order_fields(["country", "centre"])
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end") or localdate()
+        start = data.get("start") or end.replace(year=end.year - 1, day=1)
+        if start > end:
+            raise forms.ValidationError(_("The start is after the end."))
+        data["start"], data["end"] = start, end
+        return data

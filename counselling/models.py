@@ -17,6 +17,7 @@ from django_countries.fields import CountryField
 
 from accounts.models import CENTRE_ROLES, Role
 from centres.models import PartnerOrganisation
+from msc_portal.languages import language_choices
 from skills.models import IscedLevel
 
 
@@ -108,6 +109,24 @@ class ConsentPurpose(models.TextChoices):
 
 # Fields that identify a person: kept only with service consent.
 IDENTIFYING_FIELDS = ("given_name", "family_name", "phone", "email")
+# The profile that is kept for every visitor and counted in statistics.
+PROFILE_FIELDS = (
+    "sex",
+    "year_of_birth",
+    "citizenship",
+    "residence_country",
+    "municipality",
+    "education",
+    "employment_status",
+    "occupation",
+    "languages",
+    "migration_status",
+    "destinations",
+    "intention_purpose",
+    "intention_timeframe",
+    "has_job_offer",
+    "has_admission",
+)
 
 
 def _scope_filter(user, centre_path: str):
@@ -250,8 +269,6 @@ class Visitor(models.Model):
                 )
         if self.year_of_birth and self.year_of_birth > localdate().year:
             raise ValidationError({"year_of_birth": _("The year of birth is in the future.")})
-        from msc_portal.languages import language_choices
-
         known = {code for code, _name in language_choices()}
         unknown = [code for code in self.languages if code not in known]
         if unknown:
@@ -324,6 +341,11 @@ class Session(models.Model):
         ONLINE = "online", _("Online")
         OUTREACH = "outreach", _("Outreach")
 
+    class Source(models.TextChoices):
+        DESK = "desk", _("Logged at the desk")
+        API = "api", _("Logged through the API")
+        IMPORT = "import", _("Imported from a legacy log")
+
     class Service(models.TextChoices):
         INFORMATION = "information", _("Information")
         COUNSELLING = "counselling", _("Counselling")
@@ -350,6 +372,9 @@ class Session(models.Model):
     follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     created_at = models.DateTimeField(_("logged"), default=now)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.DESK, editable=False
+    )
 
     objects = SessionQuerySet.as_manager()
 

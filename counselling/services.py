@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.timezone import localdate
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import CENTRE_ROLES
 from accounts.permissions import Permission
@@ -26,11 +26,16 @@ from .models import (
     Visitor,
 )
 
-NOT_YOUR_CENTRE = "You can only record work for a centre you work at."
-ATTENDANCE_OVER_TOTAL = "The attendance list is longer than the total number of participants."
-COUNTS_OVER_TOTAL = "Registered attendees and counted people together exceed the total."
-BAD_TRANSITION = "A referral in status %(old)s cannot move to %(new)s."
-MERGE_SAME = "Choose two different visitors to merge."
+NOT_YOUR_CENTRE = gettext_lazy("You can only record work for a centre you work at.")
+ATTENDANCE_OVER_TOTAL = gettext_lazy(
+    "The attendance list is longer than the total number of participants."
+)
+COUNTS_OVER_TOTAL = gettext_lazy(
+    "Registered attendees and counted people together exceed the total."
+)
+NEGATIVE_COUNT = gettext_lazy("Counts cannot be negative.")
+BAD_TRANSITION = gettext_lazy("A referral in status %(old)s cannot move to %(new)s.")
+MERGE_SAME = gettext_lazy("Choose two different visitors to merge.")
 
 CONSENT_FIELDS = {
     ConsentPurpose.SERVICE: "consent_service",
@@ -45,7 +50,7 @@ def audit_record(*, visitor: Visitor, user, action: str, detail: str = "") -> No
 
 def _check_centre(user, centre: Centre) -> None:
     if not Centre.objects.staffed_by(user).filter(pk=centre.pk).exists():
-        raise PermissionDenied(NOT_YOUR_CENTRE)
+        raise PermissionDenied(str(NOT_YOUR_CENTRE))
 
 
 def visitor_code_allocate(*, centre: Centre) -> str:
@@ -169,11 +174,11 @@ def session_follow_up_done(*, session: Session, user) -> Session:
 def group_session_validate(*, total: int, attendees: int, counts: dict) -> None:
     errors = []
     if any(value is None or value < 0 for value in counts.values()):
-        errors.append(_("Counts cannot be negative."))
+        errors.append(NEGATIVE_COUNT)
     if attendees > total:
-        errors.append(_(ATTENDANCE_OVER_TOTAL))
+        errors.append(ATTENDANCE_OVER_TOTAL)
     elif attendees + sum(v for v in counts.values() if v and v > 0) > total:
-        errors.append(_(COUNTS_OVER_TOTAL))
+        errors.append(COUNTS_OVER_TOTAL)
     if errors:
         raise ValidationError(errors)
 
@@ -222,7 +227,7 @@ def referral_transition(
 ) -> Referral:
     if status not in referral.TRANSITIONS.get(referral.status, ()):
         raise ValidationError(
-            _(BAD_TRANSITION)
+            BAD_TRANSITION
             % {
                 "old": referral.get_status_display(),
                 "new": Referral.Status(status).label if status in Referral.Status else status,
@@ -248,7 +253,7 @@ def referral_transition(
 def visitor_merge(*, user, keep: Visitor, remove: Visitor) -> Visitor:
     """Moves everything of `remove` to `keep` and marks `remove` as merged (for managers)."""
     if keep.pk == remove.pk:
-        raise ValidationError(_(MERGE_SAME))
+        raise ValidationError(MERGE_SAME)
     if not user.can(Permission.MANAGE_CENTRE):
         raise PermissionDenied
     Session.objects.filter(visitor=remove).update(visitor=keep)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,19 +10,22 @@ from accounts.access import get_visible_or_404, permission_required
 from accounts.permissions import Permission
 from centres.models import Centre
 
-from . import selectors, services
+from . import codes, importer, selectors, services
 from .forms import (
     ConsentForm,
     GroupSessionForm,
+    ImportForm,
     MergeForm,
     ReferralForm,
     ReferralStatusForm,
     SearchForm,
     SessionForm,
+    StatisticsForm,
     VisitorForm,
     VisitorRegisterForm,
 )
 from .models import AuditEvent, GroupSession, Referral, Session, Visitor
+from .statistics import Period, centre_statistics
 
 COUNSEL = Permission.COUNSEL_VISITORS
 
@@ -35,11 +38,16 @@ def _form_errors_from(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _centre_from_query(request) -> Centre | None:
+    """The ?centre= filter, limited to the user's own centres."""
+    if request.GET.get("centre", "").isdigit():
+        return Centre.objects.staffed_by(request.user).filter(pk=request.GET["centre"]).first()
+    return None
+
+
 @permission_required(COUNSEL)
 def visitor_list(request):
-    centre = None
-    if request.GET.get("centre", "").isdigit():
-        centre = Centre.objects.staffed_by(request.user).filter(pk=request.GET["centre"]).first()
+    centre = _centre_from_query(request)
     visitors = selectors.visitor_list(user=request.user, centre=centre)
     page = Paginator(visitors, 50).get_page(request.GET.get("page"))
     context = {
@@ -57,11 +65,23 @@ def search(request):
     """POST only: names and phone numbers never travel in a URL."""
     form = SearchForm(request.POST)
     results = selectors.visitor_search(user=request.user, query=form.data.get("q", ""))
-    if form.is_valid() and len(results) == 1 and not request.htmx:
-        return redirect("counselling:visitor_detail", code=results[0].code)
     visible = set(Visitor.objects.visible_to(request.user).filter(pk__in=[v.pk for v in results]))
+    if form.is_valid() and len(results) == 1 and not request.htmx:
+        # "Log a session" on the desk goes straight to the form; so does another centre's code.
+        wants_session = request.POST.get("then") == "session"
+        target = (
+            "visitor_detail" if results[0] in visible and not wants_session else "session_create"
+        )
+        return redirect(f"counselling:{target}", code=results[0].code)
     template = "counselling/_search_results.html" if request.htmx else "counselling/search.html"
-    context = {"form": form, "results": results, "visible": visible, "searched": form.is_valid()}
+    code = codes.normalise(form.data.get("q", ""))
+    context = {
+        "form": form,
+        "results": results,
+        "visible": visible,
+        "searched": form.is_valid(),
+        "mistyped_code": bool(codes.CODE_RE.match(code)) and not codes.is_valid(code),
+    }
     return render(request, template, context)
 
 
@@ -95,6 +115,10 @@ def visitor_create(request):
 
 @permission_required(COUNSEL)
 def visitor_detail(request, code: str):
+    visible = Visitor.objects.visible_to(request.user)
+    merged = Visitor.objects.filter(code=code, merged_into__in=visible).first()
+    if merged is not None:  # an old card of a merged record leads to the kept one
+        return redirect("counselling:visitor_detail", code=merged.merged_into.code)
     visitor = get_visible_or_404(Visitor, request.user, code=code)
     services.audit_record(visitor=visitor, user=request.user, action=AuditEvent.Action.VIEWED)
     context = {
@@ -237,9 +261,17 @@ def referral_create(request, code: str):
 @permission_required(COUNSEL)
 def referral_list(request):
     show_all = request.GET.get("all") == "1"
+    centre = _centre_from_query(request)
     referrals = selectors.referral_list(user=request.user, open_only=not show_all)
-    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
-    return render(request, "counselling/referral_list.html", {"page": page, "show_all": show_all})
+    if centre is not None:
+        referrals = referrals.filter(centre=centre)
+    context = {
+        "page": Paginator(referrals, 50).get_page(request.GET.get("page")),
+        "show_all": show_all,
+        "centres": Centre.objects.staffed_by(request.user).active().order_by("name"),
+        "centre": centre,
+    }
+    return render(request, "counselling/referral_list.html", context)
 
 
 @permission_required(COUNSEL)
@@ -292,3 +324,56 @@ def visitor_audit(request, code: str):
     events = visitor.audit_events.select_related("user")
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(request, "counselling/audit.html", {"visitor": visitor, "page": page})
+
+
+@permission_required(Permission.VIEW_CENTRE_STATISTICS)
+def statistics(request):
+    """Aggregates only: managers and coordinators for their centres, programme managers for
+    the network. No visitor is named here."""
+    form = StatisticsForm(request.GET, user=request.user)
+    context = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        period = Period(start=data["start"], end=data["end"])
+        context["period"] = period
+        context.update(
+            centre_statistics(
+                user=request.user,
+                period=period,
+                centre=data.get("centre"),
+                country=data.get("country", ""),
+            )
+        )
+    return render(request, "counselling/statistics.html", context)
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def sessions_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = importer.read_rows(form.cleaned_data["file"])
+            report = importer.sessions_import(
+                user=request.user, centre=form.cleaned_data["centre"], rows=rows
+            )
+        except ValueError as error:
+            form.add_error("file", str(error))
+        except importer.ImportRejected as rejected:
+            report = rejected.report
+        else:
+            messages.success(
+                request,
+                _("Imported %(sessions)d sessions and %(visitors)d new visitors.")
+                % {"sessions": report.sessions, "visitors": report.visitors},
+            )
+            return redirect("counselling:sessions_import")
+    context = {"form": form, "report": report, "columns": importer.COLUMNS}
+    return render(request, "counselling/import.html", context)
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def import_template(request):
+    response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="msc-sessions-template.csv"'
+    return response

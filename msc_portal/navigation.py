@@ -31,6 +31,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("People"), "accounts:people", Permission.VIEW_STAFF),
     NavItem(_("Visitors"), "counselling:visitor_list", Permission.COUNSEL_VISITORS, COUNSELLING),
     NavItem(_("Referrals"), "counselling:referral_list", Permission.COUNSEL_VISITORS, COUNSELLING),
+    NavItem(
+        _("Statistics"), "counselling:statistics", Permission.VIEW_CENTRE_STATISTICS, COUNSELLING
+    ),
     NavItem(_("Skill needs"), "returns:need_list", group=RETURNS),
     NavItem(_("Hosts"), "returns:host_list", Permission.MANAGE_PROGRAMME, RETURNS),
     NavItem(_("Applications"), "returns:application_list", Permission.FOLLOW_RETURNS, RETURNS),

@@ -7,6 +7,7 @@ from . import views
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("centres.api.urls")),
+    path("", include("counselling.api.urls")),
     path("", include("reports.api.urls")),
     path("", include("skills.api.urls")),
     path("", include("returns.api.urls")),

@@ -75,3 +75,32 @@ ROUTES = [
         overrides=OTHER_CENTRE,
     ),
 ]
+
+ROUTES += [
+    Route("counselling:sessions_import", permission=Permission.MANAGE_CENTRE),
+    Route("counselling:import_template", permission=Permission.MANAGE_CENTRE),
+    Route("counselling:statistics", permission=Permission.VIEW_CENTRE_STATISTICS),
+    Route("api:visitor-list", permission=COUNSEL),
+    Route("api:visitor-detail", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
+    Route("api:session-list", permission=COUNSEL),
+    Route(
+        "api:session-detail",
+        permission=COUNSEL,
+        kwargs=lambda world: {"pk": world["session_a"].pk},
+        overrides=OTHER_CENTRE,
+    ),
+    Route("api:groupsession-list", permission=COUNSEL),
+    Route(
+        "api:groupsession-detail",
+        permission=COUNSEL,
+        kwargs=lambda world: {"pk": world["group_a"].pk},
+        overrides=OTHER_CENTRE,
+    ),
+    Route("api:referral-list", permission=COUNSEL),
+    Route(
+        "api:referral-detail",
+        permission=COUNSEL,
+        kwargs=lambda world: {"pk": world["referral_a"].pk},
+        overrides=OTHER_CENTRE,
+    ),
+]

@@ -79,6 +79,14 @@ def test_it_searches_by_post_without_names_in_the_url(login, counsellor_a, centr
     assert response.url == reverse("counselling:visitor_detail", args=[visitor.code])
 
 
+def test_it_tells_a_mistyped_code_apart(login, counsellor_a, centre_a):
+    visitor = make_visitor(counsellor_a, centre_a)
+    typo = visitor.code[:-1] + ("A" if visitor.code[-1] != "A" else "B")
+    response = login(counsellor_a).post(reverse("counselling:search"), {"q": typo})
+    assert response.context["mistyped_code"]
+    assert "last character does not match" in response.text
+
+
 def test_it_hides_other_centres_visitors_from_pages(login, counsellor_a, centre_a, counsellor_b):
     visitor = make_visitor(counsellor_a, centre_a, family_name="Berisha")
     client = login(counsellor_b)
@@ -107,6 +115,30 @@ def test_it_lets_another_centre_log_a_session_by_exact_code(
     response = client.post(url, {**data, "present": "on"})
     assert response.status_code == 302
     assert client.get(reverse("counselling:visitor_detail", args=[visitor.code])).status_code == 200
+
+
+def test_it_sends_a_full_code_search_to_the_session_form_of_another_centre(
+    login, counsellor_a, centre_a, counsellor_b, coordinator_a, centre_b
+):
+    visitor = make_visitor(counsellor_a, centre_a)
+    albanian = make_visitor(counsellor_b, centre_b)
+    response = login(counsellor_b).post(reverse("counselling:search"), {"q": visitor.code})
+    assert response.url == reverse("counselling:session_create", args=[visitor.code])
+    client = login(coordinator_a)
+    response = client.post(reverse("counselling:search"), {"q": albanian.code})
+    assert response.status_code == 200
+    assert albanian.code not in response.text, "coordinators find no visitor outside their country"
+    url = reverse("counselling:session_create", args=[albanian.code])
+    assert client.get(url).status_code == 404
+
+
+def test_it_goes_from_a_code_on_the_desk_to_the_session_form(login, counsellor_a, centre_a):
+    visitor = make_visitor(counsellor_a, centre_a)
+    client = login(counsellor_a)
+    assert "Log a session for visitor code" in client.get(reverse("home")).text
+    data = {"q": visitor.code, "then": "session"}
+    response = client.post(reverse("counselling:search"), data)
+    assert response.url == reverse("counselling:session_create", args=[visitor.code])
 
 
 def test_it_shows_programme_managers_no_visitor(login, counsellor_a, centre_a, programme_manager):
@@ -196,6 +228,28 @@ def test_it_rejects_a_group_session_with_too_many_attendees(login, counsellor_a,
     assert len(page.context["attendees"]) == 3
 
 
+def test_it_takes_another_centres_visitor_into_a_group_session_by_code(
+    login, counsellor_a, centre_a, counsellor_b, centre_b
+):
+    visitor = make_visitor(counsellor_a, centre_a)
+    data = {
+        "centre": centre_b.pk,
+        "type": "job_fair",
+        "date": localdate(),
+        "place": "Tirana fair",
+        "total_participants": 30,
+        "attendee_codes": visitor.code.lower(),
+    }
+    client = login(counsellor_b)
+    response = client.post(reverse("counselling:group_session_create"), data)
+    assert response.status_code == 302
+    assert client.get(reverse("counselling:visitor_detail", args=[visitor.code])).status_code == 200
+    response = client.post(
+        reverse("counselling:group_session_create"), {**data, "attendee_codes": "RS-NS-9999-0"}
+    )
+    assert "Unknown visitor codes: RS-NS-9999-0" in response.text
+
+
 def test_it_lists_open_referrals_oldest_first_and_updates_them(login, counsellor_a, centre_a):
     visitor = make_visitor(counsellor_a, centre_a)
     today = localdate()
@@ -219,6 +273,19 @@ def test_it_lists_open_referrals_oldest_first_and_updates_them(login, counsellor
     assert "This referral is closed" in client.get(url).text
 
 
+def test_it_filters_referrals_by_centre_for_coordinators(
+    login, counsellor_a, centre_a, counsellor_a2, centre_a2, coordinator_a
+):
+    in_a = ReferralFactory(visitor=make_visitor(counsellor_a, centre_a), created_by=counsellor_a)
+    in_a2 = ReferralFactory(
+        visitor=make_visitor(counsellor_a2, centre_a2), created_by=counsellor_a2
+    )
+    client = login(coordinator_a)
+    assert set(client.get(reverse("counselling:referral_list")).context["page"]) == {in_a, in_a2}
+    page = client.get(reverse("counselling:referral_list"), {"centre": centre_a2.pk})
+    assert list(page.context["page"]) == [in_a2]
+
+
 def test_it_lets_managers_merge_and_read_the_audit_trail(login, counsellor_a, manager_a, centre_a):
     keep = make_visitor(counsellor_a, centre_a)
     remove = make_visitor(counsellor_a, centre_a, given_name="Ivanna")
@@ -229,6 +296,8 @@ def test_it_lets_managers_merge_and_read_the_audit_trail(login, counsellor_a, ma
     )
     assert response.url == reverse("counselling:visitor_detail", args=[keep.code])
     assert Session.objects.get().visitor == keep
+    old_card = client.get(reverse("counselling:visitor_detail", args=[remove.code]))
+    assert old_card.url == reverse("counselling:visitor_detail", args=[keep.code])
     client.get(response.url)
     audit = client.get(reverse("counselling:visitor_audit", args=[keep.code]))
     actions = [event.action for event in audit.context["page"]]
@@ -281,7 +350,7 @@ def test_it_needs_few_queries_for_the_visitor_list(
 ):
     _many(counsellor_a, centre_a, size)
     client = login(counsellor_a)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("counselling:visitor_list"))
     assert len(response.context["page"]) == size
 
@@ -292,7 +361,7 @@ def test_it_needs_few_queries_for_the_home_page(
 ):
     _many(counsellor_a, centre_a, size)
     client = login(counsellor_a)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
     assert len(response.context["last_sessions"]) == min(size, 10)
 
@@ -306,6 +375,6 @@ def test_it_needs_few_queries_for_the_visitor_page(
         SessionFactory(visitor=visitor, counsellor=counsellor_a)
         ReferralFactory(visitor=visitor, created_by=counsellor_a)
     client = login(counsellor_a)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("counselling:visitor_detail", args=[visitor.code]))
     assert len(response.context["timeline"]) == 2 * size + 2

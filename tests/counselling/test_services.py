@@ -138,3 +138,30 @@ def test_it_merges_two_records_of_one_person(counsellor_a, manager_a, centre_a):
     assert Session.objects.get().visitor == keep
     assert list(Visitor.objects.visible_to(manager_a)) == [keep]
     assert keep.audit_events.filter(action="merged", detail=remove.code).exists()
+
+
+def test_it_gives_a_centre_access_to_visitors_of_its_group_sessions(
+    counsellor_a, centre_a, counsellor_a2, centre_a2
+):
+    visitor = make_visitor(counsellor_a, centre_a)
+    assert not Visitor.objects.visible_to(counsellor_a2).filter(pk=visitor.pk).exists()
+    services.group_session_log(
+        user=counsellor_a2,
+        centre=centre_a2,
+        topics=[],
+        facilitators=[counsellor_a2],
+        attendees=[visitor],
+        counts={},
+        type="information",
+        place="Niš library",
+        total_participants=1,
+    )
+    assert Visitor.objects.visible_to(counsellor_a2).filter(pk=visitor.pk).exists()
+
+
+def test_it_audits_changes_by_field_name_without_values(counsellor_a, centre_a):
+    visitor = make_visitor(counsellor_a, centre_a)
+    services.visitor_update(visitor=visitor, user=counsellor_a, phone="+38164000111", sex="F")
+    event = visitor.audit_events.get(action=AuditEvent.Action.CHANGED)
+    assert event.detail == "phone"
+    assert "38164" not in event.detail

@@ -1,0 +1,272 @@
+"""Import of legacy session logs (CSV or XLSX), validated as a whole, saved all or nothing.
+
+The template has one row per individual session. A row names its visitor either by
+`visitor_code` (a visitor the importing user may see) or by `legacy_ref`, the reference the old
+log used for a person: rows sharing a legacy_ref become one new visitor, whose profile is read
+from the first of those rows. Every problem is reported as (row, column, reason); if there is
+one, nothing is saved.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.timezone import localdate
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from accounts.models import User
+
+from . import codes, services
+from .models import MigrationStatus, Session, Sex, Topic, Visitor
+
+MAX_ROWS = 10_000
+ROW_NUMBER = "__row__"  # the row's number in the file (the header is row 1)
+
+# (column, required, description) — the documented template, shown on the import page.
+COLUMNS = [
+    ("visitor_code", False, "Code of a registered visitor (RS-NS-0042-7), or leave empty."),
+    ("legacy_ref", False, "The old log's reference for a person, when there is no code yet."),
+    ("date", True, "Date of the session, YYYY-MM-DD (or a date cell in XLSX)."),
+    ("counsellor_email", False, "E-mail of the counsellor; empty: the person importing."),
+    ("mode", False, "in_person (default), phone, email, online or outreach."),
+    ("duration_minutes", False, "Whole minutes."),
+    ("topics", True, "Topic codes separated by ';', e.g. legal-channels;study-abroad."),
+    ("destinations", False, "ISO country codes separated by ';', e.g. DE;AT."),
+    ("services", False, "information, counselling, cv_help, pre_departure, referral (';')."),
+    ("notes", False, "Free text, seen by the centre's staff only."),
+    ("follow_up_date", False, "YYYY-MM-DD."),
+    ("sex", False, "New visitors: F, M or X."),
+    ("year_of_birth", False, "New visitors: four digits."),
+    ("migration_status", False, "New visitors: " + ", ".join(MigrationStatus.values) + "."),
+    ("consent_service", False, "New visitors: yes if they consented to a named record."),
+    ("given_name", False, "New visitors with service consent only."),
+    ("family_name", False, "New visitors with service consent only."),
+]
+COLUMN_NAMES = [name for name, _required, _doc in COLUMNS]
+EXAMPLE_ROW = {
+    "legacy_ref": "NS-2019-001",
+    "date": "2024-03-14",
+    "mode": "in_person",
+    "duration_minutes": "30",
+    "topics": "legal-channels;recognition",
+    "destinations": "DE",
+    "services": "information;counselling",
+    "sex": "F",
+    "year_of_birth": "1994",
+    "migration_status": "potential_migrant",
+    "consent_service": "no",
+}
+
+
+@dataclass
+class ImportReport:
+    errors: list[dict] = field(default_factory=list)
+    sessions: int = 0
+    visitors: int = 0
+
+    def add(self, row: int, column: str, reason: str) -> None:
+        self.errors.append({"row": row, "column": column, "reason": reason})
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportRejected(Exception):
+    def __init__(self, report: ImportReport):
+        super().__init__("import rejected")
+        self.report = report
+
+
+def template_csv() -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMN_NAMES)
+    writer.writeheader()
+    writer.writerow({name: EXAMPLE_ROW.get(name, "") for name in COLUMN_NAMES})
+    return out.getvalue()
+
+
+def _cell(value) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+def read_rows(uploaded) -> list[dict]:
+    """Rows as dicts of strings, from a CSV (UTF-8) or XLSX upload. Raises ValueError."""
+    name = (uploaded.name or "").lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(uploaded, read_only=True, data_only=True).worksheets[0]
+        except Exception as error:
+            raise ValueError(_("The file is not a readable XLSX workbook.")) from error
+        lines = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    elif name.endswith(".csv"):
+        try:
+            text = uploaded.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValueError(_("Save the CSV file as UTF-8.")) from error
+        lines = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    else:
+        raise ValueError(_("Upload a .csv or .xlsx file."))
+    if not lines:
+        raise ValueError(_("The file is empty."))
+    header = [h.strip().lower() for h in lines[0]]
+    unknown = [h for h in header if h and h not in COLUMN_NAMES]
+    if unknown:
+        raise ValueError(_("Unknown columns: %s") % ", ".join(unknown))
+    # Blank lines (common at the end of spreadsheets) are skipped; rows keep their number.
+    rows = [
+        {ROW_NUMBER: number, **dict(zip(header, line, strict=False))}
+        for number, line in enumerate(lines[1:], start=2)
+        if any(line)
+    ]
+    if len(rows) > MAX_ROWS:
+        raise ValueError(_("At most %d rows at a time.") % MAX_ROWS)
+    return rows
+
+
+def _date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+class _Validator:
+    def __init__(self, *, user, centre, report: ImportReport):
+        self.user, self.centre, self.report = user, centre, report
+        self.topics = {t.code: t for t in Topic.objects.filter(is_active=True)}
+        self.staff = {u.email.lower(): u for u in User.objects.filter(centres=centre)}
+        self.visible = Visitor.objects.visible_to(user)
+        self.new_visitors: dict[str, dict] = {}
+
+    def visitor_ref(self, n: int, row: dict):
+        code, ref = row.get("visitor_code", ""), row.get("legacy_ref", "")
+        if code:
+            visitor = self.visible.filter(code=codes.normalise(code)).first()
+            if visitor is None:
+                self.report.add(n, "visitor_code", _("No visitor you may see has this code."))
+            return visitor
+        if not ref:
+            self.report.add(n, "visitor_code", _("Give a visitor_code or a legacy_ref."))
+            return None
+        if ref not in self.new_visitors:
+            self.new_visitors[ref] = self.profile(n, row)
+        return ref
+
+    def profile(self, n: int, row: dict) -> dict:
+        profile = {"consents": {"service": row.get("consent_service", "").lower() in ("yes", "y")}}
+        if row.get("sex", "").upper() not in Sex.values:
+            self.report.add(n, "sex", _("New visitors need F, M or X."))
+        profile["sex"] = row.get("sex", "").upper()
+        if row.get("migration_status", "") not in MigrationStatus.values:
+            self.report.add(n, "migration_status", _("Not one of the listed statuses."))
+        profile["migration_status"] = row.get("migration_status", "")
+        year = row.get("year_of_birth", "")
+        if year and not (year.isdigit() and 1900 <= int(year) <= localdate().year):
+            self.report.add(n, "year_of_birth", _("Four digits, not in the future."))
+        profile["year_of_birth"] = int(year) if year.isdigit() else None
+        for name in ("given_name", "family_name"):
+            if row.get(name) and not profile["consents"]["service"]:
+                self.report.add(n, name, _("Names only with service consent."))
+            profile[name] = row.get(name, "") if profile["consents"]["service"] else ""
+        return profile
+
+    def session(self, n: int, row: dict) -> dict | None:
+        values: dict = {}
+        for column in ("date", "follow_up_date"):
+            raw = row.get(column, "")
+            if not raw:
+                if column == "date":
+                    self.report.add(n, "date", _("Required."))
+                continue
+            try:
+                values[column] = _date(raw)
+            except ValueError:
+                self.report.add(n, column, _("Not a date (YYYY-MM-DD): %s") % raw)
+        email = row.get("counsellor_email", "").lower()
+        values["counsellor"] = self.staff.get(email) if email else self.user
+        if values["counsellor"] is None:
+            self.report.add(n, "counsellor_email", _("Not a member of this centre's staff."))
+        values["mode"] = row.get("mode") or Session.Mode.IN_PERSON
+        duration = row.get("duration_minutes", "")
+        if duration and not duration.isdigit():
+            self.report.add(n, "duration_minutes", _("Whole minutes."))
+        values["duration_minutes"] = int(duration) if duration.isdigit() else None
+        topic_codes = _split(row.get("topics", ""))
+        unknown = [code for code in topic_codes if code not in self.topics]
+        if not topic_codes or unknown:
+            self.report.add(n, "topics", _("Unknown or missing topics: %s") % ", ".join(unknown))
+        values["topics"] = [self.topics[c] for c in topic_codes if c in self.topics]
+        destinations = [code.upper() for code in _split(row.get("destinations", ""))]
+        bad = [code for code in destinations if code not in countries]
+        if bad:
+            self.report.add(n, "destinations", _("Unknown country codes: %s") % ", ".join(bad))
+        values["destinations"] = destinations
+        values["services"] = _split(row.get("services", ""))
+        values["notes"] = row.get("notes", "")
+        self._model_rules(n, values)
+        return values
+
+    def _model_rules(self, n: int, values: dict) -> None:
+        """The Session model's own rules (choices, future dates, follow-up order)."""
+        fields = {k: v for k, v in values.items() if k not in ("topics", "counsellor")}
+        probe = Session(centre=self.centre, **fields)
+        try:
+            probe.full_clean(exclude=["visitor", "counsellor", "destinations"])
+        except ValidationError as error:
+            for column, messages in error.message_dict.items():
+                for message in messages:
+                    self.report.add(n, column, message)
+
+
+def sessions_import(*, user, centre, rows: list[dict]) -> ImportReport:
+    """Validates every row, then saves all of them in one transaction, or raises ImportRejected
+    with the report of every bad row and column."""
+    report = ImportReport()
+    if not rows:
+        report.add(1, "", _("The file has no data rows."))
+        raise ImportRejected(report)
+    validator = _Validator(user=user, centre=centre, report=report)
+    planned = []
+    for index, row in enumerate(rows, start=2):  # row 1 is the header
+        index = row.get(ROW_NUMBER, index)
+        visitor = validator.visitor_ref(index, row)
+        values = validator.session(index, row)
+        planned.append((visitor, values))
+    if not report.ok:
+        raise ImportRejected(report)
+    with transaction.atomic():
+        created = {}
+        for ref, profile in validator.new_visitors.items():
+            consents = profile.pop("consents")
+            created[ref] = services.visitor_register(
+                user=user, centre=centre, consents=consents, **profile
+            )
+        for visitor, values in planned:
+            counsellor = values.pop("counsellor")
+            target = created[visitor] if isinstance(visitor, str) else visitor
+            session = services.session_log(
+                user=user,
+                visitor=target,
+                centre=centre,
+                topics=values.pop("topics"),
+                source=Session.Source.IMPORT,
+                **values,
+            )
+            if counsellor != user:
+                Session.objects.filter(pk=session.pk).update(counsellor=counsellor)
+        report.visitors, report.sessions = len(created), len(planned)
+    return report

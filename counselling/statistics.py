@@ -1,0 +1,227 @@
+"""Centre statistics: contacts and people reached, disaggregated, computed by the database.
+
+"People reached" counts a person once however many sessions, centres or months they appear in
+(DOMAIN.md); "sessions" counts contacts. Ages are taken at the end of the period, so each
+person falls in one age band.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+
+from centres.models import Centre
+
+from .models import (
+    AGE_BAND_CHOICES,
+    AGE_BANDS,
+    UNKNOWN_AGE_BAND,
+    GroupCount,
+    GroupSession,
+    MigrationStatus,
+    Session,
+    Sex,
+)
+
+LATE_AFTER = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+
+def age_band_expression(reference_year: int, field: str = "visitor__year_of_birth"):
+    whens = []
+    for label, low, high in AGE_BANDS:
+        # born in [reference_year - high, reference_year - low]
+        condition = Q(**{f"{field}__lte": reference_year - low})
+        if high is not None:
+            condition &= Q(**{f"{field}__gte": reference_year - high})
+        whens.append(When(condition, then=Value(label)))
+    return Case(*whens, default=Value(UNKNOWN_AGE_BAND), output_field=CharField())
+
+
+def _people_by(sessions, key: str, labels: dict) -> list[dict]:
+    rows = sessions.values(key).annotate(
+        sessions=Count("id", distinct=True), people=Count("visitor", distinct=True)
+    )
+    rows = sorted(rows, key=lambda row: -row["people"])
+    return [{"label": labels.get(row[key], row[key] or _("not recorded")), **row} for row in rows]
+
+
+def centre_statistics(
+    *, user, period: Period, centre: Centre | None = None, country: str = ""
+) -> dict:
+    centres = Centre.objects.staffed_by(user)
+    if country:
+        centres = centres.filter(country=country)
+    if centre is not None:
+        centres = centres.filter(pk=centre.pk)
+    sessions = Session.objects.filter(
+        centre__in=centres, date__gte=period.start, date__lte=period.end
+    )
+    groups = GroupSession.objects.filter(
+        centre__in=centres, date__gte=period.start, date__lte=period.end
+    )
+    totals = sessions.aggregate(
+        sessions=Count("id", distinct=True), people=Count("visitor", distinct=True)
+    )
+    totals["group_sessions"] = groups.count()
+    totals["group_participants"] = groups.aggregate(n=Sum("total_participants"))["n"] or 0
+
+    monthly = {
+        row["month"]: {"month": row["month"], "sessions": row["sessions"], "people": row["people"]}
+        for row in sessions.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(sessions=Count("id", distinct=True), people=Count("visitor", distinct=True))
+    }
+    for row in (
+        groups.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(participants=Sum("total_participants"))
+    ):
+        monthly.setdefault(row["month"], {"month": row["month"], "sessions": 0, "people": 0})
+        monthly[row["month"]]["group_participants"] = row["participants"]
+    months = [monthly[key] for key in sorted(monthly)]
+
+    topics = (
+        sessions.values("topics__name")
+        .annotate(sessions=Count("id", distinct=True), people=Count("visitor", distinct=True))
+        .order_by("-sessions")
+    )
+    return {
+        "totals": totals,
+        "months": months,
+        "chart": _chart(months),
+        "by_sex": _people_by(sessions, "visitor__sex", dict(Sex.choices)),
+        "by_age_band": _by_age_band(sessions, period),
+        "by_migration_status": _people_by(
+            sessions, "visitor__migration_status", dict(MigrationStatus.choices)
+        ),
+        "by_topic": [{"label": row["topics__name"] or _("no topic"), **row} for row in topics],
+        "by_destination": _by_destination(sessions),
+        "quality": data_quality(sessions),
+        "group_counts": _group_counts(groups),
+    }
+
+
+def _group_counts(groups) -> dict:
+    """People counted (not registered) at group sessions: a sex × age band table."""
+    cells = {
+        (row["sex"], row["age_band"]): row["n"]
+        for row in GroupCount.objects.filter(group_session__in=groups)
+        .values("sex", "age_band")
+        .annotate(n=Sum("count"))
+    }
+    bands = [label for label, _low, _high in AGE_BANDS]
+    rows = [
+        {
+            "label": sex_label,
+            "cells": [cells.get((sex, band), 0) for band in bands],
+            "total": sum(cells.get((sex, band), 0) for band in bands),
+        }
+        for sex, sex_label in Sex.choices
+    ]
+    return {"bands": dict(AGE_BAND_CHOICES).values(), "rows": rows, "total": sum(cells.values())}
+
+
+def _by_age_band(sessions, period: Period) -> list[dict]:
+    labels = {**dict(AGE_BAND_CHOICES), UNKNOWN_AGE_BAND: _("unknown")}
+    order = list(labels)
+    rows = _people_by(sessions.annotate(band=age_band_expression(period.end.year)), "band", labels)
+    return sorted(rows, key=lambda row: order.index(row["band"]))
+
+
+def _by_destination(sessions) -> list[dict]:
+    """Destinations discussed. Stored as comma-separated ISO codes, so each code is counted
+    with a filtered aggregate (a 2-letter code can only match itself in that list)."""
+    from django_countries import countries
+
+    combos = sessions.exclude(destinations="").values_list("destinations", flat=True).distinct()
+    codes = sorted({code for combo in combos for code in combo.split(",") if code})
+    if not codes:
+        return []
+    aggregates = {}
+    for code in codes:
+        match = Q(destinations__contains=code)
+        aggregates[f"s_{code}"] = Count("id", filter=match, distinct=True)
+        aggregates[f"p_{code}"] = Count("visitor", filter=match, distinct=True)
+    figures = sessions.aggregate(**aggregates)
+    rows = [
+        {
+            "label": countries.name(code),
+            "sessions": figures[f"s_{code}"],
+            "people": figures[f"p_{code}"],
+        }
+        for code in codes
+    ]
+    return sorted(rows, key=lambda row: -row["people"])
+
+
+def data_quality(sessions) -> list[dict]:
+    """Per counsellor: sessions missing key fields, and sessions logged more than 7 days late."""
+    has_topic = Exists(Session.topics.through.objects.filter(session_id=OuterRef("pk")))
+    missing = (
+        Q(has_topic=False)
+        | Q(duration_minutes__isnull=True)
+        | Q(visitor__year_of_birth__isnull=True)
+        | Q(visitor__education__isnull=True)
+    )
+    rows = (
+        sessions.annotate(has_topic=has_topic)
+        .values("counsellor_id", "counsellor__full_name")
+        .annotate(
+            total=Count("id"),
+            missing=Count("id", filter=missing),
+            # Imported legacy rows were logged on paper long ago: not late at the desk.
+            late=Count(
+                "id",
+                filter=Q(created_at__date__gt=F("date") + LATE_AFTER)
+                & ~Q(source=Session.Source.IMPORT),
+            ),
+        )
+        .order_by("counsellor__full_name")
+    )
+    return [
+        {
+            **row,
+            "missing_share": round(100 * row["missing"] / row["total"]),
+            "late_share": round(100 * row["late"] / row["total"]),
+        }
+        for row in rows
+    ]
+
+
+def _chart(months: list[dict]) -> dict:
+    """Bar geometry for the server-rendered SVG chart of sessions and people per month."""
+    peak = max([m["sessions"] for m in months] + [1])
+    height, bar = 160, 12
+    bars = []
+    for index, month in enumerate(months):
+        x = 40 + index * (2 * bar + 10)
+        sessions_h = round(height * month["sessions"] / peak)
+        people_h = round(height * month["people"] / peak)
+        bars.append(
+            {
+                "month": month["month"],
+                "x": x,
+                "x2": x + bar,
+                "sessions_y": 10 + height - sessions_h,
+                "sessions_h": sessions_h,
+                "people_y": 10 + height - people_h,
+                "people_h": people_h,
+                "label_x": x + bar,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": 60 + len(months) * (2 * bar + 10),
+        "height": height + 40,
+        "baseline": 10 + height,
+        "peak": peak,
+        "bar": bar,
+    }

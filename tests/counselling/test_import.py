@@ -1,0 +1,113 @@
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from counselling.models import Session, Visitor
+from tests.counselling.factories import make_visitor
+
+HEADER = "visitor_code,legacy_ref,date,mode,duration_minutes,topics,destinations,sex,year_of_birth,migration_status,consent_service,given_name,family_name"  # noqa: E501
+
+
+def _csv(*lines):
+    text = "\n".join([HEADER, *lines]) + "\n"
+    return SimpleUploadedFile("log.csv", text.encode(), content_type="text/csv")
+
+
+def _post(client, centre, upload):
+    return client.post(
+        reverse("counselling:sessions_import"), {"centre": centre.pk, "file": upload}
+    )
+
+
+def test_it_imports_a_whole_file(login, manager_a, counsellor_a, centre_a):
+    known = make_visitor(counsellor_a, centre_a)
+    upload = _csv(
+        f"{known.code},,2024-02-01,phone,20,legal-channels,DE,,,,,,",
+        ",L-1,2024-03-01,,30,study-abroad;recognition,AT;DE,M,1999,student,yes,Edin,Hadžić",
+        ",L-1,2024-04-01,,,study-abroad,,M,1999,student,yes,Edin,Hadžić",
+        ",L-2,2024-04-02,,,trafficking,,F,1980,returnee,no,,",
+    )
+    response = _post(login(manager_a), centre_a, upload)
+    assert response.status_code == 302
+    assert Session.objects.count() == 4
+    assert known.sessions.get().mode == "phone"
+    edin = Visitor.objects.get(family_name="Hadžić")
+    assert edin.sessions.count() == 2
+    assert edin.sessions.order_by("date").first().topics.count() == 2
+    anonymous = Visitor.objects.get(year_of_birth=1980)
+    assert anonymous.is_anonymous
+    assert set(Session.objects.values_list("source", flat=True)) == {"import"}
+    statistics = login(manager_a).get(
+        reverse("counselling:statistics"), {"start": "2024-01-01", "end": "2024-12-31"}
+    )
+    (quality,) = statistics.context["quality"]
+    assert (quality["total"], quality["late"]) == (4, 0), "legacy rows are not late logging"
+
+
+def test_it_rejects_the_whole_file_with_a_report_of_every_bad_row(
+    login, manager_a, centre_a, counsellor_b, centre_b
+):
+    elsewhere = make_visitor(counsellor_b, centre_b)
+    upload = _csv(
+        ",L-1,2024-03-01,,30,study-abroad,DE,F,1990,student,no,,",  # fine
+        ",L-2,01/03/2024,,abc,no-such-topic,ZZ,Q,1990,tourist,no,Ana,",
+        ",,,,,,,,,,,,",  # a blank line is skipped, and keeps its number
+        f"{elsewhere.code},,2024-03-02,fax,,legal-channels,,,,,,,",
+        ",,2024-03-03,,,legal-channels,,,,,,,",
+    )
+    response = _post(login(manager_a), centre_a, upload)
+    assert response.status_code == 200
+    problems = {(e["row"], e["column"]) for e in response.context["report"].errors}
+    assert {
+        (3, "date"),
+        (3, "duration_minutes"),
+        (3, "topics"),
+        (3, "destinations"),
+        (3, "sex"),
+        (3, "migration_status"),
+        (3, "given_name"),
+        (5, "visitor_code"),
+        (5, "mode"),
+        (6, "visitor_code"),
+    } <= problems
+    assert not any(row in (2, 4) for row, _column in problems)
+    assert "Nothing was imported" in response.text
+    assert not Session.objects.exists()
+    assert Visitor.objects.count() == 1, "not even the valid row's visitor is saved"
+
+
+def test_it_imports_xlsx_files(login, manager_a, centre_a):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(","))
+    row = ["", "X-9", datetime.date(2023, 11, 5), "online", 45, "reintegration", "", "F"]
+    sheet.append([*row, 1975, "returnee", "no", "", ""])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("log.xlsx", buffer.getvalue())
+    response = _post(login(manager_a), centre_a, upload)
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert (str(session.date), session.mode, session.duration_minutes) == (
+        "2023-11-05",
+        "online",
+        45,
+    )
+
+
+def test_it_offers_a_template_that_imports_as_it_is(login, manager_a, centre_a):
+    client = login(manager_a)
+    template = client.get(reverse("counselling:import_template"))
+    assert template["Content-Type"].startswith("text/csv")
+    upload = SimpleUploadedFile("template.csv", template.content)
+    assert _post(client, centre_a, upload).status_code == 302
+    assert Session.objects.count() == 1
+
+
+def test_it_refuses_other_file_types(login, manager_a, centre_a):
+    upload = SimpleUploadedFile("log.txt", b"hello")
+    response = _post(login(manager_a), centre_a, upload)
+    assert "Upload a .csv or .xlsx file." in response.context["form"].errors["file"]
