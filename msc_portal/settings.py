@@ -287,6 +287,7 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "django_countries.countries",
         "IscedLevelEnum": "skills.models.IscedLevel",
         "ReturnModeEnum": "returns.models.Mode",
+        "SessionModeEnum": "counselling.api.serializers.SESSION_MODES",
     },
 }
 

@@ -13,6 +13,9 @@ from counselling.models import (
     Visitor,
 )
 
+# Named in settings.SPECTACULAR_SETTINGS: the schema tells it apart from the TVR modes.
+SESSION_MODES = Session.Mode.choices
+
 
 class VisitorSerializer(serializers.ModelSerializer):
     centre = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -130,7 +133,7 @@ class SessionCreateSerializer(serializers.Serializer):
     visitor = serializers.CharField(max_length=20, help_text="The visitor's code.")
     centre = serializers.IntegerField()
     date = serializers.DateField(required=False)
-    mode = serializers.ChoiceField(choices=Session.Mode.choices, default=Session.Mode.IN_PERSON)
+    mode = serializers.ChoiceField(choices=SESSION_MODES, default=Session.Mode.IN_PERSON)
     duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     topics = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
     destinations = serializers.ListField(child=serializers.CharField(max_length=2), default=list)
