@@ -257,6 +257,20 @@ class Need(models.Model):
     def clean(self):
         if self.window_start and self.window_end and self.window_start > self.window_end:
             raise ValidationError({"window_end": _("The window must end after it starts.")})
+        programme = self.programme if self.programme_id else None
+        if (
+            programme
+            and self.duration_days
+            and not (programme.min_days <= self.duration_days <= programme.max_days)
+        ):
+            raise ValidationError(
+                {
+                    "duration_days": _(
+                        "%(programme)s assignments last %(min)s to %(max)s working days."
+                    )
+                    % {"programme": programme, "min": programme.min_days, "max": programme.max_days}
+                }
+            )
 
 
 class NeedLanguage(models.Model):
@@ -462,6 +476,26 @@ class Application(models.Model):
     def clean(self):
         if self.proposed_start and self.proposed_end and self.proposed_start > self.proposed_end:
             raise ValidationError({"proposed_end": _("The end must come after the start.")})
+        need = self.need if self.need_id else None
+        if need is None:
+            return
+        if (
+            self.proposed_start
+            and self.proposed_end
+            and not (
+                need.window_start <= self.proposed_start and self.proposed_end <= need.window_end
+            )
+        ):
+            raise ValidationError(
+                {
+                    "proposed_start": _("Propose dates between %(start)s and %(end)s.")
+                    % {"start": need.window_start, "end": need.window_end}
+                }
+            )
+        if need.mode != Mode.EITHER and self.mode and self.mode != need.mode:
+            raise ValidationError(
+                {"mode": _("This need asks for: %(mode)s.") % {"mode": need.get_mode_display()}}
+            )
 
 
 class StatusChange(models.Model):

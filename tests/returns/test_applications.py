@@ -96,7 +96,7 @@ def test_it_lets_an_expert_apply_once_to_a_published_need(login, expert):
         "motivation": "I ran this training in Graz.",
         "proposed_start": "2027-01-10",
         "proposed_end": "2027-02-10",
-        "mode": "virtual",
+        "mode": "physical",
     }
     response = login(expert).post(reverse("returns:application_create", args=[need.pk]), data)
     application = Application.objects.get()
@@ -104,7 +104,7 @@ def test_it_lets_an_expert_apply_once_to_a_published_need(login, expert):
     assert (application.expert, application.status, application.mode) == (
         profile,
         A.SUBMITTED,
-        "virtual",
+        "physical",
     )
     again = login(expert).post(reverse("returns:application_create", args=[need.pk]), data)
     assert "You have already applied to this need." in again.text
@@ -117,6 +117,33 @@ def test_it_lets_an_expert_apply_once_to_a_published_need(login, expert):
             proposed_end=datetime.date(2027, 1, 2),
             mode="virtual",
         )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "mode", "message"),
+    [
+        (
+            "2026-12-01",
+            "2027-01-10",
+            "physical",
+            "Propose dates between 2026-12-23 and 2027-03-23.",
+        ),
+        ("2027-03-01", "2027-04-10", "physical", "Propose dates between"),
+        ("2027-01-10", "2027-02-10", "virtual", "This need asks for: Physical (on site)."),
+        ("2027-02-10", "2027-01-10", "physical", "The end must come after the start."),
+    ],
+)
+def test_it_refuses_dates_outside_the_window_and_a_mode_the_need_excludes(
+    login, expert, start, end, mode, message
+):
+    ExpertProfileFactory(user=expert)
+    need = NeedFactory(mode="physical")
+    response = login(expert).post(
+        reverse("returns:application_create", args=[need.pk]),
+        {"motivation": "x", "proposed_start": start, "proposed_end": end, "mode": mode},
+    )
+    assert message in response.text
+    assert not Application.objects.exists()
 
 
 def test_it_e_mails_the_people_concerned_after_commit(

@@ -117,6 +117,28 @@ def test_it_refuses_a_need_whose_window_ends_before_it_starts(login, host):
     assert not Need.objects.exists()
 
 
+def test_it_refuses_a_need_longer_than_the_programme_allows(login, host):
+    institution = HostFactory(members=[host])
+    response = login(host).post(
+        reverse("returns:need_create", args=[institution.pk]),
+        {
+            "title": "Long stay",
+            "description": "x",
+            "sector": SectorFactory().pk,
+            "essential_skills": [SkillFactory().pk],
+            "mode": "physical",
+            "duration_days": 120,
+            "window_start": "2027-03-01",
+            "window_end": "2027-12-01",
+            "experts_wanted": 1,
+            "lang-TOTAL_FORMS": 0,
+            "lang-INITIAL_FORMS": 0,
+        },
+    )
+    assert "MIDWEB assignments last 5 to 45 working days." in response.text
+    assert not Need.objects.exists()
+
+
 def test_it_filters_published_needs_by_country_sector_and_mode(client):
     health = SectorFactory(code="Q", name="Health")
     education = SectorFactory(code="P", name="Education")
