@@ -2,7 +2,7 @@
 
 from .eligibility import eligibility_check, is_eligible
 from .matching import ExpertFacts, Match, NeedFacts, rank, score
-from .models import ExpertProfile, Need
+from .models import Application, ExpertProfile, Need, is_programme_staff
 
 
 def _section(sector) -> str:
@@ -72,12 +72,19 @@ def need_with_facts(queryset):
     return queryset.select_related(*NEED_RELATED).prefetch_related(*NEED_PREFETCH)
 
 
-def experts_ranked_for_need(need: Need) -> list[tuple[ExpertProfile, Match]]:
-    """Eligible experts for a need, best first, each with their score's breakdown."""
+def experts_ranked_for_need(need: Need, user) -> list[tuple[ExpertProfile, Match]]:
+    """Eligible experts for a need, best first, each with their score's breakdown.
+
+    The programme ranks every expert; a host ranks only the candidates proposed for this need.
+    """
     facts = need_facts(need)
+    candidates = _experts_for_matching()
+    if not is_programme_staff(user):
+        proposed = Application.objects.visible_to(user).filter(need=need).values("expert")
+        candidates = candidates.filter(pk__in=proposed)
     experts = {
         expert.pk: expert
-        for expert in _experts_for_matching()
+        for expert in candidates
         if is_eligible(eligibility_check(need.programme, expert, need))
     }
     matches = rank([score(facts, expert_facts(expert)) for expert in experts.values()])

@@ -303,11 +303,13 @@ def need_move(request, pk: int):
     return _move(request, need, services.need_move, "returns:need_detail", need=need)
 
 
-@permission_required(Permission.MANAGE_PROGRAMME)
+@permission_required(Permission.FOLLOW_RETURNS)
 def need_matches(request, pk: int):
     """Eligible experts ranked for a need, with the score's breakdown; people decide."""
+    if request.user.role == Role.EXPERT:
+        raise PermissionDenied
     need = _visible(selectors.need_with_facts(Need.objects.all()), request.user, pk=pk)
-    ranked = selectors.experts_ranked_for_need(need)
+    ranked = selectors.experts_ranked_for_need(need, request.user)
     skill_names = {s.pk: s.name for s in need.essential_skills.all()}
     rows = [
         {
