@@ -325,6 +325,24 @@ def expert_export(*, expert: ExpertProfile) -> dict:
             }
             for a in expert.applications.select_related("need")
         ],
+        "assignments": [
+            {
+                "need": a.application.need.title,
+                "status": a.status,
+                "start": a.start.isoformat(),
+                "end": a.end.isoformat(),
+                "report": {
+                    "activities": a.report.activities,
+                    "outputs": a.report.outputs,
+                    "people_trained": a.report.people_trained,
+                }
+                if hasattr(a, "report")
+                else None,
+            }
+            for a in Assignment.objects.filter(application__expert=expert).select_related(
+                "application__need", "report"
+            )
+        ],
     }
 
 
