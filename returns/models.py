@@ -116,7 +116,7 @@ class HostInvitation(models.Model):
     host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=now)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -239,7 +239,7 @@ class Need(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=now)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -510,7 +510,7 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=12)
     to_status = models.CharField(max_length=12)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(default=now)
     comment = models.TextField(_("comment"), blank=True)
@@ -644,7 +644,7 @@ class HostEvaluation(models.Model):
     expertise = models.PositiveSmallIntegerField(_("expertise shown (1–5)"), validators=RATING)
     comments = models.TextField(_("comments"), blank=True)
     evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(default=now)
 

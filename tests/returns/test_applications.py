@@ -321,3 +321,23 @@ def test_it_shows_each_party_only_their_applications(
         login(expert).get(reverse("returns:application_detail", args=[elsewhere.pk])).status_code
         == 404
     )
+
+
+def test_it_starts_an_assignment_from_its_page_and_refuses_the_expert(
+    login, parties, expert, programme_manager
+):
+    institution, profile = parties
+    assignment = AssignmentFactory(
+        application__need=NeedFactory(host=institution), application__expert=profile
+    )
+    url = reverse("returns:assignment_move", args=[assignment.pk])
+    refused = login(expert).post(url, {"target": "in_progress"}, follow=True)
+    assert "You may not make this change." in refused.text
+    assignment.refresh_from_db()
+    assert assignment.status == S.PLANNED
+    page = login(programme_manager).get(reverse("returns:assignment_detail", args=[assignment.pk]))
+    assert 'value="in_progress"' in page.text
+    login(programme_manager).post(url, {"target": "in_progress", "comment": "Flights booked."})
+    assignment.refresh_from_db()
+    assert assignment.status == S.IN_PROGRESS
+    assert assignment.changes.get().comment == "Flights booked."

@@ -182,3 +182,35 @@ def test_it_lists_in_the_workspace_only_the_host_s_own_needs(login, host, progra
     assert list(host_page) == [mine]
     pm_page = login(programme_manager).get(reverse("returns:need_manage")).context["page"]
     assert set(pm_page) == {mine, theirs}
+
+
+def test_it_lets_a_host_edit_only_a_draft(login, host):
+    skill = SkillFactory()
+    draft = NeedFactory(host=HostFactory(members=[host]), status=S.DRAFT, languages=[("en", "B1")])
+    data = {
+        "title": "Renamed need",
+        "description": "Better description.",
+        "sector": draft.sector_id,
+        "essential_skills": [skill.pk],
+        "mode": "virtual",
+        "duration_days": 12,
+        "window_start": "2027-03-01",
+        "window_end": "2027-05-01",
+        "experts_wanted": 2,
+        "lang-TOTAL_FORMS": 1,
+        "lang-INITIAL_FORMS": 1,
+        "lang-0-language": "de",
+        "lang-0-level": "C1",
+    }
+    client = login(host)
+    response = client.post(reverse("returns:need_edit", args=[draft.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.title == "Renamed need"
+    assert [str(x) for x in draft.languages.all()] == ["German ≥ C1"]
+    assert list(draft.essential_skills.all()) == [skill]
+    published = NeedFactory(host=draft.host, status=S.PUBLISHED)
+    response = client.post(reverse("returns:need_edit", args=[published.pk]), data, follow=True)
+    assert "Only a draft can be edited." in response.text
+    published.refresh_from_db()
+    assert published.title != "Renamed need"
