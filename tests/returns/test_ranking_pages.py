@@ -34,7 +34,7 @@ def test_it_ranks_eligible_experts_for_a_need_with_missing_skills(
     assert ineligible not in experts
     assert rows[0]["missing"] == []
     assert rows[1]["missing"] == ["Ventilation"]
-    assert "essential_skills: 20.0 / 40" in response.text
+    assert "Essential skills: 20.0 / 40" in response.text
 
 
 def test_it_ranks_for_a_host_only_the_candidates_proposed_to_it(login, host):
