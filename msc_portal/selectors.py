@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from accounts.models import Role, User
 from centres.models import Centre, PartnerOrganisation
+from returns.selectors import home_counts as returns_home_counts
 
 
 def centre_counts_by_country() -> list[dict]:
@@ -34,6 +35,7 @@ def home_context(user: User) -> dict:
         context["partners"] = (
             PartnerOrganisation.objects.active().filter(country__in=countries).order_by("name")[:10]
         )
+    context["returns"] = returns_home_counts(user)
     if user.role in (Role.PROGRAMME_MANAGER, Role.ADMINISTRATOR):
         context["centres_by_country"] = centre_counts_by_country()
         rows = User.objects.filter(is_active=True).values("role").annotate(count=Count("id"))

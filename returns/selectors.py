@@ -1,8 +1,10 @@
 """Reads of the TVR programme that need more than one QuerySet method: filters, matching."""
 
+from accounts.models import Role
+
 from .eligibility import eligibility_check, is_eligible
 from .matching import ExpertFacts, Match, NeedFacts, rank, score
-from .models import Application, ExpertProfile, Need, is_programme_staff
+from .models import Application, ExpertProfile, Host, Need, is_programme_staff
 
 
 def _section(sector) -> str:
@@ -23,6 +25,21 @@ NEED_RELATED = [
     "occupation__isco_group",
 ]
 NEED_PREFETCH = ["essential_skills", "optional_skills", "languages"]
+
+
+def home_counts(user) -> dict:
+    """What waits for the signed-in user in the TVR programme (home pages)."""
+    if is_programme_staff(user):
+        return {
+            "hosts_to_verify": Host.objects.filter(verified_at__isnull=True).count(),
+            "needs_to_approve": Need.objects.filter(status=Need.Status.SUBMITTED).count(),
+            "applications_to_screen": Application.objects.filter(
+                status__in=[Application.Status.SUBMITTED, Application.Status.SCREENING]
+            ).count(),
+        }
+    if user.role == Role.HOST_MEMBER:
+        return {"hosts": list(Host.objects.visible_to(user).order_by("name"))}
+    return {}
 
 
 def need_facts(need: Need) -> NeedFacts:
