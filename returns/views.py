@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
@@ -647,10 +646,12 @@ def _after_form(request, pk, form_class, service, title, role):
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                service(assignment=assignment, actor=request.user, data=form.cleaned_data)
+            service(assignment=assignment, actor=request.user, data=form.cleaned_data)
         except PermissionDenied:
             messages.error(request, services.MOVE_REFUSED)
+        except ValidationError as error:
+            _apply_errors(form, error)
+            return _form_page(request, title, form, submit=_("Send"))
         else:
             messages.success(request, _("Thank you: it is sent."))
         return redirect("returns:assignment_detail", assignment.pk)

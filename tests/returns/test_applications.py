@@ -341,3 +341,19 @@ def test_it_starts_an_assignment_from_its_page_and_refuses_the_expert(
     assignment.refresh_from_db()
     assert assignment.status == S.IN_PROGRESS
     assert assignment.changes.get().comment == "Flights booked."
+
+
+def test_it_refuses_a_second_report(login, parties, expert):
+    institution, profile = parties
+    assignment = AssignmentFactory(
+        application__need=NeedFactory(host=institution),
+        application__expert=profile,
+        status=S.COMPLETED,
+    )
+    url = reverse("returns:assignment_report", args=[assignment.pk])
+    report = {"activities": "Workshops.", "outputs": "Protocol.", "people_trained": 3}
+    login(expert).post(url, report)
+    again = login(expert).post(url, {**report, "people_trained": 99}, follow=True)
+    assert "You may not make this change." in again.text
+    assignment.refresh_from_db()
+    assert assignment.report.people_trained == 3
