@@ -178,7 +178,7 @@ class NeedQuerySet(models.QuerySet):
         return self.filter(status=Need.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Published needs for everyone; a host's own needs in any state; all for the programme."""
+        """Published needs for everyone; a host's own in any state; all for the programme."""
         published = Q(status=Need.Status.PUBLISHED)
         if not user.is_authenticated:
             return self.filter(published)
@@ -186,6 +186,8 @@ class NeedQuerySet(models.QuerySet):
             return self.all()
         if user.role == Role.HOST_MEMBER:
             return self.filter(published | Q(host__memberships__user=user)).distinct()
+        if user.role == Role.EXPERT:  # and the needs they applied to, whatever became of them
+            return self.filter(published | Q(applications__expert__user=user)).distinct()
         return self.filter(published)
 
 

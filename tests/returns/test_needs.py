@@ -214,3 +214,15 @@ def test_it_lets_a_host_edit_only_a_draft(login, host):
     assert "Only a draft can be edited." in response.text
     published.refresh_from_db()
     assert published.title != "Renamed need"
+
+
+def test_it_keeps_showing_an_expert_the_needs_they_applied_to(login, expert):
+    from .factories import ApplicationFactory, ExpertProfileFactory
+
+    profile = ExpertProfileFactory(user=expert)
+    filled = NeedFactory(status=S.FILLED)
+    ApplicationFactory(need=filled, expert=profile)
+    other_filled = NeedFactory(status=S.FILLED)
+    client = login(expert)
+    assert client.get(reverse("returns:need_detail", args=[filled.pk])).status_code == 200
+    assert client.get(reverse("returns:need_detail", args=[other_filled.pk])).status_code == 404
