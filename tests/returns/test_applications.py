@@ -357,3 +357,22 @@ def test_it_refuses_a_second_report(login, parties, expert):
     assert "You may not make this change." in again.text
     assignment.refresh_from_db()
     assert assignment.report.people_trained == 3
+
+
+def test_it_e_mails_the_host_and_programme_when_the_expert_reports(
+    login, parties, host, expert, programme_manager, django_capture_on_commit_callbacks
+):
+    institution, profile = parties
+    assignment = AssignmentFactory(
+        application__need=NeedFactory(host=institution, title="ICU training"),
+        application__expert=profile,
+        status=S.COMPLETED,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        login(expert).post(
+            reverse("returns:assignment_report", args=[assignment.pk]),
+            {"activities": "Workshops.", "outputs": "Protocol.", "people_trained": 3},
+        )
+    assert sorted(mail.outbox[0].to) == sorted([host.email, programme_manager.email])
+    assert "Assignment “ICU training”" in mail.outbox[0].subject
+    assert "To: Reported" in mail.outbox[0].body
