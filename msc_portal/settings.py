@@ -275,6 +275,9 @@ SPECTACULAR_SETTINGS = {
         "CountryEnum": "django_countries.countries",
         "IscedLevelEnum": "skills.models.IscedLevel",
         "ReturnModeEnum": "returns.models.Mode",
+        "NeedStatusEnum": "returns.models.Need.Status",
+        "ApplicationStatusEnum": "returns.models.Application.Status",
+        "AssignmentStatusEnum": "returns.models.Assignment.Status",
     },
 }
 
