@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from accounts.models import CENTRE_ROLES, Role, User
 from centres.models import Centre, PartnerOrganisation
+from returns.selectors import home_counts as returns_home_counts
 
 
 def centre_counts_by_country() -> list[dict]:
@@ -38,6 +39,7 @@ def home_context(user: User) -> dict:
         from counselling.selectors import counsellor_home
 
         context.update(counsellor_home(user))
+    context["returns"] = returns_home_counts(user)
     if user.role in (Role.PROGRAMME_MANAGER, Role.ADMINISTRATOR):
         context["centres_by_country"] = centre_counts_by_country()
         rows = User.objects.filter(is_active=True).values("role").annotate(count=Count("id"))

@@ -209,8 +209,6 @@ CONTENT_SECURITY_POLICY = {
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL examples: consolemail:// (default), smtp+tls://user:password@smtp.example.org:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-# The portal's address, for links in e-mails sent by background tasks (no request to ask).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MSC Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The portal's public address, for links in e-mails sent by background tasks.
@@ -288,6 +286,9 @@ SPECTACULAR_SETTINGS = {
         "IscedLevelEnum": "skills.models.IscedLevel",
         "ReturnModeEnum": "returns.models.Mode",
         "SessionModeEnum": "counselling.api.serializers.SESSION_MODES",
+        "NeedStatusEnum": "returns.models.Need.Status",
+        "ApplicationStatusEnum": "returns.models.Application.Status",
+        "AssignmentStatusEnum": "returns.models.Assignment.Status",
     },
 }
 

@@ -130,7 +130,7 @@ def _tell_programme_managers(run: ReportRun) -> None:
             "email", flat=True
         )
     )
-    link = settings.SITE_URL + reverse("reports:run_detail", args=[run.pk])
+    link = settings.PORTAL_URL + reverse("reports:run_detail", args=[run.pk])
     send_mail(
         subject=_("Monthly report ready: %(project)s") % {"project": run.project},
         message=_("The monthly report %(period)s is ready: %(link)s")

@@ -116,7 +116,7 @@ class HostInvitation(models.Model):
     host = models.ForeignKey(Host, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=now)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -178,7 +178,7 @@ class NeedQuerySet(models.QuerySet):
         return self.filter(status=Need.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Published needs for everyone; a host's own needs in any state; all for the programme."""
+        """Published needs for everyone; a host's own in any state; all for the programme."""
         published = Q(status=Need.Status.PUBLISHED)
         if not user.is_authenticated:
             return self.filter(published)
@@ -186,6 +186,8 @@ class NeedQuerySet(models.QuerySet):
             return self.all()
         if user.role == Role.HOST_MEMBER:
             return self.filter(published | Q(host__memberships__user=user)).distinct()
+        if user.role == Role.EXPERT:  # and the needs they applied to, whatever became of them
+            return self.filter(published | Q(applications__expert__user=user)).distinct()
         return self.filter(published)
 
 
@@ -239,7 +241,7 @@ class Need(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=now)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -257,6 +259,20 @@ class Need(models.Model):
     def clean(self):
         if self.window_start and self.window_end and self.window_start > self.window_end:
             raise ValidationError({"window_end": _("The window must end after it starts.")})
+        programme = self.programme if self.programme_id else None
+        if (
+            programme
+            and self.duration_days
+            and not (programme.min_days <= self.duration_days <= programme.max_days)
+        ):
+            raise ValidationError(
+                {
+                    "duration_days": _(
+                        "%(programme)s assignments last %(min)s to %(max)s working days."
+                    )
+                    % {"programme": programme, "min": programme.min_days, "max": programme.max_days}
+                }
+            )
 
 
 class NeedLanguage(models.Model):
@@ -462,6 +478,26 @@ class Application(models.Model):
     def clean(self):
         if self.proposed_start and self.proposed_end and self.proposed_start > self.proposed_end:
             raise ValidationError({"proposed_end": _("The end must come after the start.")})
+        need = self.need if self.need_id else None
+        if need is None:
+            return
+        if (
+            self.proposed_start
+            and self.proposed_end
+            and not (
+                need.window_start <= self.proposed_start and self.proposed_end <= need.window_end
+            )
+        ):
+            raise ValidationError(
+                {
+                    "proposed_start": _("Propose dates between %(start)s and %(end)s.")
+                    % {"start": need.window_start, "end": need.window_end}
+                }
+            )
+        if need.mode != Mode.EITHER and self.mode and self.mode != need.mode:
+            raise ValidationError(
+                {"mode": _("This need asks for: %(mode)s.") % {"mode": need.get_mode_display()}}
+            )
 
 
 class StatusChange(models.Model):
@@ -476,7 +512,7 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=12)
     to_status = models.CharField(max_length=12)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(default=now)
     comment = models.TextField(_("comment"), blank=True)
@@ -610,7 +646,7 @@ class HostEvaluation(models.Model):
     expertise = models.PositiveSmallIntegerField(_("expertise shown (1–5)"), validators=RATING)
     comments = models.TextField(_("comments"), blank=True)
     evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(default=now)
 

@@ -1,8 +1,10 @@
 """Reads of the TVR programme that need more than one QuerySet method: filters, matching."""
 
+from accounts.models import Role
+
 from .eligibility import eligibility_check, is_eligible
 from .matching import ExpertFacts, Match, NeedFacts, rank, score
-from .models import ExpertProfile, Need
+from .models import Application, ExpertProfile, Host, Need, is_programme_staff
 
 
 def _section(sector) -> str:
@@ -23,6 +25,21 @@ NEED_RELATED = [
     "occupation__isco_group",
 ]
 NEED_PREFETCH = ["essential_skills", "optional_skills", "languages"]
+
+
+def home_counts(user) -> dict:
+    """What waits for the signed-in user in the TVR programme (home pages)."""
+    if is_programme_staff(user):
+        return {
+            "hosts_to_verify": Host.objects.filter(verified_at__isnull=True).count(),
+            "needs_to_approve": Need.objects.filter(status=Need.Status.SUBMITTED).count(),
+            "applications_to_screen": Application.objects.filter(
+                status__in=[Application.Status.SUBMITTED, Application.Status.SCREENING]
+            ).count(),
+        }
+    if user.role == Role.HOST_MEMBER:
+        return {"hosts": list(Host.objects.visible_to(user).order_by("name"))}
+    return {}
 
 
 def need_facts(need: Need) -> NeedFacts:
@@ -72,12 +89,19 @@ def need_with_facts(queryset):
     return queryset.select_related(*NEED_RELATED).prefetch_related(*NEED_PREFETCH)
 
 
-def experts_ranked_for_need(need: Need) -> list[tuple[ExpertProfile, Match]]:
-    """Eligible experts for a need, best first, each with their score's breakdown."""
+def experts_ranked_for_need(need: Need, user) -> list[tuple[ExpertProfile, Match]]:
+    """Eligible experts for a need, best first, each with their score's breakdown.
+
+    The programme ranks every expert; a host ranks only the candidates proposed for this need.
+    """
     facts = need_facts(need)
+    candidates = _experts_for_matching()
+    if not is_programme_staff(user):
+        proposed = Application.objects.visible_to(user).filter(need=need).values("expert")
+        candidates = candidates.filter(pk__in=proposed)
     experts = {
         expert.pk: expert
-        for expert in _experts_for_matching()
+        for expert in candidates
         if is_eligible(eligibility_check(need.programme, expert, need))
     }
     matches = rank([score(facts, expert_facts(expert)) for expert in experts.values()])

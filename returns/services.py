@@ -325,6 +325,24 @@ def expert_export(*, expert: ExpertProfile) -> dict:
             }
             for a in expert.applications.select_related("need")
         ],
+        "assignments": [
+            {
+                "need": a.application.need.title,
+                "status": a.status,
+                "start": a.start.isoformat(),
+                "end": a.end.isoformat(),
+                "report": {
+                    "activities": a.report.activities,
+                    "outputs": a.report.outputs,
+                    "people_trained": a.report.people_trained,
+                }
+                if hasattr(a, "report")
+                else None,
+            }
+            for a in Assignment.objects.filter(application__expert=expert).select_related(
+                "application__need", "report"
+            )
+        ],
     }
 
 
@@ -462,17 +480,18 @@ def assignment_move(
 
 @transaction.atomic
 def assignment_report(*, assignment: Assignment, actor: User, data: dict) -> ExpertReport:
+    # The move first: it checks who may report, and when; a bad report then undoes it.
+    assignment_move(assignment=assignment, target=Assignment.Status.REPORTED, actor=actor)
     report = ExpertReport(assignment=assignment, **data)
     report.full_clean()
-    assignment_move(assignment=assignment, target=Assignment.Status.REPORTED, actor=actor)
     report.save()
     return report
 
 
 @transaction.atomic
 def assignment_evaluate(*, assignment: Assignment, actor: User, data: dict) -> HostEvaluation:
+    assignment_move(assignment=assignment, target=Assignment.Status.EVALUATED, actor=actor)
     evaluation = HostEvaluation(assignment=assignment, evaluated_by=actor, **data)
     evaluation.full_clean()
-    assignment_move(assignment=assignment, target=Assignment.Status.EVALUATED, actor=actor)
     evaluation.save()
     return evaluation

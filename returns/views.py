@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
@@ -303,11 +302,13 @@ def need_move(request, pk: int):
     return _move(request, need, services.need_move, "returns:need_detail", need=need)
 
 
-@permission_required(Permission.MANAGE_PROGRAMME)
+@permission_required(Permission.FOLLOW_RETURNS)
 def need_matches(request, pk: int):
     """Eligible experts ranked for a need, with the score's breakdown; people decide."""
+    if request.user.role == Role.EXPERT:
+        raise PermissionDenied
     need = _visible(selectors.need_with_facts(Need.objects.all()), request.user, pk=pk)
-    ranked = selectors.experts_ranked_for_need(need)
+    ranked = selectors.experts_ranked_for_need(need, request.user)
     skill_names = {s.pk: s.name for s in need.essential_skills.all()}
     rows = [
         {
@@ -645,10 +646,12 @@ def _after_form(request, pk, form_class, service, title, role):
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                service(assignment=assignment, actor=request.user, data=form.cleaned_data)
+            service(assignment=assignment, actor=request.user, data=form.cleaned_data)
         except PermissionDenied:
             messages.error(request, services.MOVE_REFUSED)
+        except ValidationError as error:
+            _apply_errors(form, error)
+            return _form_page(request, title, form, submit=_("Send"))
         else:
             messages.success(request, _("Thank you: it is sent."))
         return redirect("returns:assignment_detail", assignment.pk)

@@ -1,7 +1,9 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from returns.models import Application, Assignment, ExpertProfile, Need
+from msc_portal.languages import language_choices
+from returns.models import Application, Assignment, ExpertProfile, Host, Need
+from skills.models import CefrLevel, Sector, Skill
 
 
 class NeedSerializer(serializers.ModelSerializer):
@@ -39,6 +41,55 @@ class NeedSerializer(serializers.ModelSerializer):
 
     def get_languages(self, need) -> list[dict]:
         return [{"language": x.language, "min_level": x.min_level} for x in need.languages.all()]
+
+
+class NeedLanguageSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=language_choices())
+    min_level = serializers.ChoiceField(choices=CefrLevel.choices)
+
+
+class NeedWriteSerializer(serializers.ModelSerializer):
+    """A host member's new draft need; `host` must be one of their institutions."""
+
+    host = serializers.PrimaryKeyRelatedField(queryset=Host.objects.none())
+    sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
+    essential_skills = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Skill.objects.all(), allow_empty=False
+    )
+    optional_skills = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Skill.objects.all(), required=False
+    )
+    languages = NeedLanguageSerializer(many=True, required=False)
+
+    class Meta:
+        model = Need
+        fields = [
+            "id",
+            "host",
+            "title",
+            "description",
+            "sector",
+            "occupation",
+            "essential_skills",
+            "optional_skills",
+            "languages",
+            "min_isced",
+            "mode",
+            "duration_days",
+            "window_start",
+            "window_end",
+            "location",
+            "deliverables",
+            "experts_wanted",
+            "status",
+        ]
+        read_only_fields = ["id", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["host"].queryset = Host.objects.visible_to(request.user)
 
 
 class ExpertProfileSerializer(serializers.ModelSerializer):

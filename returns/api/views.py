@@ -11,7 +11,7 @@ from accounts.access import api_permission
 from accounts.permissions import Permission
 from returns import services
 from returns.filters import NeedFilter
-from returns.models import Application, Assignment, ExpertProfile, Need
+from returns.models import Application, Assignment, ExpertProfile, Need, Programme
 
 from .serializers import (
     ApplicationSerializer,
@@ -19,6 +19,7 @@ from .serializers import (
     ExpertProfileSerializer,
     MoveSerializer,
     NeedSerializer,
+    NeedWriteSerializer,
 )
 
 
@@ -54,14 +55,37 @@ class _MoveMixin:
         return Response(type(self).serializer_class(obj).data)
 
 
-class NeedViewSet(_MoveMixin, viewsets.ReadOnlyModelViewSet):
-    """Skill needs: published ones for everyone signed in; a host's own; all for the programme."""
+class NeedViewSet(_MoveMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Skill needs: published ones for everyone signed in; a host's own; all for the programme.
+    Host members create drafts for their institutions."""
 
     serializer_class = NeedSerializer
     permission_classes = [api_permission(Permission.BROWSE_SKILL_NEEDS)]
     filterset_class = NeedFilter
     move_service = staticmethod(services.need_move)
     move_kwarg = "need"
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [api_permission(Permission.POST_SKILL_NEEDS)()]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        return NeedWriteSerializer if self.action == "create" else super().get_serializer_class()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        host = data.pop("host")
+        skills = {name: data.pop(name, []) for name in ("essential_skills", "optional_skills")}
+        languages = [(x["language"], x["min_level"]) for x in data.pop("languages", [])]
+        serializer.instance = _call(
+            services.need_create,
+            host=host,
+            actor=self.request.user,
+            data={**data, "programme": Programme.objects.get(is_default=True)},
+            skills=skills,
+            languages=languages,
+        )
 
     def get_queryset(self):
         return (

@@ -72,7 +72,12 @@ ROUTES = [
         ok=302,
         note="a move that is not allowed changes nothing and says so",
     ),
-    Route("returns:need_matches", permission=Permission.MANAGE_PROGRAMME, kwargs=_pk("need_a")),
+    Route(
+        "returns:need_matches",
+        personas=frozenset({"programme_manager", "host"}),
+        kwargs=_pk("need_a"),
+        note="the host ranks only the candidates proposed to it",
+    ),
     Route(
         "returns:application_create",
         permission=Permission.APPLY_FOR_RETURN,

@@ -148,3 +148,52 @@ def test_it_lists_needs_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         response = api_client.get(reverse("api:need-list"))
     assert response.json()["count"] == 12
+
+
+def _need_payload(host, **extra):
+    from .factories import SectorFactory, SkillFactory
+
+    return {
+        "host": host.pk,
+        "title": "Ventilation training",
+        "description": "Train the ICU.",
+        "sector": SectorFactory().code,
+        "essential_skills": [SkillFactory().pk],
+        "languages": [{"language": "sr", "min_level": "B2"}],
+        "mode": "physical",
+        "duration_days": 20,
+        "window_start": "2027-03-01",
+        "window_end": "2027-06-01",
+        "experts_wanted": 1,
+        **extra,
+    }
+
+
+def test_it_lets_a_host_member_draft_a_need_for_their_institution(api_client, host):
+    institution = HostFactory(members=[host])
+    api_client.force_authenticate(host)
+    response = api_client.post(reverse("api:need-list"), _need_payload(institution), format="json")
+    assert response.status_code == 201, response.json()
+    need = Need.objects.get()
+    assert (need.host, need.status, need.created_by) == (institution, Need.Status.DRAFT, host)
+    assert str(need.languages.get()) == "Serbian ≥ B2"
+    too_long = api_client.post(
+        reverse("api:need-list"), _need_payload(institution, duration_days=90), format="json"
+    )
+    assert too_long.status_code == 400
+    assert "duration_days" in too_long.json()
+
+
+def test_it_refuses_needs_for_another_institution_or_from_other_roles(
+    api_client, host, expert, programme_manager
+):
+    other = HostFactory()
+    api_client.force_authenticate(host)
+    response = api_client.post(reverse("api:need-list"), _need_payload(other), format="json")
+    assert response.status_code == 400
+    assert "host" in response.json()
+    for user in (expert, programme_manager):
+        api_client.force_authenticate(user)
+        refused = api_client.post(reverse("api:need-list"), _need_payload(other), format="json")
+        assert refused.status_code == 403
+    assert not Need.objects.exists()

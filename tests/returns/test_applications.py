@@ -96,7 +96,7 @@ def test_it_lets_an_expert_apply_once_to_a_published_need(login, expert):
         "motivation": "I ran this training in Graz.",
         "proposed_start": "2027-01-10",
         "proposed_end": "2027-02-10",
-        "mode": "virtual",
+        "mode": "physical",
     }
     response = login(expert).post(reverse("returns:application_create", args=[need.pk]), data)
     application = Application.objects.get()
@@ -104,7 +104,7 @@ def test_it_lets_an_expert_apply_once_to_a_published_need(login, expert):
     assert (application.expert, application.status, application.mode) == (
         profile,
         A.SUBMITTED,
-        "virtual",
+        "physical",
     )
     again = login(expert).post(reverse("returns:application_create", args=[need.pk]), data)
     assert "You have already applied to this need." in again.text
@@ -117,6 +117,33 @@ def test_it_lets_an_expert_apply_once_to_a_published_need(login, expert):
             proposed_end=datetime.date(2027, 1, 2),
             mode="virtual",
         )
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "mode", "message"),
+    [
+        (
+            "2026-12-01",
+            "2027-01-10",
+            "physical",
+            "Propose dates between 2026-12-23 and 2027-03-23.",
+        ),
+        ("2027-03-01", "2027-04-10", "physical", "Propose dates between"),
+        ("2027-01-10", "2027-02-10", "virtual", "This need asks for: Physical (on site)."),
+        ("2027-02-10", "2027-01-10", "physical", "The end must come after the start."),
+    ],
+)
+def test_it_refuses_dates_outside_the_window_and_a_mode_the_need_excludes(
+    login, expert, start, end, mode, message
+):
+    ExpertProfileFactory(user=expert)
+    need = NeedFactory(mode="physical")
+    response = login(expert).post(
+        reverse("returns:application_create", args=[need.pk]),
+        {"motivation": "x", "proposed_start": start, "proposed_end": end, "mode": mode},
+    )
+    assert message in response.text
+    assert not Application.objects.exists()
 
 
 def test_it_e_mails_the_people_concerned_after_commit(
@@ -294,3 +321,58 @@ def test_it_shows_each_party_only_their_applications(
         login(expert).get(reverse("returns:application_detail", args=[elsewhere.pk])).status_code
         == 404
     )
+
+
+def test_it_starts_an_assignment_from_its_page_and_refuses_the_expert(
+    login, parties, expert, programme_manager
+):
+    institution, profile = parties
+    assignment = AssignmentFactory(
+        application__need=NeedFactory(host=institution), application__expert=profile
+    )
+    url = reverse("returns:assignment_move", args=[assignment.pk])
+    refused = login(expert).post(url, {"target": "in_progress"}, follow=True)
+    assert "You may not make this change." in refused.text
+    assignment.refresh_from_db()
+    assert assignment.status == S.PLANNED
+    page = login(programme_manager).get(reverse("returns:assignment_detail", args=[assignment.pk]))
+    assert 'value="in_progress"' in page.text
+    login(programme_manager).post(url, {"target": "in_progress", "comment": "Flights booked."})
+    assignment.refresh_from_db()
+    assert assignment.status == S.IN_PROGRESS
+    assert assignment.changes.get().comment == "Flights booked."
+
+
+def test_it_refuses_a_second_report(login, parties, expert):
+    institution, profile = parties
+    assignment = AssignmentFactory(
+        application__need=NeedFactory(host=institution),
+        application__expert=profile,
+        status=S.COMPLETED,
+    )
+    url = reverse("returns:assignment_report", args=[assignment.pk])
+    report = {"activities": "Workshops.", "outputs": "Protocol.", "people_trained": 3}
+    login(expert).post(url, report)
+    again = login(expert).post(url, {**report, "people_trained": 99}, follow=True)
+    assert "You may not make this change." in again.text
+    assignment.refresh_from_db()
+    assert assignment.report.people_trained == 3
+
+
+def test_it_e_mails_the_host_and_programme_when_the_expert_reports(
+    login, parties, host, expert, programme_manager, django_capture_on_commit_callbacks
+):
+    institution, profile = parties
+    assignment = AssignmentFactory(
+        application__need=NeedFactory(host=institution, title="ICU training"),
+        application__expert=profile,
+        status=S.COMPLETED,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        login(expert).post(
+            reverse("returns:assignment_report", args=[assignment.pk]),
+            {"activities": "Workshops.", "outputs": "Protocol.", "people_trained": 3},
+        )
+    assert sorted(mail.outbox[0].to) == sorted([host.email, programme_manager.email])
+    assert "Assignment “ICU training”" in mail.outbox[0].subject
+    assert "To: Reported" in mail.outbox[0].body

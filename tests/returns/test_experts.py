@@ -9,10 +9,11 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from returns.forms import CV_MAX_BYTES
-from returns.models import Application, ExpertProfile, StatusChange
+from returns.models import Application, ExpertProfile, ExpertReport, StatusChange
 
 from .factories import (
     ApplicationFactory,
+    AssignmentFactory,
     ExpertProfileFactory,
     HostFactory,
     NeedFactory,
@@ -154,13 +155,18 @@ def test_it_serves_a_cv_only_to_those_allowed(login, expert, host, programme_man
 def test_it_lets_an_expert_download_their_data(login, expert):
     profile = ExpertProfileFactory(user=expert, skills=[SkillFactory(name="Triage")])
     ApplicationFactory(expert=profile, need=NeedFactory(title="ICU training"))
+    assignment = AssignmentFactory(application__expert=profile, status="reported")
+    ExpertReport.objects.create(
+        assignment=assignment, activities="Workshops", outputs="Protocol", people_trained=12
+    )
     response = login(expert).get(reverse("returns:expert_export"))
     assert response["Content-Disposition"] == 'attachment; filename="my-data.json"'
     data = json.loads(response.content)
     assert data["account"]["email"] == expert.email
     assert data["profile"]["city_of_residence"] == "Berlin"
     assert data["skills"] == [{"skill": "Triage", "proficiency": 3}]
-    assert data["applications"][0]["need"] == "ICU training"
+    assert "ICU training" in {row["need"] for row in data["applications"]}
+    assert data["assignments"][0]["report"]["people_trained"] == 12
 
 
 def test_it_deletes_an_account_and_keeps_anonymous_statistics(

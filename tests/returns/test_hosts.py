@@ -96,6 +96,39 @@ def test_it_invites_a_colleague_who_joins_with_a_new_account(
     assert "invalid, expired or already used" in again.text
 
 
+def test_it_lets_a_signed_in_host_member_accept_an_invitation(login, host):
+    from returns import services
+
+    institution = HostFactory()
+    invitation = services.host_invite(
+        host=institution, email=host.email, actor=_member_of(institution)
+    )
+    path = reverse("returns:invitation_accept", args=[services.invitation_token(invitation)])
+    assert login(host).post(path).url == reverse("home")
+    assert institution.memberships.filter(user=host).exists()
+
+
+def test_it_refuses_an_invitation_accepted_by_another_account(login, expert):
+    from returns import services
+
+    institution = HostFactory()
+    invitation = services.host_invite(
+        host=institution, email="someone.else@example.org", actor=_member_of(institution)
+    )
+    path = reverse("returns:invitation_accept", args=[services.invitation_token(invitation)])
+    response = login(expert).post(path)
+    assert "This invitation is for another e-mail address." in response.text
+    assert not institution.memberships.filter(user=expert).exists()
+
+
+def _member_of(institution):
+    from tests.accounts.factories import UserFactory
+
+    member = UserFactory(role=Role.HOST_MEMBER)
+    HostMembership.objects.create(host=institution, user=member)
+    return member
+
+
 def test_it_does_not_let_a_non_member_invite(login, host):
     other = HostFactory()
     response = login(host).post(

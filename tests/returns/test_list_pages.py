@@ -59,3 +59,16 @@ def test_it_shows_the_history_with_readable_states(login, host, programme_manage
     page = login(host).get(reverse("returns:application_detail", args=[application.pk]))
     assert "Shortlisted → <strong>Proposed to host</strong>" in page.text
     assert "Accept" in page.text
+
+
+def test_it_shows_on_home_pages_what_waits_for_each_role(login, host, programme_manager):
+    mine = HostFactory(members=[host], name="Clinical Centre Niš", verified_at=None)
+    NeedFactory(status="submitted")
+    ApplicationFactory(status=Application.Status.SCREENING)
+    host_home = login(host).get(reverse("home"))
+    assert mine.name in host_home.text
+    assert "awaiting verification" in host_home.text
+    pm_home = login(programme_manager).get(reverse("home"))
+    assert "1 skill need to approve" in pm_home.text
+    assert "1 host institution to verify" in pm_home.text
+    assert "Applications (1 to screen)" in pm_home.text

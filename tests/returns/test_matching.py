@@ -95,3 +95,11 @@ def test_it_ranks_best_first_and_breaks_ties_by_id():
     weak_a = ExpertFacts(id=1, skills=frozenset({1}))
     ranked = rank([score(NEED, e) for e in (weak_b, strong, weak_a)])
     assert [m.expert_id for m in ranked] == [3, 1, 2]
+
+
+def test_it_names_every_component_for_people():
+    from returns.matching import WEIGHTS
+    from returns.templatetags.returns_tags import COMPONENT_LABELS
+
+    assert set(COMPONENT_LABELS) == set(WEIGHTS)
+    assert sum(WEIGHTS.values()) == 100

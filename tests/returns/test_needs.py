@@ -117,6 +117,28 @@ def test_it_refuses_a_need_whose_window_ends_before_it_starts(login, host):
     assert not Need.objects.exists()
 
 
+def test_it_refuses_a_need_longer_than_the_programme_allows(login, host):
+    institution = HostFactory(members=[host])
+    response = login(host).post(
+        reverse("returns:need_create", args=[institution.pk]),
+        {
+            "title": "Long stay",
+            "description": "x",
+            "sector": SectorFactory().pk,
+            "essential_skills": [SkillFactory().pk],
+            "mode": "physical",
+            "duration_days": 120,
+            "window_start": "2027-03-01",
+            "window_end": "2027-12-01",
+            "experts_wanted": 1,
+            "lang-TOTAL_FORMS": 0,
+            "lang-INITIAL_FORMS": 0,
+        },
+    )
+    assert "MIDWEB assignments last 5 to 45 working days." in response.text
+    assert not Need.objects.exists()
+
+
 def test_it_filters_published_needs_by_country_sector_and_mode(client):
     health = SectorFactory(code="Q", name="Health")
     education = SectorFactory(code="P", name="Education")
@@ -160,3 +182,47 @@ def test_it_lists_in_the_workspace_only_the_host_s_own_needs(login, host, progra
     assert list(host_page) == [mine]
     pm_page = login(programme_manager).get(reverse("returns:need_manage")).context["page"]
     assert set(pm_page) == {mine, theirs}
+
+
+def test_it_lets_a_host_edit_only_a_draft(login, host):
+    skill = SkillFactory()
+    draft = NeedFactory(host=HostFactory(members=[host]), status=S.DRAFT, languages=[("en", "B1")])
+    data = {
+        "title": "Renamed need",
+        "description": "Better description.",
+        "sector": draft.sector_id,
+        "essential_skills": [skill.pk],
+        "mode": "virtual",
+        "duration_days": 12,
+        "window_start": "2027-03-01",
+        "window_end": "2027-05-01",
+        "experts_wanted": 2,
+        "lang-TOTAL_FORMS": 1,
+        "lang-INITIAL_FORMS": 1,
+        "lang-0-language": "de",
+        "lang-0-level": "C1",
+    }
+    client = login(host)
+    response = client.post(reverse("returns:need_edit", args=[draft.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.title == "Renamed need"
+    assert [str(x) for x in draft.languages.all()] == ["German ≥ C1"]
+    assert list(draft.essential_skills.all()) == [skill]
+    published = NeedFactory(host=draft.host, status=S.PUBLISHED)
+    response = client.post(reverse("returns:need_edit", args=[published.pk]), data, follow=True)
+    assert "Only a draft can be edited." in response.text
+    published.refresh_from_db()
+    assert published.title != "Renamed need"
+
+
+def test_it_keeps_showing_an_expert_the_needs_they_applied_to(login, expert):
+    from .factories import ApplicationFactory, ExpertProfileFactory
+
+    profile = ExpertProfileFactory(user=expert)
+    filled = NeedFactory(status=S.FILLED)
+    ApplicationFactory(need=filled, expert=profile)
+    other_filled = NeedFactory(status=S.FILLED)
+    client = login(expert)
+    assert client.get(reverse("returns:need_detail", args=[filled.pk])).status_code == 200
+    assert client.get(reverse("returns:need_detail", args=[other_filled.pk])).status_code == 404

@@ -1,7 +1,15 @@
 import pytest
 from django.urls import reverse
 
-from .factories import ExpertProfileFactory, NeedFactory, SkillFactory
+from returns.models import Application
+
+from .factories import (
+    ApplicationFactory,
+    ExpertProfileFactory,
+    HostFactory,
+    NeedFactory,
+    SkillFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +34,21 @@ def test_it_ranks_eligible_experts_for_a_need_with_missing_skills(
     assert ineligible not in experts
     assert rows[0]["missing"] == []
     assert rows[1]["missing"] == ["Ventilation"]
-    assert "essential_skills: 20.0 / 40" in response.text
+    assert "Essential skills: 20.0 / 40" in response.text
+
+
+def test_it_ranks_for_a_host_only_the_candidates_proposed_to_it(login, host):
+    triage = SkillFactory(name="Triage")
+    need = NeedFactory(host=HostFactory(members=[host]), essential_skills=[triage])
+    proposed = ExpertProfileFactory(skills=[triage])
+    ApplicationFactory(need=need, expert=proposed, status=Application.Status.PROPOSED)
+    screening = ExpertProfileFactory(skills=[triage])
+    ApplicationFactory(need=need, expert=screening, status=Application.Status.SCREENING)
+    ExpertProfileFactory(skills=[triage])  # has not applied
+    response = login(host).get(reverse("returns:need_matches", args=[need.pk]))
+    assert [row["expert"] for row in response.context["rows"]] == [proposed]
+    other = NeedFactory(status="draft")
+    assert login(host).get(reverse("returns:need_matches", args=[other.pk])).status_code == 404
 
 
 def test_it_shows_an_expert_the_needs_that_fit_best(login, expert, django_assert_max_num_queries):
