@@ -2,12 +2,14 @@
 
 Every task inherits the project's default policy from `PortalTask`: retry with exponential
 backoff on transient errors (database or broker unreachable), acknowledge late so that a task
-killed with its worker runs again. Tasks must therefore be safe to run twice.
+killed with its worker runs again. Tasks must therefore be safe to run twice. Queue them with
+`task.delay_on_commit(...)` so that a worker never looks for rows not yet committed.
 """
 
 import os
 
-from celery import Celery, Task
+from celery import Celery
+from celery.contrib.django.task import DjangoTask
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "msc_portal.settings")
 
@@ -22,7 +24,7 @@ def _transient_errors() -> tuple[type[BaseException], ...]:
 TRANSIENT_ERRORS = _transient_errors()
 
 
-class PortalTask(Task):
+class PortalTask(DjangoTask):
     autoretry_for = TRANSIENT_ERRORS
     retry_backoff = 5  # seconds before the first retry, doubled each time
     retry_backoff_max = 600

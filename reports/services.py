@@ -27,7 +27,7 @@ ONLY_DONE_SUBMIT = gettext_lazy("Only a finished report can be marked as submitt
 def _queue(run: ReportRun) -> None:
     from .tasks import render_report_run
 
-    transaction.on_commit(lambda: render_report_run.delay(run.pk))
+    render_report_run.delay_on_commit(run.pk)
 
 
 @transaction.atomic
