@@ -9,6 +9,7 @@ from datetime import date
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django_countries import countries as country_names
 
 from counselling.models import Session, Visitor
 from returns.models import Application, Assignment
@@ -62,7 +63,8 @@ def top_destinations(flt: DashboardFilter, limit: int = 10) -> list[dict]:
     people = registry["visitors_by_destination"].rows(
         ReportQuery(start=flt.start, end=flt.end, countries=flt.countries), ("destination",)
     )
-    return sorted(people, key=lambda row: (-row["value"], row["destination"]))[:limit]
+    top = sorted(people, key=lambda row: (-row["value"], row["destination"]))[:limit]
+    return [{**row, "name": country_names.name(row["destination"])} for row in top]
 
 
 def indicator_progress(flt: DashboardFilter) -> list[dict]:
@@ -121,10 +123,18 @@ def dashboard_data(flt: DashboardFilter) -> dict:
     data = cache.get(flt.cache_key)
     if data is None:
         activity = monthly_activity(flt)
+        months = sorted({row["month"] for row in activity})
+        countries = sorted({row["centre__country"] for row in activity})
+        cells = {(row["month"], row["centre__country"]): row for row in activity}
         data = {
             "activity": activity,
-            "months": sorted({row["month"] for row in activity}),
-            "countries": sorted({row["centre__country"] for row in activity}),
+            "months": months,
+            "countries": countries,
+            # Months down, countries across: sessions and people for each month and country.
+            "activity_table": [
+                {"month": month, "cells": [cells.get((month, c)) for c in countries]}
+                for month in months
+            ],
             "total_sessions": sum(row["sessions"] for row in activity),
             "people_reached": registry["visitors_counselled"].total(
                 ReportQuery(start=flt.start, end=flt.end, countries=flt.countries)
