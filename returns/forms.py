@@ -7,6 +7,7 @@ from pypdf.errors import PdfReadError
 
 from msc_portal.languages import language_choices
 from skills.models import CefrLevel, Occupation, Sector, Skill
+from skills.widgets import OccupationPicker, SkillPicker
 
 from .models import (
     Application,
@@ -27,29 +28,38 @@ CV_TOO_LARGE = _("The CV may be at most 5 MB.")
 
 # The seam for the skills app's autocomplete pickers: these three factories decide the field and
 # widget of every skill, occupation and sector input of this app. Swap the widget here, once.
+# Skills and occupations are searched as one types (ESCO holds thousands): skills.widgets.
 def skill_field(*, label, required=True):
     return forms.ModelMultipleChoiceField(
-        queryset=Skill.objects.all(), required=required, label=label
+        queryset=Skill.objects.all(),
+        required=required,
+        label=label,
+        widget=SkillPicker(multiple=True),
     )
 
 
 def one_skill_field(*, required=True):
-    return forms.ModelChoiceField(queryset=Skill.objects.all(), required=required, label=_("Skill"))
+    return forms.ModelChoiceField(
+        queryset=Skill.objects.all(), required=required, label=_("Skill"), widget=SkillPicker()
+    )
 
 
 def occupation_field(*, required=False):
     return forms.ModelChoiceField(
-        queryset=Occupation.objects.all(), required=required, label=_("Occupation")
+        queryset=Occupation.objects.all(),
+        required=required,
+        label=_("Occupation"),
+        widget=OccupationPicker(),
     )
 
 
 def sector_field(*, label=None, multiple=False, required=True):
     label = label or _("Sector")
+    # NACE sections and divisions (about 110): groups and classes are too fine to choose from.
+    sectors = Sector.objects.filter(level__lte=Sector.Level.DIVISION)
     if multiple:
-        return forms.ModelMultipleChoiceField(
-            queryset=Sector.objects.all(), required=required, label=label
-        )
-    return forms.ModelChoiceField(queryset=Sector.objects.all(), required=required, label=label)
+        return forms.ModelMultipleChoiceField(queryset=sectors, required=required, label=label)
+    return forms.ModelChoiceField(queryset=sectors, required=required, label=label)
 
 
 class DateInput(forms.DateInput):
