@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 
 from accounts.models import Role
-from centres.models import PROGRAMME_COUNTRIES
+from centres.models import PROGRAMME_COUNTRIES, Centre
 
 from .indicators import DISAGGREGATIONS, registry
 from .models import Project, ReportRun
@@ -55,6 +55,12 @@ class ReportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every country."),
     )
+    centres = forms.ModelMultipleChoiceField(
+        label=_("Centres"),
+        required=False,
+        queryset=Centre.objects.none(),
+        help_text=_("None chosen: every centre of the countries above."),
+    )
     indicators = forms.MultipleChoiceField(
         label=_("Indicators"), widget=forms.CheckboxSelectMultiple
     )
@@ -83,6 +89,9 @@ class ReportForm(forms.Form):
             for item in sorted(registry.values(), key=lambda i: (i.order, i.identifier))
         ]
         self.fields["countries"].choices = [(c, country_names.name(c)) for c in PROGRAMME_COUNTRIES]
+        self.fields["centres"].queryset = Centre.objects.staffed_by(user).order_by(
+            "country", "name"
+        )
         if user.role != Role.PROGRAMME_MANAGER:
             # Coordinators report on their own country, always with small counts hidden.
             self.fields["countries"].choices = [(user.scope.country, user.country.name)]
@@ -119,6 +128,7 @@ class ReportForm(forms.Form):
             "start": data["start"].isoformat(),
             "end": data["end"].isoformat(),
             "countries": sorted(data["countries"]),
+            "centre_ids": sorted(centre.pk for centre in data["centres"]),
             "indicators": sorted(data["indicators"]),
             "disaggregations": sorted(data["disaggregations"]),
             "suppression": data["suppression"],

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from centres.models import Centre
 from msc_portal.celery import TRANSIENT_ERRORS
 
 from .exporters import exporters
@@ -87,7 +88,9 @@ def _may_run(run: ReportRun, exporter) -> bool:
     if scope.whole_network:
         return True
     countries = run.parameters.get("countries") or []
-    return bool(scope.country) and countries == [scope.country]
+    centres = set(run.parameters.get("centre_ids") or [])
+    own_centres = set(Centre.objects.staffed_by(user).values_list("pk", flat=True))
+    return bool(scope.country) and countries == [scope.country] and centres <= own_centres
 
 
 def monthly_reports_queue(*, today) -> list[ReportRun]:

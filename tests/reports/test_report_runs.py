@@ -172,8 +172,9 @@ def test_it_leaves_one_run_and_one_file_when_a_task_runs_twice(
 
 
 def test_it_shows_a_readable_reason_for_a_failed_run_and_retries_it(
-    django_capture_on_commit_callbacks, login, coordinator_a, staffed_network
+    settings, tmp_path, django_capture_on_commit_callbacks, login, coordinator_a, staffed_network
 ):
+    settings.MEDIA_ROOT = tmp_path
     client = login(coordinator_a)
     run = _ask(client)
     coordinator_a.role = "counsellor"
@@ -190,6 +191,8 @@ def test_it_shows_a_readable_reason_for_a_failed_run_and_retries_it(
         client.post(reverse("reports:run_retry", args=[run.pk]))
     assert len(callbacks) == 1  # the task is queued again, once the retry is committed
     assert _render(run).status == ReportRun.Status.DONE
+    assert ReportRun.objects.count() == 1
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1  # one run, one file
 
 
 def test_it_keeps_a_submitted_run_unchanged_and_shows_what_changed_since(
@@ -291,3 +294,13 @@ def test_it_hands_the_file_to_its_owner_and_to_no_other_coordinator(
     api_client.force_authenticate(programme_manager)
     api_response = api_client.get(reverse("api:reportrun-download", args=[run.pk]))
     assert api_response.status_code == 200
+
+
+def test_it_reports_on_the_chosen_centres_only(login, programme_manager, staffed_network):
+    run = _render(
+        _ask(login(programme_manager), output_format="csv", centres=[staffed_network["A2"].pk])
+    )
+    rows = list(csv.DictReader(io.StringIO(run.file.read().decode())))
+    total = next(r for r in rows if not r["country"] and not r["centre"])
+    assert total["value"] == "<5"  # two staff at A2 only
+    assert run.figures["centre_staff"] == {"total": 2, "RS": 2}
