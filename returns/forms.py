@@ -6,7 +6,8 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from msc_portal.languages import language_choices
-from skills.models import CefrLevel, Occupation, Sector, Skill
+from skills.forms import SectorChoiceField, sections_and_divisions
+from skills.models import CefrLevel, Occupation, Skill
 from skills.widgets import OccupationPicker, SkillPicker
 
 from .models import (
@@ -56,10 +57,11 @@ def occupation_field(*, required=False):
 def sector_field(*, label=None, multiple=False, required=True):
     label = label or _("Sector")
     # NACE sections and divisions (about 110): groups and classes are too fine to choose from.
-    sectors = Sector.objects.filter(level__lte=Sector.Level.DIVISION)
     if multiple:
-        return forms.ModelMultipleChoiceField(queryset=sectors, required=required, label=label)
-    return forms.ModelChoiceField(queryset=sectors, required=required, label=label)
+        return forms.ModelMultipleChoiceField(
+            queryset=sections_and_divisions(), required=required, label=label
+        )
+    return SectorChoiceField(sections_and_divisions(), required=required, label=label)
 
 
 class DateInput(forms.DateInput):
