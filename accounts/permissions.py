@@ -22,6 +22,7 @@ class Permission(StrEnum):
     MANAGE_PROGRAMME = "manage_programme"  # TVR screening and approval, reference data
     RUN_REPORTS = "run_reports"
     EXPORT_RESEARCH_DATA = "export_research_data"  # anonymised rows, research consent only
+    SHOW_SMALL_COUNTS = "show_small_counts"  # switch small-cell suppression off in a report
     # Temporary and Virtual Return
     BROWSE_SKILL_NEEDS = "browse_skill_needs"
     POST_SKILL_NEEDS = "post_skill_needs"
@@ -59,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_PROGRAMME,
             Permission.RUN_REPORTS,
             Permission.EXPORT_RESEARCH_DATA,
+            Permission.SHOW_SMALL_COUNTS,
             Permission.BROWSE_SKILL_NEEDS,
             Permission.BROWSE_SKILL_DEMAND,
             Permission.FOLLOW_RETURNS,

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 
-from accounts.models import Role
+from accounts.permissions import Permission
 from centres.models import PROGRAMME_COUNTRIES, Centre
 
 from .indicators import DISAGGREGATIONS, registry
@@ -92,10 +92,11 @@ class ReportForm(forms.Form):
         self.fields["centres"].queryset = Centre.objects.staffed_by(user).order_by(
             "country", "name"
         )
-        if user.role != Role.PROGRAMME_MANAGER:
-            # Coordinators report on their own country, always with small counts hidden.
+        if not user.scope.whole_network:
+            # Coordinators report on their own country.
             self.fields["countries"].choices = [(user.scope.country, user.country.name)]
             self.fields["countries"].initial = [user.scope.country]
+        if not user.can(Permission.SHOW_SMALL_COUNTS):
             self.fields["suppression"].disabled = True
 
     def clean(self):
@@ -116,8 +117,9 @@ class ReportForm(forms.Form):
                 data["start"], data["end"] = period_bounds(kind, year, number)
         else:
             data["start"], data["end"] = period_bounds("year", year, 1)
-        if self.user.role != Role.PROGRAMME_MANAGER:
+        if not self.user.scope.whole_network:
             data["countries"] = [self.user.scope.country]
+        if not self.user.can(Permission.SHOW_SMALL_COUNTS):
             data["suppression"] = True
         return data
 
@@ -173,13 +175,13 @@ class DashboardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         choices = [(c, country_names.name(c)) for c in PROGRAMME_COUNTRIES]
-        if user.role == Role.PROGRAMME_MANAGER:
+        if user.scope.whole_network:
             self.fields["country"].choices = [("", _("All countries")), *choices]
         else:
             self.fields["country"].choices = [(user.scope.country, user.country.name)]
 
     def countries(self) -> tuple[str, ...]:
-        if self.user.role != Role.PROGRAMME_MANAGER:
+        if not self.user.scope.whole_network:
             return (self.user.scope.country,)
         country = self.cleaned_data.get("country")
         return (country,) if country else ()

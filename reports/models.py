@@ -7,8 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-
 
 class Project(models.Model):
     """A funded project whose results framework the donor reports show."""
@@ -89,7 +87,7 @@ class ReportRunQuerySet(models.QuerySet):
         """Programme managers see every run; others (coordinators) see the runs they asked for."""
         if not user.is_authenticated:
             return self.none()
-        if user.role == Role.PROGRAMME_MANAGER:
+        if user.scope.whole_network:
             return self.all()
         return self.filter(requested_by=user)
 
