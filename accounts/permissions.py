@@ -27,14 +27,12 @@ class Permission(StrEnum):
     BROWSE_SKILL_NEEDS = "browse_skill_needs"
     POST_SKILL_NEEDS = "post_skill_needs"
     APPLY_FOR_RETURN = "apply_for_return"
-    BROWSE_SKILL_DEMAND = "browse_skill_demand"  # the skills-needs database (demand per sector)
     FOLLOW_RETURNS = "follow_returns"  # applications and assignments one takes part in
 
 
 _CENTRE_STAFF = {
     Permission.COUNSEL_VISITORS,
     Permission.BROWSE_SKILL_NEEDS,
-    Permission.BROWSE_SKILL_DEMAND,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -62,7 +60,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.EXPORT_RESEARCH_DATA,
             Permission.SHOW_SMALL_COUNTS,
             Permission.BROWSE_SKILL_NEEDS,
-            Permission.BROWSE_SKILL_DEMAND,
             Permission.FOLLOW_RETURNS,
         }
     ),

@@ -38,7 +38,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Hosts"), "returns:host_list", Permission.MANAGE_PROGRAMME, RETURNS),
     NavItem(_("Applications"), "returns:application_list", Permission.FOLLOW_RETURNS, RETURNS),
     NavItem(_("Assignments"), "returns:assignment_list", Permission.FOLLOW_RETURNS, RETURNS),
-    NavItem(_("Skills in demand"), "skills:demand_browse", Permission.BROWSE_SKILL_DEMAND, SKILLS),
+    NavItem(_("Skills in demand"), "skills:demand_browse", group=SKILLS),
     NavItem(_("Trainings"), "skills:training_list", group=SKILLS),
     NavItem(_("Dashboard"), "reports:dashboard", Permission.RUN_REPORTS, REPORTS),
     NavItem(_("Donor reports"), "reports:builder", Permission.RUN_REPORTS, REPORTS),

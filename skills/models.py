@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from accounts.permissions import Permission
 from centres.models import PROGRAMME_COUNTRIES
 
 
@@ -194,10 +193,8 @@ def eu_country_choices() -> list[tuple[str, str]]:
 
 class SkillDemandQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The skills-needs database holds no personal data: all of it, to those who may browse."""
-        if user.is_authenticated and user.can(Permission.BROWSE_SKILL_DEMAND):
-            return self
-        return self.none()
+        """The skills-needs database holds no personal data: anyone may browse all of it."""
+        return self
 
     def overlapping(self, start=None, end=None):
         """Records whose period overlaps [start, end]; an open bound does not restrict."""

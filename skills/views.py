@@ -41,7 +41,6 @@ def _demand_filter(request):
     return SkillDemandFilter(request.GET, queryset=queryset)
 
 
-@permission_required(Permission.BROWSE_SKILL_DEMAND)
 def demand_browse(request):
     """Where skills are wanted: demand per sector × region, then the records themselves."""
     demand_filter = _demand_filter(request)
@@ -53,12 +52,11 @@ def demand_browse(request):
         "filter": demand_filter,
         "matrix": demand_matrix(demand_filter.qs),
         "page": page,
-        "can_manage": request.user.can(Permission.MANAGE_PROGRAMME),
+        "can_manage": _can_manage(request.user),
     }
     return render(request, "skills/demand_browse.html", context)
 
 
-@permission_required(Permission.BROWSE_SKILL_DEMAND)
 def demand_export(request, identifier: str, fmt: str):
     if identifier not in EXPORTERS or fmt not in FORMATS:
         raise Http404

@@ -6,8 +6,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts.access import api_permission
-from accounts.permissions import Permission
 from skills.filters import SkillDemandFilter, TrainingFilter
 from skills.models import Occupation, Sector, Skill, SkillDemand, TrainingOpportunity
 from skills.selectors import demand_matrix
@@ -82,11 +80,11 @@ class SectorViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SkillDemandViewSet(viewsets.ReadOnlyModelViewSet):
-    """The skills-needs database, for the roles that may browse it (same filters as the page)."""
+    """The skills-needs database: public, like its page (same filters)."""
 
     serializer_class = SkillDemandSerializer
     filterset_class = SkillDemandFilter
-    permission_classes = [api_permission(Permission.BROWSE_SKILL_DEMAND)]
+    permission_classes = [AllowAny]
     ordering_fields = ["period_end", "region", "shortage"]
 
     def get_queryset(self):

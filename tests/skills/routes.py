@@ -8,7 +8,6 @@ from tests.skills.factories import (
     TrainingFactory,
 )
 
-BROWSE = Permission.BROWSE_SKILL_DEMAND
 MANAGE = Permission.MANAGE_PROGRAMME
 
 
@@ -28,10 +27,10 @@ def build_world(request, world):
 ROUTES = [
     Route("skills:skill_picker", public=True, note="reference data, no personal data"),
     Route("skills:occupation_picker", public=True),
-    Route("skills:demand_browse", permission=BROWSE),
+    Route("skills:demand_browse", public=True, note="labour-market data, no personal data"),
     Route(
         "skills:demand_export",
-        permission=BROWSE,
+        public=True,
         kwargs=lambda world: {"identifier": "skill-demand-records", "fmt": "csv"},
     ),
     Route("skills:demand_create", permission=MANAGE),
@@ -49,11 +48,9 @@ ROUTES = [
     Route("api:occupation-detail", kwargs=lambda world: {"pk": world["occupation"].pk}),
     Route("api:sector-list"),
     Route("api:sector-detail", kwargs=lambda world: {"pk": world["sector"].pk}),
-    Route("api:skilldemand-list", permission=BROWSE),
-    Route(
-        "api:skilldemand-detail", permission=BROWSE, kwargs=lambda world: {"pk": world["demand"].pk}
-    ),
-    Route("api:skilldemand-matrix", permission=BROWSE),
+    Route("api:skilldemand-list", public=True),
+    Route("api:skilldemand-detail", public=True, kwargs=lambda world: {"pk": world["demand"].pk}),
+    Route("api:skilldemand-matrix", public=True),
     Route("api:training-list", public=True, note="trainings are public, like their page"),
     Route("api:training-detail", public=True, kwargs=lambda world: {"pk": world["training"].pk}),
 ]

@@ -36,17 +36,12 @@ def test_it_lists_sectors_by_level_and_parent(api_client, expert, db):
     ]
 
 
-def test_it_serves_skill_demand_with_filters_to_those_who_may_browse(
-    api_client, counsellor_a, host, expert, db
-):
+def test_it_serves_skill_demand_with_filters_to_anyone(api_client, counsellor_a, db):
     section = SectorFactory(code="R", name="Health")
     SkillDemandFactory(region="DE", sector=section)
     SkillDemandFactory(region="RS", sector=section)
     url = reverse("api:skilldemand-list")
-    assert api_client.get(url).status_code == 401
-    for outsider in (host, expert):
-        api_client.force_authenticate(outsider)
-        assert api_client.get(url).status_code == 403
+    assert api_client.get(url, {"area": "wb"}).json()["count"] == 1  # public, as the page
     api_client.force_authenticate(counsellor_a)
     answer = api_client.get(url, {"area": "wb"}).json()
     assert [d["region"] for d in answer["results"]] == ["RS"]
