@@ -3,6 +3,8 @@
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from .forms import period_bounds
 from .models import IndicatorTarget, Project, ProjectIndicator
 
@@ -24,7 +26,7 @@ TARGETS = {
 
 
 def seed(log) -> None:
-    today = datetime.date.today()
+    today = timezone.localdate()
     start = datetime.date(today.year - 1, 1, 1)
     project, _ = Project.objects.update_or_create(
         name="Labour mobility and return in the Western Balkans",

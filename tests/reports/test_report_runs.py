@@ -255,7 +255,7 @@ def test_it_answers_the_api_with_field_errors_and_creates_runs(api_client, progr
 
 
 def test_it_prepares_last_months_report_on_the_first_and_emails_a_link(
-    django_capture_on_commit_callbacks, programme_manager, staffed_network
+    settings, django_capture_on_commit_callbacks, programme_manager, staffed_network
 ):
     from django.core import mail
 
@@ -277,7 +277,10 @@ def test_it_prepares_last_months_report_on_the_first_and_emails_a_link(
 
     services.monthly_reports_queue(today=datetime.date(2026, 3, 1))  # beat fired twice
     assert ReportRun.objects.count() == 1
-    assert queue_monthly_reports.name == "reports.tasks.queue_monthly_reports"
+    # Celery beat runs the task that does this on the 1st of each month.
+    schedule = settings.CELERY_BEAT_SCHEDULE["monthly-project-reports"]
+    assert schedule["task"] == queue_monthly_reports.name
+    assert schedule["schedule"].day_of_month == {1}
 
 
 def test_it_hands_the_file_to_its_owner_and_to_no_other_coordinator(
