@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 from django_countries.fields import CountryField
 
 from accounts.models import CENTRE_ROLES, Role
@@ -309,6 +310,29 @@ class ConsentEvent(models.Model):
         return f"{self.purpose} {self.action}"
 
 
+TOPIC_CONTEXT = "counselling topic"
+# The names migration 0002 seeds, for the translation catalogues; a topic an administrator adds
+# later shows as typed. makemessages reads the context only from a literal.
+SEEDED_TOPIC_NAMES = (
+    pgettext_lazy("counselling topic", "Legal labour migration channels"),
+    pgettext_lazy("counselling topic", "Entry and residence conditions"),
+    pgettext_lazy("counselling topic", "Recognition of qualifications"),
+    pgettext_lazy("counselling topic", "Study abroad"),
+    pgettext_lazy("counselling topic", "Risks of irregular migration"),
+    pgettext_lazy("counselling topic", "Trafficking awareness"),
+    pgettext_lazy("counselling topic", "Pre-departure orientation"),
+    pgettext_lazy("counselling topic", "Reintegration support"),
+    pgettext_lazy("counselling topic", "Employment at home"),
+    pgettext_lazy("counselling topic", "Social security and rights abroad"),
+    pgettext_lazy("counselling topic", "Other"),
+)
+
+
+def topic_label(name: str) -> str:
+    """A topic's name in the active language, for rows read with values()."""
+    return pgettext(TOPIC_CONTEXT, name)
+
+
 class Topic(models.Model):
     """A topic of counselling; the catalogue is configurable (admin), seeded by a migration."""
 
@@ -323,7 +347,11 @@ class Topic(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return topic_label(self.name)
 
 
 class SessionQuerySet(models.QuerySet):

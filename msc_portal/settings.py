@@ -216,14 +216,20 @@ PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+# Serbian Cyrillic (sr) is generated from Serbian Latin by `make messages`: never edit it by hand.
 LANGUAGES = [
     ("en", _("English")),
-    ("sr-latn", _("Serbian (Latin)")),
     ("sq", _("Albanian")),
+    ("sr-latn", _("Serbian (Latin)")),
+    ("sr", _("Serbian (Cyrillic)")),
     ("mk", _("Macedonian")),
     ("bs", _("Bosnian")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogues first: they win over Django's and the libraries' own (see django_messages.py);
+# locale/reference holds country and language names, generated from pycountry by `make messages`.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "reference"]
+# Dates day-month-year, 24-hour times, weeks from Monday, each language's separators.
+FORMAT_MODULE_PATH = ["msc_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"  # stored in UTC; shown in each user's own time zone (accounts.User.timezone)

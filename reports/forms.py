@@ -2,6 +2,7 @@ import calendar
 from datetime import date
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 
@@ -74,6 +75,12 @@ class ReportForm(forms.Form):
     output_format = forms.ChoiceField(
         label=_("Format"), choices=ReportRun.Format.choices, initial=ReportRun.Format.XLSX
     )
+    language = forms.ChoiceField(
+        label=_("Language of the report"),
+        choices=settings.LANGUAGES,
+        initial="en",
+        help_text=_("Headers, sheet names, definitions and the PDF follow it."),
+    )
     suppression = forms.BooleanField(
         label=_("Hide small counts (1–4) as <5"),
         required=False,
@@ -134,6 +141,7 @@ class ReportForm(forms.Form):
             "indicators": sorted(data["indicators"]),
             "disaggregations": sorted(data["disaggregations"]),
             "suppression": data["suppression"],
+            "language": data["language"],
         }
 
 

@@ -10,9 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from django_countries import countries
 
 from centres.models import PROGRAMME_COUNTRIES
+
+from .reference_names import ISCO_CONTEXT, NACE_CONTEXT
 
 
 class IscedLevel(models.IntegerChoices):
@@ -67,7 +70,12 @@ class Sector(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (sections and divisions are in the catalogues)."""
+        return pgettext(NACE_CONTEXT, self.name)
 
     def section(self) -> "Sector":
         """The NACE section (A–V) this entry belongs to; at most three look-ups up the tree."""
@@ -93,7 +101,12 @@ class IscoGroup(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The name in the active language (major and sub-major groups are in the catalogues)."""
+        return pgettext(ISCO_CONTEXT, self.name)
 
     @property
     def level(self) -> int:
