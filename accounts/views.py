@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -21,11 +21,10 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=user, **form.cleaned_data)
+        # Saved in the language just chosen (UserTimezoneMiddleware follows the profile).
+        translation.activate(user.preferred_language)
         messages.success(request, _("Your profile was saved."))
-        response = redirect("accounts:profile")
-        # The language cookie overrides the profile (see UserTimezoneMiddleware): keep them in step.
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
-        return response
+        return redirect("accounts:profile")
     context = {
         "form": form,
         "centres": user.centres.order_by("name"),

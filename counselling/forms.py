@@ -6,6 +6,7 @@ from django_countries import countries
 from accounts.models import User
 from centres.models import Centre, PartnerOrganisation
 from msc_portal.languages import language_choices
+from msc_portal.widgets import DateInput
 
 from .models import (
     AGE_BAND_CHOICES,
@@ -23,10 +24,6 @@ from .services import visitor_find_by_code
 NO_CONSENT_NO_NAME = _(
     "Without service consent the visitor is recorded anonymously: leave name and contacts empty."
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def centre_field(user) -> forms.ModelChoiceField:

@@ -8,6 +8,7 @@ from django_countries import countries as country_names
 
 from accounts.permissions import Permission
 from centres.models import PROGRAMME_COUNTRIES, Centre
+from msc_portal.widgets import DateInput
 
 from .indicators import DISAGGREGATIONS, registry
 from .models import Project, ReportRun
@@ -46,10 +47,8 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("1–12 for a month, 1–4 for a quarter."),
     )
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput({"type": "date"})
-    )
-    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput({"type": "date"}))
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         required=False,
@@ -146,8 +145,8 @@ class ReportForm(forms.Form):
 
 
 class ResearchExportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput({"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput({"type": "date"}))
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         required=False,

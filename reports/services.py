@@ -5,7 +5,6 @@ import tempfile
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from centres.models import Centre
 from msc_portal.celery import TRANSIENT_ERRORS
+from msc_portal.mail import send_mail_in_languages, users_as_recipients
 
 from .exporters import exporters
 from .models import ReportRun
@@ -128,19 +128,18 @@ def monthly_reports_queue(*, today) -> list[ReportRun]:
 def _tell_programme_managers(run: ReportRun) -> None:
     from accounts.models import Role, User
 
-    recipients = list(
-        User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True).values_list(
-            "email", flat=True
-        )
-    )
+    managers = User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True)
     link = settings.PORTAL_URL + reverse("reports:run_detail", args=[run.pk])
-    send_mail(
-        subject=_("Monthly report ready: %(project)s") % {"project": run.project},
-        message=_("The monthly report %(period)s is ready: %(link)s")
-        % {"period": f"{run.parameters['start']} – {run.parameters['end']}", "link": link},
-        from_email=None,
-        recipient_list=recipients,
-    )
+
+    def render() -> tuple[str, str]:
+        period = f"{run.parameters['start']} – {run.parameters['end']}"
+        return (
+            _("Monthly report ready: %(project)s") % {"project": run.project},
+            _("The monthly report %(period)s is ready: %(link)s")
+            % {"period": period, "link": link},
+        )
+
+    send_mail_in_languages(users_as_recipients(managers), render)
 
 
 def report_run_render(*, run_id: int) -> None:

@@ -6,6 +6,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from msc_portal.languages import language_choices
+from msc_portal.widgets import DateInput
 from skills.forms import SectorChoiceField, sections_and_divisions
 from skills.models import CefrLevel, Occupation, Skill
 from skills.widgets import OccupationPicker, SkillPicker
@@ -62,10 +63,6 @@ def sector_field(*, label=None, multiple=False, required=True):
             queryset=sections_and_divisions(), required=required, label=label
         )
     return SectorChoiceField(sections_and_divisions(), required=required, label=label)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def validate_pdf(upload) -> None:

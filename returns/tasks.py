@@ -4,26 +4,26 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.timezone import localdate, now
-from django.utils.translation import override
 
 from accounts.models import Role, User
+from msc_portal.mail import send_mail_in_languages, users_as_recipients
 
 
-def _send(template: str, context: dict, recipients: list[str]) -> None:
-    if not recipients:
-        return
+def _send(template: str, context: dict, recipients: list[tuple[str, str]]) -> None:
+    """Renders the template pair in each recipient's language (address, language)."""
     context = {**context, "portal_url": settings.PORTAL_URL}
-    with override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"returns/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"returns/email/{template}.txt", context)
-    send_mail(subject, body, None, recipients)
+
+    def render() -> tuple[str, str]:
+        subject = render_to_string(f"returns/email/{template}_subject.txt", context)
+        return subject, render_to_string(f"returns/email/{template}.txt", context)
+
+    send_mail_in_languages(recipients, render)
 
 
 @shared_task
@@ -35,7 +35,9 @@ def send_host_invitation(invitation_id: int) -> None:
     if invitation is None or invitation.accepted_at:
         return
     path = reverse("returns:invitation_accept", kwargs={"token": invitation_token(invitation)})
-    _send("invitation", {"invitation": invitation, "path": path}, [invitation.email])
+    # The invitee has no account yet: they get the language of the colleague who invited them.
+    language = invitation.invited_by.preferred_language if invitation.invited_by else ""
+    _send("invitation", {"invitation": invitation, "path": path}, [(invitation.email, language)])
 
 
 @shared_task
@@ -52,10 +54,10 @@ def send_expert_activation(user_id: int) -> None:
             "token": activation_tokens.make_token(user),
         },
     )
-    _send("activation", {"user": user, "path": path}, [user.email])
+    _send("activation", {"user": user, "path": path}, [(user.email, user.preferred_language)])
 
 
-def status_change_recipients(change) -> list[str]:
+def status_change_recipients(change) -> list[tuple[str, str]]:
     """The people concerned: the expert, the host once the expert was proposed to it, and the
     programme when someone else made the move. Never the actor."""
     application = change.application or change.assignment.application
@@ -66,7 +68,7 @@ def status_change_recipients(change) -> list[str]:
         users += [m.user for m in application.need.host.memberships.select_related("user")]
     if change.actor is None or change.actor.role != Role.PROGRAMME_MANAGER:
         users += list(User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True))
-    return sorted({u.email for u in users if u.is_active and u.pk != change.actor_id})
+    return users_as_recipients(u for u in users if u.pk != change.actor_id)
 
 
 @shared_task
@@ -119,7 +121,6 @@ def send_follow_up_surveys() -> int:
             users = [m.user for m in application.need.host.memberships.select_related("user")]
             if application.expert.user:
                 users.append(application.expert.user)
-            recipients = sorted({u.email for u in users if u.is_active})
-            _send("follow_up", {"assignment": assignment}, recipients)
+            _send("follow_up", {"assignment": assignment}, users_as_recipients(users))
             sent += 1
     return sent

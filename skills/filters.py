@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from msc_portal.widgets import DateInput
+
 from .models import (
     Occupation,
     Sector,
@@ -18,7 +20,7 @@ from .models import (
 from .selectors import region_group_filter
 from .widgets import OccupationPicker, SkillPicker
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _sections():

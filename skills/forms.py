@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from msc_portal.widgets import DateInput
+
 from .models import IscoGroup, Occupation, Sector, Skill, SkillDemand, TrainingOpportunity
 from .widgets import OccupationPicker, SkillPicker
 
@@ -50,8 +52,8 @@ class SkillDemandForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "period_start": forms.DateInput(attrs={"type": "date"}),
-            "period_end": forms.DateInput(attrs={"type": "date"}),
+            "period_start": DateInput(),
+            "period_end": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -103,9 +105,9 @@ class TrainingForm(forms.ModelForm):
             "is_published",
         ]
         widgets = {
-            "application_deadline": forms.DateInput(attrs={"type": "date"}),
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "application_deadline": DateInput(),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 5}),
             "eligibility": forms.Textarea(attrs={"rows": 3}),
             "return_incentive": forms.Textarea(attrs={"rows": 3}),
