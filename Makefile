@@ -79,9 +79,15 @@ lock: install
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
 		--generate-hashes -o requirements.lock
 
+# Translators edit locale/{sq,sr_Latn,mk,bs}; Serbian Cyrillic (locale/sr) and the country and
+# language names (locale/reference) are generated. The compiled .mo files are committed.
+MESSAGES_LOCALES := -l sq -l sr_Latn -l mk -l bs
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=static/vendor --ignore=tests --ignore=bench
+
 messages: install
-	$(MANAGE) makemessages -l sr_Latn -l sq -l mk -l bs --ignore=.venv --ignore=var --ignore=static/vendor
-	$(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE) makemessages $(MESSAGES_LOCALES) $(MESSAGES_IGNORE) --no-obsolete
+	$(MANAGE) build_catalogues
+	$(MANAGE) compilemessages --ignore=.venv --ignore=var
 
 vendor:
 	@echo "Front-end assets are vendored from npm; see static/vendor/README.md"

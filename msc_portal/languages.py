@@ -1,4 +1,7 @@
-"""Languages as ISO 639-1 codes (two letters), named from pycountry's ISO 639 data."""
+"""Languages as ISO 639-1 codes (two letters), named from pycountry's ISO 639 data.
+
+Names are shown in the active language through the catalogues (locale/reference, generated from
+the CLDR by `make messages`)."""
 
 from functools import cache
 
@@ -12,7 +15,9 @@ def _iso639_1_names() -> dict[str, str]:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return sorted(_iso639_1_names().items(), key=lambda item: item[1])
+    """(code, name) pairs in the active language, in the order of their names."""
+    choices = [(code, gettext(name)) for code, name in _iso639_1_names().items()]
+    return sorted(choices, key=lambda item: item[1].casefold())
 
 
 def language_name(code: str) -> str:
