@@ -23,6 +23,7 @@ from .models import (
     MigrationStatus,
     Session,
     Sex,
+    topic_label,
 )
 
 LATE_AFTER = timedelta(days=7)
@@ -102,7 +103,13 @@ def centre_statistics(
         "by_migration_status": _people_by(
             sessions, "visitor__migration_status", dict(MigrationStatus.choices)
         ),
-        "by_topic": [{"label": row["topics__name"] or _("no topic"), **row} for row in topics],
+        "by_topic": [
+            {
+                "label": topic_label(row["topics__name"]) if row["topics__name"] else _("no topic"),
+                **row,
+            }
+            for row in topics
+        ],
         "by_destination": _by_destination(sessions),
         "quality": data_quality(sessions),
         "group_counts": _group_counts(groups),

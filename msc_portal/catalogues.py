@@ -33,10 +33,30 @@ PLURAL_FORMS["sr_Latn"] = PLURAL_FORMS["bs"] = PLURAL_FORMS["sr"]
 
 # Left as they are in Cyrillic text: placeholders, markup, addresses, and the codes and
 # abbreviations that Serbian keeps in Latin letters (classifications, file formats, CEFR levels).
-KEEP_LATIN_WORDS = (
-    "NACE ISCO ESCO ISCED CEFR PDF CSV XLSX API URL ISO IOM MSC TVR CV MIDWEB UNSCR HTML HTTP "
-    "HTTPS TOTP Rev"
-).split()
+KEEP_LATIN_WORDS = [
+    "NACE",
+    "ISCO",
+    "ESCO",
+    "ISCED",
+    "CEFR",
+    "PDF",
+    "CSV",
+    "XLSX",
+    "API",
+    "URL",
+    "ISO",
+    "IOM",
+    "MSC",
+    "TVR",
+    "CV",
+    "MIDWEB",
+    "UNSCR",
+    "HTML",
+    "HTTP",
+    "HTTPS",
+    "TOTP",
+    "Rev",
+]
 _KEEP = re.compile(
     r"%\([^)]+\)[-#0 +]*\d*(?:\.\d+)?[a-zA-Z]"  # %(name)s
     r"|%[-#0 +]*\d*(?:\.\d+)?[sdifr%]"  # %s, %d

@@ -9,10 +9,12 @@ from datetime import date
 from django.core.cache import cache
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
+from django.utils.translation import get_language, pgettext
 from django_countries import countries as country_names
 
-from counselling.models import Session, Visitor
-from returns.models import Application, Assignment
+from counselling.models import Session, Visitor, topic_label
+from returns.models import Application, Assignment, Mode
+from skills.reference_names import NACE_CONTEXT
 
 from .indicators import ReportQuery, registry
 from .models import IndicatorTarget
@@ -28,7 +30,8 @@ class DashboardFilter:
 
     @property
     def cache_key(self) -> str:
-        return f"dashboard:{self.start}:{self.end}:{','.join(self.countries)}"
+        # Names in the figures (countries, topics, sectors) are in the language of the page.
+        return f"dashboard:{get_language()}:{self.start}:{self.end}:{','.join(self.countries)}"
 
 
 def _sessions(flt: DashboardFilter):
@@ -50,13 +53,14 @@ def monthly_activity(flt: DashboardFilter) -> list[dict]:
 
 
 def top_topics(flt: DashboardFilter, limit: int = 10) -> list[dict]:
-    return list(
+    rows = (
         _sessions(flt)
         .values("topics__name")
         .exclude(topics__name=None)
         .annotate(count=Count("id"))
         .order_by("-count", "topics__name")[:limit]
     )
+    return [{**row, "name": topic_label(row["topics__name"])} for row in rows]
 
 
 def top_destinations(flt: DashboardFilter, limit: int = 10) -> list[dict]:
@@ -112,11 +116,20 @@ def assignments_by_mode_and_sector(flt: DashboardFilter) -> list[dict]:
     )
     if flt.countries:
         assignments = assignments.filter(application__need__host__country__in=flt.countries)
-    return list(
+    rows = (
         assignments.values("mode", "application__need__sector__name")
         .annotate(count=Count("id"))
         .order_by("application__need__sector__name", "mode")
     )
+    modes = dict(Mode.choices)
+    return [
+        {
+            "sector": pgettext(NACE_CONTEXT, row["application__need__sector__name"]),
+            "mode": str(modes.get(row["mode"], row["mode"])),
+            "count": row["count"],
+        }
+        for row in rows
+    ]
 
 
 def dashboard_data(flt: DashboardFilter) -> dict:

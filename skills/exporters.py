@@ -79,7 +79,7 @@ class DemandMatrixExporter(ListExporter):
 
     def rows(self):
         for row in self.matrix.rows:
-            yield [row.section.code, row.section.name, *[c.count for c in row.cells], row.total]
+            yield [row.section.code, row.section.label, *[c.count for c in row.cells], row.total]
         yield ["", _("Total"), *self.matrix.column_totals, self.matrix.total]
 
 
@@ -117,7 +117,7 @@ class DemandRecordsExporter(ListExporter):
                 d.region,
                 d.section.code,
                 d.sector.code,
-                d.sector.name,
+                d.sector.label,
                 d.isco_group.code if d.isco_group else "",
                 d.occupation.name if d.occupation else "",
                 d.occupation.esco_uri if d.occupation else "",

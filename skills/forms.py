@@ -10,7 +10,7 @@ from .widgets import OccupationPicker, SkillPicker
 class SectorChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         indent = "" if obj.level == Sector.Level.SECTION else "— "
-        return f"{indent}{obj.code} {obj.name}"
+        return f"{indent}{obj.code} {obj.label}"
 
 
 def sections_and_divisions():

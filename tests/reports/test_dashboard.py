@@ -38,7 +38,7 @@ def test_it_limits_a_coordinator_to_their_country(login, coordinator_a, counsell
 
 
 def test_it_shows_the_tvr_pipeline_and_assignments_on_the_dashboard(login, programme_manager):
-    from returns.models import Application, Assignment
+    from returns.models import Application, Assignment, Mode
     from tests.returns.factories import ApplicationFactory, AssignmentFactory
 
     ApplicationFactory.create_batch(2, status=Application.Status.SHORTLISTED)
@@ -53,4 +53,6 @@ def test_it_shows_the_tvr_pipeline_and_assignments_on_the_dashboard(login, progr
     pipeline = {row["status"]: row["count"] for row in data["pipeline"]}
     assert pipeline["Shortlisted"] == 2
     assert pipeline["Approved by programme"] == 1
-    assert [(row["mode"], row["count"]) for row in data["assignments"]] == [("physical", 1)]
+    assert [(row["mode"], row["count"]) for row in data["assignments"]] == [
+        (str(Mode.PHYSICAL.label), 1)
+    ]
