@@ -77,7 +77,8 @@ class ReportForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language of the report"),
         choices=settings.LANGUAGES,
-        initial="en",
+        initial=settings.LANGUAGE_CODE,
+        required=False,
         help_text=_("Headers, sheet names, definitions and the PDF follow it."),
     )
     suppression = forms.BooleanField(
@@ -140,7 +141,7 @@ class ReportForm(forms.Form):
             "indicators": sorted(data["indicators"]),
             "disaggregations": sorted(data["disaggregations"]),
             "suppression": data["suppression"],
-            "language": data["language"],
+            "language": data["language"] or settings.LANGUAGE_CODE,
         }
 
 

@@ -2,8 +2,11 @@
 
 import csv
 import io
+import re
+from pathlib import Path
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -28,6 +31,19 @@ CSV_COLUMNS = [
     "age_band",
     "value",
 ]
+CSV_HEADER = {
+    "indicator": gettext_lazy("Indicator"),
+    "period_start": gettext_lazy("Period start"),
+    "period_end": gettext_lazy("Period end"),
+    "country": gettext_lazy("Country"),
+    "centre": gettext_lazy("Centre"),
+    "sex": gettext_lazy("Sex"),
+    "age_band": gettext_lazy("Age band"),
+    "value": gettext_lazy("Value"),
+}
+# Fonts embedded in the PDF: ReportLab's own have no Cyrillic nor all the Balkan Latin letters.
+FONT_DIR = Path(__file__).parent / "fonts"
+PDF_FONT = "DejaVuSansCondensed"
 
 
 def _suppression_text(data: ReportData) -> str:
@@ -94,7 +110,7 @@ def csv_rows(data: ReportData):
 def write_csv(data: ReportData) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([str(CSV_HEADER[column]) for column in CSV_COLUMNS])
     writer.writerows(csv_rows(data))
     return buffer.getvalue().encode("utf-8")
 
@@ -126,6 +142,17 @@ def _numbers(sheet, min_row: int):
                 cell.number_format = NUMBER
 
 
+def _sheet_title(name: str, workbook) -> str:
+    """A sheet name from an indicator's name: at most 31 characters, none of []:*?/\\, unique."""
+    title = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31].strip()
+    taken = {sheet.title.casefold() for sheet in workbook.worksheets}
+    candidate, number = title, 2
+    while candidate.casefold() in taken:
+        suffix = f" ({number})"
+        candidate, number = title[: 31 - len(suffix)] + suffix, number + 1
+    return candidate
+
+
 def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
     workbook = Workbook()
     summary = workbook.active
@@ -152,7 +179,7 @@ def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
         summary.add_chart(chart, f"A{len(rows) + 4}")
 
     for result in data.results:
-        sheet = workbook.create_sheet(result.indicator.identifier[:31])
+        sheet = workbook.create_sheet(_sheet_title(str(result.indicator.name), workbook))
         sheet["A1"] = str(result.indicator.name)
         sheet["A1"].font = Font(bold=True, size=14)
         sheet["A2"] = str(result.indicator.definition)
@@ -223,16 +250,36 @@ def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
 # --- PDF -------------------------------------------------------------------------------------
 
 
+def _pdf_styles():
+    """ReportLab's sample styles, set in the embedded DejaVu fonts."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    bold = f"{PDF_FONT}-Bold"
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(PDF_FONT, FONT_DIR / f"{PDF_FONT}.ttf"))
+        pdfmetrics.registerFont(TTFont(bold, FONT_DIR / f"{bold}.ttf"))
+        for italic in (0, 1):  # no italic cut: italics are set upright
+            addMapping(PDF_FONT, 0, italic, PDF_FONT)
+            addMapping(PDF_FONT, 1, italic, bold)
+    styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        if hasattr(style, "fontName"):
+            style.fontName = bold if "Bold" in style.fontName else PDF_FONT
+    return styles
+
+
 def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import cm
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
-    styles = getSampleStyleSheet()
+    styles = _pdf_styles()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -244,7 +291,7 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
         topMargin=1.5 * cm,
         bottomMargin=1.5 * cm,
     )
-    period = f"{data.query.start.isoformat()} – {data.query.end.isoformat()}"
+    period = f"{date_format(data.query.start)} – {date_format(data.query.end)}"
     story = [
         Spacer(1, 4 * cm),
         Paragraph(data.title, styles["Title"]),
@@ -255,7 +302,10 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
         ),
         Paragraph(
             _("Generated %(when)s by %(who)s")
-            % {"when": timezone.now().strftime("%Y-%m-%d %H:%M UTC"), "who": requested_by or "—"},
+            % {
+                "when": date_format(timezone.now(), "DATETIME_FORMAT") + " UTC",
+                "who": requested_by or "—",
+            },
             styles["Normal"],
         ),
         PageBreak(),

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from django_countries import countries as country_names
 
 from .indicators import DISAGGREGATIONS, Indicator, ReportQuery, registry
@@ -142,7 +143,7 @@ def build_report(
         for dimension in disaggregations:
             if dimension != "country" and dimension in item.disaggregations:
                 result.breakdowns.append(_breakdown(item, query, dimension, countries, threshold))
-    title = project.name if project else "MSC network report"
+    title = project.name if project else gettext("MSC network report")
     return ReportData(
         title=title,
         query=query,

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -155,7 +155,9 @@ def report_run_render(*, run_id: int) -> None:
     try:
         if exporter is None or not _may_run(run, exporter):
             raise PermissionDenied(NOT_ALLOWED)
-        with tempfile.TemporaryFile() as target:
+        # Reports are written in the language asked for in the builder (English for donors).
+        language = run.parameters.get("language") or settings.LANGUAGE_CODE
+        with tempfile.TemporaryFile() as target, translation.override(language):
             rendered = exporter.render(run.parameters, run.output_format, run.requested_by, target)
             target.seek(0)
             status = ReportRun.Status.EMPTY if rendered.empty else ReportRun.Status.DONE

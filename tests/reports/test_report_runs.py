@@ -79,7 +79,7 @@ def test_it_writes_a_workbook_with_summary_targets_breakdowns_and_definitions(
     assert run.status == ReportRun.Status.DONE
 
     book = load_workbook(io.BytesIO(run.file.read()))
-    assert book.sheetnames == ["Summary", "centre_staff", "Definitions", "Parameters"]
+    assert book.sheetnames == ["Summary", "Centre staff in service", "Definitions", "Parameters"]
     summary = book["Summary"]
     header = [cell.value for cell in summary[1]]
     assert header == [
@@ -104,7 +104,7 @@ def test_it_writes_a_workbook_with_summary_targets_breakdowns_and_definitions(
     ]
     assert summary.freeze_panes == "C2"
     assert summary._charts, "the summary has a chart of totals against targets"
-    breakdown = book["centre_staff"]
+    breakdown = book["Centre staff in service"]
     rows = [[c.value for c in row] for row in breakdown.iter_rows(min_row=6)]
     assert rows[0][0] == "Country"
     assert "Small counts" in [c.value for c in book["Definitions"]["A"]]
@@ -115,23 +115,23 @@ def test_it_hides_small_counts_unless_a_programme_manager_switches_it_off(
 ):
     shown = _render(_ask(login(programme_manager), output_format="csv", suppression=""))
     rows = list(csv.DictReader(io.StringIO(shown.file.read().decode())))
-    albania = [r for r in rows if r["country"] == "AL" and not r["centre"]]
-    assert albania[0]["value"] == "3"
+    albania = [r for r in rows if r["Country"] == "AL" and not r["Centre"]]
+    assert albania[0]["Value"] == "3"
 
     hidden = _render(_ask(login(programme_manager), output_format="csv"))
     rows = list(csv.DictReader(io.StringIO(hidden.file.read().decode())))
-    albania = [r for r in rows if r["country"] == "AL" and not r["centre"]]
-    assert albania[0]["value"] == "<5"
-    assert set(rows[0]) == {
-        "indicator",
-        "period_start",
-        "period_end",
-        "country",
-        "centre",
-        "sex",
-        "age_band",
-        "value",
-    }
+    albania = [r for r in rows if r["Country"] == "AL" and not r["Centre"]]
+    assert albania[0]["Value"] == "<5"
+    assert list(rows[0]) == [
+        "Indicator",
+        "Period start",
+        "Period end",
+        "Country",
+        "Centre",
+        "Sex",
+        "Age band",
+        "Value",
+    ]
 
     coordinator_run = _ask(login(coordinator_a), output_format="csv", suppression="")
     assert coordinator_run.parameters["suppression"] is True
@@ -144,7 +144,7 @@ def test_it_writes_a_pdf_with_a_cover_summary_and_definitions(
     run = _render(_ask(login(programme_manager), output_format="pdf"))
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(run.file.read())).pages)
     assert "MSC network report" in text
-    assert "2026-01-01 – 2026-03-31" in text
+    assert "1 Jan 2026 – 31 Mar 2026" in text
     assert "Centre staff in service" in text
     assert "Definitions" in text
 
@@ -290,7 +290,7 @@ def test_it_hands_the_file_to_its_owner_and_to_no_other_coordinator(
     response = login(coordinator_a).get(reverse("reports:run_download", args=[run.pk]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    assert b"indicator,period_start" in b"".join(response.streaming_content)
+    assert b"Indicator,Period start" in b"".join(response.streaming_content)
 
     other = UserFactory(role="country_coordinator", country="AL")
     assert login(other).get(reverse("reports:run_download", args=[run.pk])).status_code == 404
@@ -304,6 +304,6 @@ def test_it_reports_on_the_chosen_centres_only(login, programme_manager, staffed
         _ask(login(programme_manager), output_format="csv", centres=[staffed_network["A2"].pk])
     )
     rows = list(csv.DictReader(io.StringIO(run.file.read().decode())))
-    total = next(r for r in rows if not r["country"] and not r["centre"])
-    assert total["value"] == "<5"  # two staff at A2 only
+    total = next(r for r in rows if not r["Country"] and not r["Centre"])
+    assert total["Value"] == "<5"  # two staff at A2 only
     assert run.figures["centre_staff"] == {"total": 2, "RS": 2}
