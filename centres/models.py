@@ -56,7 +56,7 @@ class Centre(models.Model):
         _("languages"),
         default=list,
         blank=True,
-        help_text=_("ISO 639-1 codes of the languages counsellors speak, e.g. sr, en, de."),
+        help_text=_("The languages counsellors speak, as two-letter ISO 639-1 codes."),
     )
     latitude = models.DecimalField(
         _("latitude"),

@@ -55,6 +55,9 @@ KEEP_LATIN_WORDS = [
     "HTTP",
     "HTTPS",
     "TOTP",
+    "UTF",
+    "JSON",
+    "URI",
     "Rev",
 ]
 _KEEP = re.compile(
@@ -67,6 +70,10 @@ _KEEP = re.compile(
     r"|https?://\S+"
     r"|[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail addresses
     r"|\b[ABC][12]\b"  # CEFR levels
+    r"|\b[A-Z]{2}-[A-Z]{2}\b"  # visitor code prefixes (RS-NS)
+    r"|\b[FMX]\b"  # sex codes of the import files
+    r"|\b\w+_\w+\b"  # column and file names (visitor_code, occupations_en)
+    r"|\.(?:csv|xlsx|pdf|json)\b"  # file extensions
     r"|\b(?:" + "|".join(KEEP_LATIN_WORDS) + r")\b"
 )
 

@@ -72,6 +72,23 @@ AUTH_MESSAGES = (
     ),
 )
 
+# Month names as dates show them ("24 nëntor 2026"): Django's Albanian and Macedonian
+# catalogues capitalise them, which those languages do not.
+MONTHS = (
+    gettext_noop("January"),
+    gettext_noop("February"),
+    gettext_noop("March"),
+    gettext_noop("April"),
+    gettext_noop("May"),
+    gettext_noop("June"),
+    gettext_noop("July"),
+    gettext_noop("August"),
+    gettext_noop("September"),
+    gettext_noop("October"),
+    gettext_noop("November"),
+    gettext_noop("December"),
+)
+
 # django.contrib.humanize's words for days; Bosnian has "today" wrong in Django's catalogue.
 HUMANIZE_MESSAGES = (
     gettext_noop("today"),

@@ -60,6 +60,7 @@ def summary_rows(data: ReportData) -> tuple[list[str], list[list]]:
         _("Total"),
         _("Baseline"),
         _("Target"),
+        # xgettext:no-python-format
         _("% of target"),
     ]
     rows = []

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from msc_portal.widgets import DateInput
@@ -59,15 +60,33 @@ class SkillDemandForm(forms.ModelForm):
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+DEMAND_IMPORT_COLUMNS = (
+    "region",
+    "sector",
+    "occupation_uri",
+    "isco_code",
+    "skill",
+    "shortage",
+    "workers_needed",
+    "source_type",
+    "source_name",
+    "source_url",
+    "period_start",
+    "period_end",
+    "notes",
+)
 
 
 class SkillDemandImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_(
-            "UTF-8 CSV with the columns region, sector, occupation_uri, isco_code, skill, "
-            "shortage, workers_needed, source_type, source_name, source_url, period_start, "
-            "period_end, notes. Every row is checked; nothing is saved unless all are valid."
+        # Column names are the file's, not words to translate.
+        help_text=format_lazy(
+            _(
+                "UTF-8 CSV with the columns {columns}. Every row is checked; nothing is saved "
+                "unless all are valid."
+            ),
+            columns=", ".join(DEMAND_IMPORT_COLUMNS),
         ),
     )
 

@@ -7,7 +7,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, override
 
 from .models import IscoGroup, Occupation, Sector, Skill, SkillDemand, TrainingOpportunity
 
@@ -76,7 +76,10 @@ def _demand_from_row(row: dict, sectors: dict[str, Sector]) -> SkillDemand:
         field = "esco_uri" if skill_value.startswith("http") else "name__iexact"
         skill = _lookup(Skill, field, skill_value, _("skill"))
     shortage = row["shortage"]
+    # Levels by name in English or in the language of the page.
     shortage_by_label = {str(label).lower(): value for value, label in SkillDemand.Shortage.choices}
+    with override("en"):
+        shortage_by_label |= {str(label).lower(): v for v, label in SkillDemand.Shortage.choices}
     try:
         return SkillDemand(
             region=row["region"].upper(),

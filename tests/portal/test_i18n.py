@@ -1,0 +1,324 @@
+"""The portal in its users' languages: catalogues, pages, dates, e-mails and reports."""
+
+import io
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+from django.utils.timezone import localdate
+
+from accounts.models import Role
+from msc_portal import catalogues
+from tests.accounts.factories import UserFactory
+from tests.counselling.factories import SessionFactory, make_visitor
+
+ROOT = Path(settings.BASE_DIR)
+TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
+CYRILLIC = set("абвгдђежзијклљмнњопрстћуфхцчџшѓќѕ")
+
+
+# --- Catalogues ----------------------------------------------------------------------------
+
+
+def _problems(catalogue: polib.POFile) -> list[str]:
+    return [
+        f"{'fuzzy' if 'fuzzy' in e.flags else 'empty'}: {e.msgid[:60]!r}"
+        for e in catalogue
+        if not e.obsolete and ("fuzzy" in e.flags or not e.translated())
+    ]
+
+
+@pytest.mark.parametrize("locale", catalogues.ALL_LOCALES)
+def test_it_ships_every_catalogue_complete_with_placeholders_intact(locale):
+    path = catalogues.catalogue_path(locale)
+    assert _problems(polib.pofile(str(path))) == []
+    # msgfmt checks that every translation keeps the placeholders of its msgid.
+    checked = subprocess.run(
+        ["msgfmt", "--check-format", "-o", "/dev/null", str(path)], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.parametrize("locale", catalogues.ALL_LOCALES)
+def test_it_ships_compiled_catalogues_that_match_their_sources(locale):
+    for base in (catalogues.LOCALE_DIR, catalogues.REFERENCE_DIR):
+        source = polib.pofile(str(catalogues.catalogue_path(locale, base)))
+        compiled = polib.mofile(str(catalogues.catalogue_path(locale, base).with_suffix(".mo")))
+        translations = {(e.msgctxt, e.msgid): (e.msgstr, e.msgstr_plural) for e in compiled}
+        stale = [
+            e.msgid
+            for e in source.translated_entries()
+            if translations.get((e.msgctxt, e.msgid), (None, None))
+            != (e.msgstr, e.msgstr_plural if e.msgid_plural else {})
+        ]
+        assert stale == [], f"run `make messages`: {base.name}/{locale} .mo is stale"
+
+
+def test_it_keeps_the_catalogues_current_with_the_code(tmp_path):
+    """makemessages on a copy of the tree finds no message the catalogues lack."""
+    copy = tmp_path / "tree"
+    ignore = shutil.ignore_patterns(".venv", "var", "node_modules", ".git", "__pycache__")
+    shutil.copytree(ROOT, copy, ignore=ignore)
+    command = [sys.executable, "manage.py", "makemessages", "--no-obsolete"]
+    command += [arg for locale in catalogues.TRANSLATED for arg in ("-l", locale)]
+    command += ["--ignore=static/vendor", "--ignore=tests", "--ignore=bench", "--ignore=var"]
+    subprocess.run(command, cwd=copy, check=True, capture_output=True)
+    for locale in catalogues.TRANSLATED:
+        refreshed = polib.pofile(str(catalogues.catalogue_path(locale, copy / "locale")))
+        shipped = polib.pofile(str(catalogues.catalogue_path(locale)))
+        assert {(e.msgctxt, e.msgid) for e in refreshed} == {(e.msgctxt, e.msgid) for e in shipped}
+        assert _problems(refreshed) == [], f"{locale}: run `make messages` and translate"
+
+
+def test_it_writes_serbian_cyrillic_by_transliterating_serbian_latin():
+    latin = polib.pofile(str(catalogues.catalogue_path("sr_Latn")))
+    cyrillic = polib.pofile(str(catalogues.catalogue_path("sr")))
+    expected = catalogues.transliterated_catalogue(latin)
+    assert [(e.msgid, e.msgstr, e.msgstr_plural) for e in cyrillic] == [
+        (e.msgid, e.msgstr, e.msgstr_plural) for e in expected
+    ]
+    assert catalogues.to_cyrillic('Posetilac %(name)s, NACE, <a href="/x">njiva</a>') == (
+        'Посетилац %(name)s, NACE, <a href="/x">њива</a>'
+    )
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+class _Text(HTMLParser):
+    """The text a person reads on a page: text nodes and the labels of controls."""
+
+    LABELS = ("aria-label", "title", "placeholder", "alt")
+
+    def __init__(self):
+        super().__init__()
+        self.texts, self._skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        self.texts += [value.strip() for name, value in attrs if name in self.LABELS and value]
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def _english_left(html: str, language: str) -> list[str]:
+    """Text of the page that is an English message of our catalogues, untranslated."""
+    locale = translation.to_locale(language)
+    catalogue = polib.pofile(str(catalogues.catalogue_path(locale)))
+    english = {e.msgid for e in catalogue if not e.msgid_plural and e.msgstr != e.msgid}
+    parser = _Text()
+    parser.feed(html)
+    return sorted({text for text in parser.texts if text in english})
+
+
+def _as(client, user, language):
+    user.preferred_language = language
+    user.save(update_fields=["preferred_language"])
+    client.force_login(user)
+    return client
+
+
+ROLE_USERS = {
+    Role.COUNSELLOR: "counsellor_a",
+    Role.CENTRE_MANAGER: "manager_a",
+    Role.COUNTRY_COORDINATOR: "coordinator_a",
+    Role.PROGRAMME_MANAGER: "programme_manager",
+    Role.HOST_MEMBER: "host",
+    Role.EXPERT: "expert",
+    Role.ADMINISTRATOR: "administrator",
+}
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+@pytest.mark.parametrize("role", list(ROLE_USERS))
+def test_it_shows_every_roles_home_page_without_english(client, request, role, language):
+    user = request.getfixturevalue(ROLE_USERS[role])
+    english = client.get(reverse("home"), headers={"accept-language": "en"})
+    assert english.status_code == 200
+    response = _as(client, user, language).get(reverse("home"))
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == language
+    assert _english_left(response.content.decode(), language) == []
+    # The page really is the role's page: it has English text in English.
+    client.logout()
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+    client.force_login(user)
+    assert _english_left(client.get(reverse("home")).content.decode(), language) != []
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_it_runs_the_counsellors_day_without_english(client, counsellor_a, centre_a, language):
+    visitor = make_visitor(counsellor_a, centre_a)
+    session = SessionFactory(
+        visitor=visitor, centre=centre_a, counsellor=counsellor_a, follow_up_date=localdate()
+    )
+    client = _as(client, counsellor_a, language)
+    pages = [
+        reverse("home"),
+        reverse("counselling:visitor_list"),
+        reverse("counselling:visitor_create"),
+        reverse("counselling:visitor_detail", args=[visitor.code]),
+        reverse("counselling:session_create", args=[visitor.code]),
+        reverse("counselling:referral_create", args=[visitor.code]),
+        reverse("counselling:group_session_create"),
+        reverse("counselling:group_session_list"),
+        reverse("counselling:referral_list"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert _english_left(response.content.decode(), language) == [], url
+    assert session.follow_up_date == localdate()
+
+
+def test_it_follows_the_browsers_language_on_public_pages(client, db):
+    for url in (reverse("home"), reverse("centres:directory")):
+        response = client.get(url, headers={"accept-language": "mk,en;q=0.5"})
+        assert response.headers["Content-Language"] == "mk"
+        assert _english_left(response.content.decode(), "mk") == []
+        assert 'id="language-select"' in response.content.decode()
+
+
+def test_it_uses_the_language_on_the_profile_at_every_sign_in(client, counsellor_a):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # left by an earlier visitor
+    counsellor_a.preferred_language = "sq"
+    counsellor_a.save(update_fields=["preferred_language"])
+    client.force_login(counsellor_a)
+    response = client.get(reverse("home"))
+    assert response.headers["Content-Language"] == "sq"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sq"
+
+
+def test_it_saves_the_switchers_choice_on_the_profile(client, counsellor_a):
+    client.force_login(counsellor_a)
+    client.post(reverse("accounts:set_language"), {"language": "bs", "next": "/"})
+    counsellor_a.refresh_from_db()
+    assert counsellor_a.preferred_language == "bs"
+    assert client.get(reverse("home")).headers["Content-Language"] == "bs"
+
+
+# --- Dates and numbers ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_it_fills_every_date_input_with_an_iso_date(client, counsellor_a, centre_a, language):
+    visitor = make_visitor(counsellor_a, centre_a)
+    client = _as(client, counsellor_a, language)
+    for url in (
+        reverse("counselling:session_create", args=[visitor.code]),
+        reverse("counselling:group_session_create"),
+    ):
+        html = client.get(url).content.decode()
+        assert f'type="date" name="date" value="{localdate().isoformat()}"' in html, url
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "24 Nov 2026"),
+        ("sq", "24 nëntor 2026"),
+        ("sr-latn", "24. novembar 2026."),
+        ("sr", "24. новембар 2026."),
+        ("mk", "24 ноември 2026"),
+        ("bs", "24. novembar 2026."),
+    ],
+)
+def test_it_writes_dates_day_month_year_in_every_language(language, expected):
+    from datetime import date, datetime
+
+    from django.utils.formats import date_format, get_format, number_format, time_format
+
+    with translation.override(language):
+        assert date_format(date(2026, 11, 24)) == expected
+        assert time_format(datetime(2026, 11, 24, 15, 54)) == "15:54"
+        assert get_format("FIRST_DAY_OF_WEEK") == 1
+        grouped = number_format(1234567, force_grouping=True)
+        assert grouped.replace("\xa0", " ") == {"en": "1,234,567", "sq": "1 234 567"}.get(
+            language, "1.234.567"
+        )
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_it_says_today_on_the_desk_in_every_language(client, counsellor_a, centre_a, language):
+    visitor = make_visitor(counsellor_a, centre_a)
+    SessionFactory(
+        visitor=visitor,
+        centre=centre_a,
+        counsellor=counsellor_a,
+        date=localdate() - timedelta(days=30),
+        follow_up_date=localdate(),
+    )
+    html = _as(client, counsellor_a, language).get(reverse("home")).content.decode()
+    with translation.override(language):
+        today = translation.gettext("today")
+    assert today not in ("today", "deset")
+    assert f">{today}</span>" in html
+
+
+# --- E-mails and reports -------------------------------------------------------------------
+
+
+def test_it_writes_e_mail_in_the_recipients_language(mailoutbox):
+    from returns.tasks import send_expert_activation
+
+    albanian = UserFactory(role=Role.EXPERT, is_active=False, preferred_language="sq")
+    english = UserFactory(role=Role.EXPERT, is_active=False, preferred_language="en")
+    send_expert_activation(albanian.pk)
+    send_expert_activation(english.pk)
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    with translation.override("sq"):
+        greeting = translation.gettext(
+            "Please confirm your e-mail address to activate your diaspora expert account:"
+        )
+    assert greeting in by_recipient[albanian.email].body
+    assert "Please confirm your e-mail address" not in by_recipient[albanian.email].body
+    assert "Please confirm your e-mail address" in by_recipient[english.email].body
+
+
+@pytest.mark.parametrize(("language", "title"), [("mk", "Резиме"), ("sr", "Резиме")])
+def test_it_writes_pdf_reports_in_cyrillic(login, programme_manager, language, title):
+    from pypdf import PdfReader
+
+    from reports.models import ReportRun
+    from reports.services import report_run_render
+
+    response = login(programme_manager).post(
+        reverse("reports:builder"),
+        {
+            "period": "year",
+            "year": localdate().year,
+            "indicators": ["visitors_counselled", "sessions_held"],
+            "disaggregations": ["country"],
+            "output_format": "pdf",
+            "language": language,
+            "suppression": "on",
+        },
+    )
+    assert response.status_code == 302
+    run = ReportRun.objects.latest("pk")
+    report_run_render(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status in (ReportRun.Status.DONE, ReportRun.Status.EMPTY), run.message
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(run.file.read())).pages)
+    with translation.override(language):
+        summary = translation.gettext("Summary")
+    assert summary in text
+    assert sum(ch.lower() in CYRILLIC for ch in text) > 200
+    assert "Summary" not in text
