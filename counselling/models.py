@@ -457,10 +457,15 @@ class GroupSession(models.Model):
     place = models.CharField(_("place"), max_length=200)
     topics = models.ManyToManyField(Topic, related_name="group_sessions", verbose_name=_("topics"))
     facilitators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="facilitated_group_sessions"
+        settings.AUTH_USER_MODEL,
+        related_name="facilitated_group_sessions",
+        verbose_name=_("facilitators"),
     )
     attendees = models.ManyToManyField(
-        Visitor, through="GroupAttendance", related_name="group_sessions"
+        Visitor,
+        through="GroupAttendance",
+        related_name="group_sessions",
+        verbose_name=_("attendees"),
     )
     total_participants = models.PositiveIntegerField(
         _("total participants"),

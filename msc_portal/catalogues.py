@@ -70,7 +70,7 @@ _KEEP = re.compile(
     r"|https?://\S+"
     r"|[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail addresses
     r"|\b[ABC][12]\b"  # CEFR levels
-    r"|\b[A-Z]{2}-[A-Z]{2}\b"  # visitor code prefixes (RS-NS)
+    r"|\b[A-Z]{2}-[A-Z]{2}-"  # visitor code prefixes (RS-NS-…)
     r"|\b[FMX]\b"  # sex codes of the import files
     r"|\b\w+_\w+\b"  # column and file names (visitor_code, occupations_en)
     r"|\.(?:csv|xlsx|pdf|json)\b"  # file extensions
