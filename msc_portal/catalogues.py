@@ -69,6 +69,7 @@ _KEEP = re.compile(
     r"|&(?:[a-zA-Z]+|#\d+);"  # entities
     r"|https?://\S+"
     r"|[\w.+-]+@[\w-]+\.[\w.]+"  # e-mail addresses
+    r"|\bMSC Portal\b"  # the product's name
     r"|\b[ABC][12]\b"  # CEFR levels
     r"|\b[A-Z]{2}-[A-Z]{2}-"  # visitor code prefixes (RS-NS-…)
     r"|\b[FMX]\b"  # sex codes of the import files
