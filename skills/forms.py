@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from msc_portal.widgets import DateInput
 
 from .models import IscoGroup, Occupation, Sector, Skill, SkillDemand, TrainingOpportunity
+from .services import IMPORT_COLUMNS
 from .widgets import OccupationPicker, SkillPicker
 
 
@@ -60,21 +61,6 @@ class SkillDemandForm(forms.ModelForm):
 
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-DEMAND_IMPORT_COLUMNS = (
-    "region",
-    "sector",
-    "occupation_uri",
-    "isco_code",
-    "skill",
-    "shortage",
-    "workers_needed",
-    "source_type",
-    "source_name",
-    "source_url",
-    "period_start",
-    "period_end",
-    "notes",
-)
 
 
 class SkillDemandImportForm(forms.Form):
@@ -86,7 +72,7 @@ class SkillDemandImportForm(forms.Form):
                 "UTF-8 CSV with the columns {columns}. Every row is checked; nothing is saved "
                 "unless all are valid."
             ),
-            columns=", ".join(DEMAND_IMPORT_COLUMNS),
+            columns=", ".join(IMPORT_COLUMNS),
         ),
     )
 

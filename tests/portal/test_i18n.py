@@ -324,9 +324,19 @@ def test_it_writes_pdf_reports_in_cyrillic(login, programme_manager, language, t
     report_run_render(run_id=run.pk)
     run.refresh_from_db()
     assert run.status in (ReportRun.Status.DONE, ReportRun.Status.EMPTY), run.message
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(run.file.read())).pages)
+    pages = PdfReader(io.BytesIO(run.file.read())).pages
+    text = "\n".join(page.extract_text() for page in pages)
     with translation.override(language):
         summary = translation.gettext("Summary")
     assert summary in text
     assert sum(ch.lower() in CYRILLIC for ch in text) > 200
     assert "Summary" not in text
+    # Every piece of text, the chart's labels included, is set in the embedded font that has
+    # Cyrillic: ReportLab's built-in fonts would draw empty boxes.
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in pages
+        for font in page["/Resources"].get_object().get("/Font", {}).values()
+    }
+    assert fonts
+    assert all("DejaVu" in font for font in fonts), fonts
