@@ -2,12 +2,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
 
 from msc_portal.languages import language_name
 
 # The six participating countries of the Western Balkans (Kosovo as XK, see settings).
 PROGRAMME_COUNTRIES = ["AL", "BA", "XK", "ME", "MK", "RS"]
+
+
+def programme_country_choices() -> list[tuple[str, str]]:
+    """The programme's countries named in the active language (a callable for form choices)."""
+    return [(code, countries.name(code)) for code in PROGRAMME_COUNTRIES]
 
 
 class ActiveQuerySet(models.QuerySet):

@@ -14,8 +14,10 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from accounts.models import User
@@ -26,25 +28,81 @@ from .models import MigrationStatus, Session, Sex, Topic, Visitor
 MAX_ROWS = 10_000
 ROW_NUMBER = "__row__"  # the row's number in the file (the header is row 1)
 
-# (column, required, description) — the documented template, shown on the import page.
+# (column, required, description) — the documented template, shown on the import page. Column
+# names and values are the file's own and stay as they are in every language: placeholders.
 COLUMNS = [
-    ("visitor_code", False, "Code of a registered visitor (RS-NS-0042-7), or leave empty."),
-    ("legacy_ref", False, "The old log's reference for a person, when there is no code yet."),
-    ("date", True, "Date of the session, YYYY-MM-DD (or a date cell in XLSX)."),
-    ("counsellor_email", False, "E-mail of the counsellor; empty: the person importing."),
-    ("mode", False, "in_person (default), phone, email, online or outreach."),
-    ("duration_minutes", False, "Whole minutes."),
-    ("topics", True, "Topic codes separated by ';', e.g. legal-channels;study-abroad."),
-    ("destinations", False, "ISO country codes separated by ';', e.g. DE;AT."),
-    ("services", False, "information, counselling, cv_help, pre_departure, referral (';')."),
-    ("notes", False, "Free text, seen by the centre's staff only."),
-    ("follow_up_date", False, "YYYY-MM-DD."),
-    ("sex", False, "New visitors: F, M or X."),
-    ("year_of_birth", False, "New visitors: four digits."),
-    ("migration_status", False, "New visitors: " + ", ".join(MigrationStatus.values) + "."),
-    ("consent_service", False, "New visitors: yes if they consented to a named record."),
-    ("given_name", False, "New visitors with service consent only."),
-    ("family_name", False, "New visitors with service consent only."),
+    (
+        "visitor_code",
+        False,
+        format_lazy(
+            gettext_lazy("Code of a registered visitor ({example}), or leave empty."),
+            example="RS-NS-0042-7",
+        ),
+    ),
+    (
+        "legacy_ref",
+        False,
+        gettext_lazy("The old log's reference for a person, when there is no code yet."),
+    ),
+    ("date", True, gettext_lazy("Date of the session, YYYY-MM-DD (or a date cell in XLSX).")),
+    (
+        "counsellor_email",
+        False,
+        gettext_lazy("E-mail of the counsellor; empty: the person importing."),
+    ),
+    (
+        "mode",
+        False,
+        format_lazy(
+            gettext_lazy("One of {values}; empty: {default}."),
+            values="in_person, phone, email, online, outreach",
+            default="in_person",
+        ),
+    ),
+    ("duration_minutes", False, gettext_lazy("Whole minutes.")),
+    (
+        "topics",
+        True,
+        format_lazy(
+            gettext_lazy("Topic codes separated by “;”, e.g. {example}."),
+            example="legal-channels;study-abroad",
+        ),
+    ),
+    (
+        "destinations",
+        False,
+        format_lazy(
+            gettext_lazy("ISO country codes separated by “;”, e.g. {example}."), example="DE;AT"
+        ),
+    ),
+    (
+        "services",
+        False,
+        format_lazy(
+            gettext_lazy("Any of {values}, separated by “;”."),
+            values="information, counselling, cv_help, pre_departure, referral",
+        ),
+    ),
+    ("notes", False, gettext_lazy("Free text, seen by the centre's staff only.")),
+    ("follow_up_date", False, gettext_lazy("A date, YYYY-MM-DD.")),
+    ("sex", False, format_lazy(gettext_lazy("New visitors: one of {values}."), values="F, M, X")),
+    ("year_of_birth", False, gettext_lazy("New visitors: four digits.")),
+    (
+        "migration_status",
+        False,
+        format_lazy(
+            gettext_lazy("New visitors: one of {values}."), values=", ".join(MigrationStatus.values)
+        ),
+    ),
+    (
+        "consent_service",
+        False,
+        format_lazy(
+            gettext_lazy("New visitors: {yes} if they consented to a named record."), yes="yes"
+        ),
+    ),
+    ("given_name", False, gettext_lazy("New visitors with service consent only.")),
+    ("family_name", False, gettext_lazy("New visitors with service consent only.")),
 ]
 COLUMN_NAMES = [name for name, _required, _doc in COLUMNS]
 EXAMPLE_ROW = {

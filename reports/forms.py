@@ -4,10 +4,9 @@ from datetime import date
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries as country_names
 
 from accounts.permissions import Permission
-from centres.models import PROGRAMME_COUNTRIES, Centre
+from centres.models import Centre, programme_country_choices
 from msc_portal.widgets import DateInput
 
 from .indicators import DISAGGREGATIONS, registry
@@ -95,7 +94,7 @@ class ReportForm(forms.Form):
             (item.identifier, item.name)
             for item in sorted(registry.values(), key=lambda i: (i.order, i.identifier))
         ]
-        self.fields["countries"].choices = [(c, country_names.name(c)) for c in PROGRAMME_COUNTRIES]
+        self.fields["countries"].choices = programme_country_choices()
         self.fields["centres"].queryset = Centre.objects.staffed_by(user).order_by(
             "country", "name"
         )
@@ -152,7 +151,7 @@ class ResearchExportForm(forms.Form):
         label=_("Countries"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(c, country_names.name(c)) for c in PROGRAMME_COUNTRIES],
+        choices=programme_country_choices,
         help_text=_("None ticked: every country."),
     )
     output_format = forms.ChoiceField(
@@ -182,7 +181,7 @@ class DashboardForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        choices = [(c, country_names.name(c)) for c in PROGRAMME_COUNTRIES]
+        choices = programme_country_choices()
         if user.scope.whole_network:
             self.fields["country"].choices = [("", _("All countries")), *choices]
         else:

@@ -277,6 +277,7 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
@@ -287,6 +288,7 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
         pagesize=landscape(A4),
         title=data.title,
         author="MSC Portal",
+        initialFontName=PDF_FONT,
         leftMargin=1.5 * cm,
         rightMargin=1.5 * cm,
         topMargin=1.5 * cm,
@@ -313,13 +315,18 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
         Paragraph(_("Summary"), styles["Heading1"]),
     ]
     header, rows = summary_rows(data)
-    cell = styles["BodyText"]
-    table_rows = [[Paragraph(str(h), cell) for h in header]]
+    cell = ParagraphStyle("cell", parent=styles["BodyText"], fontSize=9, leading=11)
+    head = ParagraphStyle("head", parent=cell, fontName=f"{PDF_FONT}-Bold", fontSize=8, leading=10)
+    table_rows = [[Paragraph(str(h), head) for h in header]]
     table_rows += [[Paragraph("" if v is None else str(v), cell) for v in row] for row in rows]
-    widths = [7 * cm, 2.2 * cm] + [(24.5 * cm - 9.2 * cm) / (len(header) - 2)] * (len(header) - 2)
+    # Narrow columns for the countries' figures leave room for the longer translated headers of
+    # baseline, target and percentage, so that words are not broken inside.
+    fixed = [6.5 * cm, 2.2 * cm] + [1.3 * cm] * len(data.countries) + [1.6 * cm]
+    widths = fixed + [max((24.5 * cm - sum(fixed)) / 3, 1.8 * cm)] * 3
     summary = Table(table_rows, colWidths=widths, repeatRows=1)
     summary.setStyle(
         [
+            ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0d6efd")),
             ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -330,6 +337,7 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
 
     if data.results:
         drawing = Drawing(24 * cm, max(4, len(data.results)) * 1.1 * cm + 2 * cm)
+        drawing.initialFontName = PDF_FONT
         chart = HorizontalBarChart()
         chart.x, chart.y = 8 * cm, 1 * cm
         chart.width, chart.height = 14 * cm, drawing.height - 2 * cm
@@ -338,6 +346,7 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
         chart.bars[0].fillColor = colors.HexColor("#0d6efd")
         chart.bars[1].fillColor = colors.HexColor("#adb5bd")
         chart.valueAxis.valueMin = 0
+        chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = PDF_FONT
         drawing.add(chart)
         story += [Paragraph(_("Totals (blue) against targets (grey)"), styles["Heading3"]), drawing]
 

@@ -20,6 +20,8 @@ from accounts.models import Role
 from msc_portal import catalogues
 from tests.accounts.factories import UserFactory
 from tests.counselling.factories import SessionFactory, make_visitor
+from tests.matrix import PERSONAS
+from tests.test_permission_matrix import ROUTES, world  # noqa: F401 (the fixture)
 
 ROOT = Path(settings.BASE_DIR)
 TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
@@ -98,7 +100,7 @@ class _Text(HTMLParser):
     """The text a person reads on a page: text nodes and the labels of controls.
 
     Text marked with a `lang` of its own (the language switcher names each language in itself)
-    is not the page's language and is left out."""
+    and code (file columns, `translate="no"`) are not the page's language and are left out."""
 
     LABELS = ("aria-label", "title", "placeholder", "alt")
 
@@ -107,7 +109,12 @@ class _Text(HTMLParser):
         self.texts, self._skip, self._open = [], 0, []
 
     def handle_starttag(self, tag, attrs):
-        skipped = tag in ("script", "style") or (tag != "html" and "lang" in dict(attrs))
+        attributes = dict(attrs)
+        skipped = (
+            tag in ("script", "style", "code")
+            or (tag != "html" and "lang" in attributes)
+            or attributes.get("translate") == "no"
+        )
         self._open.append(skipped)
         self._skip += skipped
         self.texts += [value.strip() for name, value in attrs if name in self.LABELS and value]
@@ -196,12 +203,27 @@ def test_it_runs_the_counsellors_day_without_english(client, counsellor_a, centr
     assert session.follow_up_date == localdate()
 
 
-def test_it_follows_the_browsers_language_on_public_pages(client, db):
-    for url in (reverse("home"), reverse("centres:directory")):
-        response = client.get(url, headers={"accept-language": "mk,en;q=0.5"})
-        assert response.headers["Content-Language"] == "mk"
-        assert _english_left(response.content.decode(), "mk") == []
-        assert 'id="language-select"' in response.content.decode()
+PUBLIC_PAGES = [
+    "home",
+    "centres:directory",
+    "skills:demand_browse",
+    "skills:training_list",
+    "returns:need_list",
+    "returns:expert_register",
+    "returns:host_register",
+    "accounts:login",
+]
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_it_follows_the_browsers_language_on_public_pages(client, db, language):
+    browser = {"sr-latn": "sr-Latn-RS", "sr": "sr-RS"}.get(language, language)
+    for name in PUBLIC_PAGES:
+        response = client.get(reverse(name), headers={"accept-language": f"{browser},en;q=0.5"})
+        assert response.status_code == 200, name
+        assert response.headers["Content-Language"] == language, name
+        assert _english_left(response.content.decode(), language) == [], name
+        assert 'id="language-select"' in response.content.decode(), name
 
 
 def test_it_uses_the_language_on_the_profile_at_every_sign_in(client, counsellor_a):
@@ -340,3 +362,40 @@ def test_it_writes_pdf_reports_in_cyrillic(login, programme_manager, language, t
     }
     assert fonts
     assert all("DejaVu" in font for font in fonts), fonts
+
+
+# --- Every page ----------------------------------------------------------------------------
+
+# A report's file needs a finished run, which the permission matrix's world does not hold.
+NOT_PAGES = {"reports:run_download"}
+PAGES = [
+    route
+    for route in ROUTES.values()
+    if not route.is_api
+    and route.method == "get"
+    and route.ok == 200
+    and route.data is None
+    and route.name not in NOT_PAGES
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "language"),
+    [(route, TRANSLATED_LANGUAGES[i % len(TRANSLATED_LANGUAGES)]) for i, route in enumerate(PAGES)],
+    ids=[route.name for route in PAGES],
+)
+def test_it_shows_every_page_without_english(request, client, world, route, language):  # noqa: F811
+    """Each page of the portal, as the first persona who may open it, in one of the languages."""
+    for persona in PERSONAS:
+        user = None if persona == "anonymous" else request.getfixturevalue(persona)
+        if route.expected(persona, user) == 200:
+            break
+    else:
+        pytest.fail(f"nobody may open {route.name}")
+    if user is not None:
+        client = _as(client, user, language)
+    url = reverse(route.name, kwargs=route.kwargs(world))
+    response = client.get(url, headers={"accept-language": language})
+    assert response.status_code == 200
+    if "html" in response.headers.get("Content-Type", ""):
+        assert _english_left(response.content.decode(), language) == []
