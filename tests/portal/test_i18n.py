@@ -399,3 +399,71 @@ def test_it_shows_every_page_without_english(request, client, world, route, lang
     assert response.status_code == 200
     if "html" in response.headers.get("Content-Type", ""):
         assert _english_left(response.content.decode(), language) == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_it_lets_a_counsellor_work_through_the_day_without_english(
+    client, counsellor_a, centre_a, language
+):
+    """A session, a group session, a referral and a follow-up, mistakes included."""
+    from centres.models import PartnerOrganisation
+    from counselling.models import GroupSession, Referral, Session, Topic
+    from tests.centres.factories import PartnerOrganisationFactory
+
+    partner = PartnerOrganisationFactory(country="RS", services=[PartnerOrganisation.Service.LEGAL])
+    visitor = make_visitor(counsellor_a, centre_a)
+    topic = Topic.objects.get(code="legal-channels")
+    client = _as(client, counsellor_a, language)
+    today = localdate().isoformat()
+
+    def english_after(response):
+        assert response.status_code == 200
+        return _english_left(response.content.decode(), language)
+
+    session_url = reverse("counselling:session_create", args=[visitor.code])
+    # A mistake first: no topic and a duration that is not a number.
+    mistaken = client.post(session_url, {"centre": centre_a.pk, "date": today, "mode": "in_person"})
+    assert mistaken.context["form"].errors
+    assert english_after(mistaken) == []
+    session = {
+        "centre": centre_a.pk,
+        "date": today,
+        "mode": "in_person",
+        "duration_minutes": 30,
+        "topics": [topic.pk],
+        "follow_up_date": today,
+    }
+    logged = client.post(session_url, session, follow=True)
+    assert english_after(logged) == []
+    with translation.override(language):
+        said = translation.gettext("Session logged for %(code)s.") % {"code": visitor.code}
+    assert said in logged.content.decode()
+    follow_up = Session.objects.get(visitor=visitor, follow_up_date=localdate())
+
+    group_url = reverse("counselling:group_session_create")
+    assert english_after(client.post(group_url, {"centre": centre_a.pk, "date": "x"})) == []
+    group = {
+        "centre": centre_a.pk,
+        "type": GroupSession.Type.choices[0][0],
+        "date": today,
+        "place": "Novi Sad",
+        "topics": [topic.pk],
+        "total_participants": 12,
+        "attendee_codes": visitor.code,
+    }
+    assert english_after(client.post(group_url, group, follow=True)) == []
+    assert GroupSession.objects.filter(centre=centre_a, place="Novi Sad").exists()
+
+    referral_url = reverse("counselling:referral_create", args=[visitor.code])
+    assert english_after(client.post(referral_url, {"centre": centre_a.pk})) == []
+    referral = {
+        "centre": centre_a.pk,
+        "partner": partner.pk,
+        "service": PartnerOrganisation.Service.LEGAL,
+        "sent_on": today,
+    }
+    assert english_after(client.post(referral_url, referral, follow=True)) == []
+    assert Referral.objects.filter(visitor=visitor, partner=partner).exists()
+
+    done = client.post(reverse("counselling:follow_up_done", args=[follow_up.pk]), follow=True)
+    assert english_after(done) == []
