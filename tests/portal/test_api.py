@@ -80,3 +80,22 @@ def test_it_describes_every_endpoint_without_schema_warnings(tmp_path, db):
     # --fail-on-warn: an endpoint the schema cannot describe would mislead API users.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
     assert "/api/v1/visitors/" in (tmp_path / "s.yml").read_text()
+
+
+def test_it_documents_the_error_answers_of_every_operation(client, db):
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    validate(schema)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert "429" in codes, (method, path)
+            if {} not in operation.get("security", []):
+                assert {"401", "403"} <= codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
+            if method in ("post", "put", "patch"):
+                assert "400" in codes, (method, path)
+    visitors = schema["paths"]["/api/v1/visitors/{code}/"]["get"]["responses"]
+    assert visitors["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
