@@ -84,3 +84,21 @@ def test_it_configures_celery_for_safe_retries():
     assert conf.task_soft_time_limit < conf.task_time_limit
     assert celery_app.Task.max_retries > 0
     assert celery_app.Task.retry_backoff
+
+
+def test_it_sets_host_only_secure_cookies_over_https(client, counsellor_a):
+    client.force_login(counsellor_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    counsellor_a.preferred_language = "sq"
+    counsellor_a.save(update_fields=["preferred_language"])
+    response = client.get("/", secure=True)
+    session = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert settings.SESSION_COOKIE_NAME.startswith("__Host-")
+    assert session["secure"]
+    assert session["path"] == "/"
+    assert not session["domain"]
+    assert settings.CSRF_COOKIE_NAME.startswith("__Host-")
+    language = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert language.value == "sq"
+    assert language["secure"]
+    assert language["httponly"]
