@@ -36,7 +36,7 @@ def _admin(sql: str) -> None:
     admin.close()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_it_restores_a_backup_of_database_and_media(tmp_path, counsellor_a, centre_a):
     visitor = make_visitor(counsellor_a, centre_a)
     SessionFactory(visitor=visitor, counsellor=counsellor_a)
