@@ -12,6 +12,7 @@ urlpatterns = [
     path("visitors/<str:code>/", views.visitor_detail, name="visitor_detail"),
     path("visitors/<str:code>/edit/", views.visitor_edit, name="visitor_edit"),
     path("visitors/<str:code>/consent/", views.visitor_consent, name="visitor_consent"),
+    path("visitors/<str:code>/presence/", views.presence_confirm, name="presence_confirm"),
     path("visitors/<str:code>/sessions/new/", views.session_create, name="session_create"),
     path("visitors/<str:code>/referrals/new/", views.referral_create, name="referral_create"),
     path("visitors/<str:code>/audit/", views.visitor_audit, name="visitor_audit"),

@@ -145,7 +145,7 @@ class SessionCreateSerializer(serializers.Serializer):
 
     def validate_visitor(self, code):
         user = self.context["request"].user
-        visitor = Visitor.objects.visible_to(user).filter(code=code).first()
+        visitor = Visitor.objects.open_for_session(user).filter(code=code).first()
         if visitor is None:
             raise serializers.ValidationError(_("No visitor of your centres has this code."))
         return visitor
