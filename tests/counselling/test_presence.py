@@ -155,3 +155,23 @@ def test_it_records_attendance_by_another_centres_code_without_opening_the_recor
     detail = client.get(response.url)
     assert visitor.code in detail.text
     assert "Berisha" not in detail.text
+
+
+def test_it_shows_the_cards_pin_once_and_keeps_only_its_hash(login, counsellor_a, centre_a):
+    client = login(counsellor_a)
+    data = {
+        "centre": centre_a.pk,
+        "consent_service": "on",
+        "given_name": "Marija",
+        "sex": "F",
+        "migration_status": "potential_migrant",
+    }
+    response = client.post(reverse("counselling:visitor_create"), data, follow=True)
+    visitor = Visitor.objects.get()
+    text = response.content.decode()
+    pin = text.split("PIN for the card: ")[1][:6]
+    assert pin.isdigit()
+    assert pin not in visitor.pin_hash
+    assert visitor.proves_presence(pin=pin)
+    again = client.get(reverse("counselling:visitor_detail", args=[visitor.code]))
+    assert f"PIN for the card: {pin}" not in again.text
