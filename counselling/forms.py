@@ -5,6 +5,7 @@ from django_countries import countries
 
 from accounts.models import User
 from centres.models import Centre, PartnerOrganisation
+from msc_portal.fields import TEXT_MAX_LENGTH, sensible_date
 from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
 
@@ -188,6 +189,7 @@ class GroupSessionForm(forms.ModelForm):
     attendee_codes = forms.CharField(
         label=_("Registered visitors present"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Visitor codes, one per line or separated by commas."),
     )
@@ -282,9 +284,14 @@ class ReferralForm(forms.ModelForm):
 
 class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
-    date = forms.DateField(label=_("Date"), initial=localdate, widget=DateInput)
+    date = forms.DateField(
+        label=_("Date"), initial=localdate, widget=DateInput, validators=[sensible_date]
+    )
     note = forms.CharField(
-        label=_("Outcome note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Outcome note"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, referral: Referral, **kwargs):
@@ -335,8 +342,12 @@ class StatisticsForm(forms.Form):
     centre = forms.ModelChoiceField(
         label=_("Centre"), queryset=Centre.objects.none(), required=False, empty_label=_("All")
     )
-    start = forms.DateField(label=_("From"), widget=DateInput, required=False)
-    end = forms.DateField(label=_("To"), widget=DateInput, required=False)
+    start = forms.DateField(
+        label=_("From"), widget=DateInput, required=False, validators=[sensible_date]
+    )
+    end = forms.DateField(
+        label=_("To"), widget=DateInput, required=False, validators=[sensible_date]
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from django_countries.fields import CountryField
 
 from accounts.models import CENTRE_ROLES, Role
 from centres.models import PartnerOrganisation
+from msc_portal.fields import BoundedTextField, SensibleDateField
 from msc_portal.languages import language_choices
 from skills.models import IscedLevel
 
@@ -413,7 +414,7 @@ class Session(models.Model):
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="counselling_sessions"
     )
-    date = models.DateField(_("date"), default=localdate)
+    date = SensibleDateField(_("date"), default=localdate)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
@@ -421,10 +422,10 @@ class Session(models.Model):
     topics = models.ManyToManyField(Topic, related_name="sessions", verbose_name=_("topics"))
     destinations = CountryField(_("destinations discussed"), multiple=True, blank=True)
     services = models.JSONField(_("services provided"), default=list, blank=True)
-    notes = models.TextField(
+    notes = BoundedTextField(
         _("notes"), blank=True, help_text=_("Seen by the centre's staff only.")
     )
-    follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
+    follow_up_date = SensibleDateField(_("follow-up date"), null=True, blank=True)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     created_at = models.DateTimeField(_("logged"), default=now)
     source = models.CharField(
@@ -480,7 +481,7 @@ class GroupSession(models.Model):
         "centres.Centre", on_delete=models.PROTECT, related_name="group_sessions"
     )
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
-    date = models.DateField(_("date"), default=localdate)
+    date = SensibleDateField(_("date"), default=localdate)
     place = models.CharField(_("place"), max_length=200)
     topics = models.ManyToManyField(Topic, related_name="group_sessions", verbose_name=_("topics"))
     facilitators = models.ManyToManyField(
@@ -586,9 +587,9 @@ class Referral(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SENT
     )
-    sent_on = models.DateField(_("sent on"), default=localdate)
-    status_changed_on = models.DateField(_("status since"), default=localdate)
-    outcome = models.TextField(_("outcome"), blank=True)
+    sent_on = SensibleDateField(_("sent on"), default=localdate)
+    status_changed_on = SensibleDateField(_("status since"), default=localdate)
+    outcome = BoundedTextField(_("outcome"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -621,8 +622,8 @@ class Referral(models.Model):
 class ReferralEvent(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=Referral.Status.choices)
-    date = models.DateField(_("date"), default=localdate)
-    note = models.TextField(_("note"), blank=True)
+    date = SensibleDateField(_("date"), default=localdate)
+    note = BoundedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -6,6 +6,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from msc_portal.fields import TEXT_MAX_LENGTH, sensible_date
 from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
 from skills.forms import SectorChoiceField, sections_and_divisions
@@ -275,8 +276,12 @@ SkillFormSet = forms.formset_factory(SkillLevelForm, formset=BaseSkillFormSet, e
 
 
 class AvailabilityForm(forms.Form):
-    start = forms.DateField(label=_("Available from"), required=False, widget=DateInput)
-    end = forms.DateField(label=_("until"), required=False, widget=DateInput)
+    start = forms.DateField(
+        label=_("Available from"), required=False, widget=DateInput, validators=[sensible_date]
+    )
+    end = forms.DateField(
+        label=_("until"), required=False, widget=DateInput, validators=[sensible_date]
+    )
 
     def clean(self):
         data = super().clean()
@@ -352,7 +357,10 @@ class ApplicationForm(forms.ModelForm):
 class MoveForm(forms.Form):
     target = forms.CharField(widget=forms.HiddenInput)
     comment = forms.CharField(
-        label=_("Comment (sent to the people concerned)"), required=False, widget=forms.Textarea
+        label=_("Comment (sent to the people concerned)"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
     )
 
 
