@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("visitors/new/", views.visitor_create, name="visitor_create"),
     path("visitors/merge/", views.visitor_merge, name="visitor_merge"),
+    path("visitors/presence/", views.presence_list, name="presence_list"),
     path("visitors/<str:code>/", views.visitor_detail, name="visitor_detail"),
     path("visitors/<str:code>/edit/", views.visitor_edit, name="visitor_edit"),
     path("visitors/<str:code>/consent/", views.visitor_consent, name="visitor_consent"),

@@ -390,6 +390,15 @@ def visitor_audit(request, code: str):
     return render(request, "counselling/audit.html", {"visitor": visitor, "page": page})
 
 
+@permission_required(Permission.MANAGE_CENTRE)
+def presence_list(request):
+    """Other centres' proofs of presence for this manager's visitors, newest first."""
+    page = Paginator(selectors.presence_list(user=request.user), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "counselling/presence_list.html", {"page": page})
+
+
 @permission_required(Permission.VIEW_CENTRE_STATISTICS)
 def statistics(request):
     """Aggregates only: managers and coordinators for their centres, programme managers for

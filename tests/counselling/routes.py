@@ -32,6 +32,7 @@ ROUTES = [
     Route("counselling:search", permission=COUNSEL, method="post", data={"q": "nobody"}),
     Route("counselling:visitor_create", permission=COUNSEL),
     Route("counselling:visitor_merge", permission=Permission.MANAGE_CENTRE),
+    Route("counselling:presence_list", permission=Permission.MANAGE_CENTRE),
     Route("counselling:visitor_detail", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
     Route("counselling:visitor_edit", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
     Route(

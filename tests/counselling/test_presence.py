@@ -111,6 +111,10 @@ def test_it_audits_the_proof_with_its_reason_for_the_registering_manager(
     audit = login(manager_a).get(reverse("counselling:visitor_audit", args=[visitor.code]))
     assert "pre-departure advice" in audit.text
     assert centre_b.name in audit.text
+    listed = login(manager_a).get(reverse("counselling:presence_list"))
+    assert visitor.code in listed.text
+    assert "pre-departure advice" in listed.text
+    assert login(counsellor_a).get(reverse("counselling:presence_list")).status_code == 403
 
 
 def test_it_opens_name_consent_and_session_form_only_for_the_visit(
