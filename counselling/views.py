@@ -73,6 +73,8 @@ def search(request):
     try:
         results = selectors.visitor_search(user=request.user, query=form.data.get("q", ""))
     except services.TooManyAttempts as error:
+        if request.htmx:  # htmx swaps only 2xx answers into the page: say it where they look
+            return render(request, "counselling/_search_results.html", {"limited": str(error)})
         return _too_many(request, error)
     visible = set(Visitor.objects.visible_to(request.user).filter(pk__in=[v.pk for v in results]))
     if form.is_valid() and len(results) == 1 and not request.htmx:

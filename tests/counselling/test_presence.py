@@ -94,8 +94,12 @@ def test_it_rate_limits_look_ups_of_other_centres_codes(
         code = codes.format_code("RS", "NS", number, codes.RANDOM_DIGITS) or visitor.code
         client.post(search, {"q": code}, HTTP_HX_REQUEST="true")
     response = client.post(search, {"q": visitor.code}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 429
+    assert "Too many look-ups" in response.text
     assert visitor.code not in response.text
+    response = client.post(search, {"q": visitor.code})
+    assert response.status_code == 429
+    url = reverse("counselling:presence_confirm", args=[visitor.code])
+    assert client.get(url).status_code == 429
 
 
 def test_it_audits_the_proof_with_its_reason_for_the_registering_manager(
