@@ -1,4 +1,8 @@
-"""Visitor codes: `RS-NS-0042-7` = country, centre, per-centre sequence, check character.
+"""Visitor codes: `RS-NS-48213907-K` = country, centre, random number, check character.
+
+Codes given before the number was random (`RS-NS-0042-7`, a per-centre sequence) stay valid:
+the shape and the check are the same, only the number is longer. A random number of
+RANDOM_DIGITS digits means a code cannot be computed from another one (issue 12).
 
 The check character is ISO 7064 MOD 37-2 (a "pure" system) computed over the code without its
 hyphens. Each character has a value (0-9 -> 0-9, A-Z -> 10-35); the weighted sum
@@ -11,9 +15,11 @@ and over the phone, so the sequence skips the numbers whose check would be `*` (
 """
 
 import re
+import secrets
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 MODULUS = 37
+RANDOM_DIGITS = 8
 CODE_RE = re.compile(r"^([A-Z]{2})-([A-Z]{2,3})-(\d{4,})-([0-9A-Z])$")
 
 
@@ -35,15 +41,24 @@ def check_character(payload: str) -> str | None:
     return ALPHABET[value] if value < len(ALPHABET) else None
 
 
-def payload_of(country: str, centre_code: str, number: int) -> str:
-    return f"{country}{centre_code}{number:04d}"
+def payload_of(country: str, centre_code: str, number: int, digits: int = 4) -> str:
+    return f"{country}{centre_code}{number:0{digits}d}"
 
 
-def format_code(country: str, centre_code: str, number: int) -> str | None:
-    check = check_character(payload_of(country, centre_code, number))
+def format_code(country: str, centre_code: str, number: int, digits: int = 4) -> str | None:
+    check = check_character(payload_of(country, centre_code, number, digits))
     if check is None:
         return None
-    return f"{country}-{centre_code}-{number:04d}-{check}"
+    return f"{country}-{centre_code}-{number:0{digits}d}-{check}"
+
+
+def random_code(country: str, centre_code: str) -> str:
+    """A new code whose number is drawn from a CSPRNG (skipping the `*` checks)."""
+    while True:
+        number = secrets.randbelow(10**RANDOM_DIGITS)
+        code = format_code(country, centre_code, number, RANDOM_DIGITS)
+        if code is not None:
+            return code
 
 
 def normalise(raw: str) -> str:

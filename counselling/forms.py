@@ -5,6 +5,7 @@ from django_countries import countries
 
 from accounts.models import User
 from centres.models import Centre, PartnerOrganisation
+from msc_portal.fields import TEXT_MAX_LENGTH, sensible_date
 from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
 
@@ -19,7 +20,7 @@ from .models import (
     Topic,
     Visitor,
 )
-from .services import visitor_find_by_code
+from .services import TooManyAttempts, visitor_find_by_code
 
 NO_CONSENT_NO_NAME = _(
     "Without service consent the visitor is recorded anonymously: leave name and contacts empty."
@@ -136,16 +137,48 @@ class SessionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, user, needs_presence=False, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["centre"] = centre_field(user)
         self.fields["date"].initial = localdate()
         self.fields["date"].widget.attrs["autofocus"] = True
-        if needs_presence:
-            self.fields["present"] = forms.BooleanField(
-                label=_("The visitor is here with their card (this gives our centre access)"),
-            )
         self.order_fields(["centre", "date", "mode", "duration_minutes", "topics"])
+
+
+class PresenceForm(forms.Form):
+    """The proof a visitor of another centre gives at the desk: what only they know."""
+
+    centre = forms.ModelChoiceField(queryset=Centre.objects.none())
+    pin = forms.CharField(
+        label=_("PIN on the visitor's card"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    given_name = forms.CharField(
+        label=_("Or: the visitor's given name"), required=False, max_length=100
+    )
+    year_of_birth = forms.IntegerField(
+        label=_("and year of birth"), required=False, min_value=1900, max_value=2100
+    )
+    reason = forms.CharField(
+        label=_("Reason for the visit"),
+        max_length=200,
+        help_text=_("Written to the visitor's audit trail, which their centre's manager reads."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"] = centre_field(user)
+        self.order_fields(["centre", "pin", "given_name", "year_of_birth", "reason"])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("pin") and not (data.get("given_name") and data.get("year_of_birth")):
+            raise forms.ValidationError(
+                _("Enter the PIN on the card, or the given name and year of birth.")
+            )
+        return data
 
 
 def _count_field_name(sex: str, band: str) -> str:
@@ -156,6 +189,7 @@ class GroupSessionForm(forms.ModelForm):
     attendee_codes = forms.CharField(
         label=_("Registered visitors present"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Visitor codes, one per line or separated by commas."),
     )
@@ -209,12 +243,16 @@ class GroupSessionForm(forms.ModelForm):
         raw = self.cleaned_data["attendee_codes"].replace(",", "\n").split()
         wanted = [codes.normalise(code) for code in raw if code.strip()]
         found = {v.code: v for v in Visitor.objects.visible_to(self.user).filter(code__in=wanted)}
-        for code in wanted:
-            # Another centre's visitor, present with their card: attending gives us access.
-            if code not in found and (
-                visitor := visitor_find_by_code(user=self.user, raw_code=code)
-            ):
-                found[code] = visitor
+        try:
+            for code in wanted:
+                # Another centre's visitor, present with their card: attendance is recorded,
+                # and opens nothing of their record.
+                if code not in found and (
+                    visitor := visitor_find_by_code(user=self.user, raw_code=code)
+                ):
+                    found[code] = visitor
+        except TooManyAttempts as error:
+            raise forms.ValidationError(str(error)) from error
         missing = [code for code in wanted if code not in found]
         if missing:
             raise forms.ValidationError(
@@ -246,9 +284,14 @@ class ReferralForm(forms.ModelForm):
 
 class ReferralStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
-    date = forms.DateField(label=_("Date"), initial=localdate, widget=DateInput)
+    date = forms.DateField(
+        label=_("Date"), initial=localdate, widget=DateInput, validators=[sensible_date]
+    )
     note = forms.CharField(
-        label=_("Outcome note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Outcome note"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, referral: Referral, **kwargs):
@@ -299,8 +342,12 @@ class StatisticsForm(forms.Form):
     centre = forms.ModelChoiceField(
         label=_("Centre"), queryset=Centre.objects.none(), required=False, empty_label=_("All")
     )
-    start = forms.DateField(label=_("From"), widget=DateInput, required=False)
-    end = forms.DateField(label=_("To"), widget=DateInput, required=False)
+    start = forms.DateField(
+        label=_("From"), widget=DateInput, required=False, validators=[sensible_date]
+    )
+    end = forms.DateField(
+        label=_("To"), widget=DateInput, required=False, validators=[sensible_date]
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

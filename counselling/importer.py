@@ -7,6 +7,7 @@ from the first of those rows. Every problem is reported as (row, column, reason)
 one, nothing is saved.
 """
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -158,8 +159,8 @@ def _cell(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read_rows(uploaded) -> list[dict]:
-    """Rows as dicts of strings, from a CSV (UTF-8) or XLSX upload. Raises ValueError."""
+def _lines(uploaded):
+    """The file's rows as lists of strings, read as they are needed (never the whole file)."""
     name = (uploaded.name or "").lower()
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
@@ -168,29 +169,39 @@ def read_rows(uploaded) -> list[dict]:
             sheet = load_workbook(uploaded, read_only=True, data_only=True).worksheets[0]
         except Exception as error:
             raise ValueError(_("The file is not a readable XLSX workbook.")) from error
-        lines = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell(v) for v in row]
     elif name.endswith(".csv"):
-        try:
-            text = uploaded.read().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValueError(_("Save the CSV file as UTF-8.")) from error
-        lines = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        for row in csv.reader(codecs.iterdecode(uploaded, "utf-8-sig")):
+            yield [cell.strip() for cell in row]
     else:
         raise ValueError(_("Upload a .csv or .xlsx file."))
-    if not lines:
-        raise ValueError(_("The file is empty."))
-    header = [h.strip().lower() for h in lines[0]]
-    unknown = [h for h in header if h and h not in COLUMN_NAMES]
-    if unknown:
-        raise ValueError(_("Unknown columns: %s") % ", ".join(unknown))
-    # Blank lines (common at the end of spreadsheets) are skipped; rows keep their number.
-    rows = [
-        {ROW_NUMBER: number, **dict(zip(header, line, strict=False))}
-        for number, line in enumerate(lines[1:], start=2)
-        if any(line)
-    ]
-    if len(rows) > MAX_ROWS:
-        raise ValueError(_("At most %d rows at a time.") % MAX_ROWS)
+
+
+def read_rows(uploaded) -> list[dict]:
+    """Rows as dicts of strings, from a CSV (UTF-8) or XLSX upload. Raises ValueError.
+
+    The file is read row by row and reading stops at the first row over MAX_ROWS."""
+    lines = _lines(uploaded)
+    rows = []
+    try:
+        header = [h.strip().lower() for h in next(lines, None) or []]
+        if not header:
+            raise ValueError(_("The file is empty."))
+        unknown = [h for h in header if h and h not in COLUMN_NAMES]
+        if unknown:
+            raise ValueError(_("Unknown columns: %s") % ", ".join(unknown))
+        # Blank lines (common at the end of spreadsheets) are skipped; rows keep their number.
+        for number, line in enumerate(lines, start=2):
+            if not any(line):
+                continue
+            if len(rows) == MAX_ROWS:
+                raise ValueError(_("At most %d rows at a time.") % MAX_ROWS)
+            rows.append({ROW_NUMBER: number, **dict(zip(header, line, strict=False))})
+    except UnicodeDecodeError as error:
+        raise ValueError(_("Save the CSV file as UTF-8.")) from error
+    except csv.Error as error:
+        raise ValueError(_("The file is not a readable CSV file.")) from error
     return rows
 
 

@@ -1,12 +1,15 @@
 """Visitors of the centres, their individual and group sessions, referrals, consent and audit.
 
 Access: `Visitor.objects.visible_to(user)` is THE rule for personal data here. Sessions and
-referrals are visible with their visitor; group sessions with their centre.
+referrals are visible with their visitor; group sessions with their centre. Another centre
+reaches a visitor only for one visit, after the visitor's proof of presence:
+`Visitor.objects.present_for(user)` (a PresenceGrant) opens what the session needs, no more.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -18,6 +21,7 @@ from django_countries.fields import CountryField
 
 from accounts.models import CENTRE_ROLES, Role
 from centres.models import PartnerOrganisation
+from msc_portal.fields import BoundedTextField, SensibleDateField
 from msc_portal.languages import language_choices
 from skills.models import IscedLevel
 
@@ -152,15 +156,21 @@ class VisitorQuerySet(models.QuerySet):
         registered = _scope_filter(user, "centre")
         if registered is None:
             return self.none()
-        served = Exists(
-            Session.objects.filter(_scope_filter(user, "centre"), visitor=OuterRef("pk"))
+        return self.filter(merged_into__isnull=True).filter(registered)
+
+    def present_for(self, user):
+        """Other centres' visitors whose proof of presence this user has taken, for the
+        length of the visit: their name to confirm, their consent and the session form."""
+        if not user.is_authenticated or user.role not in CENTRE_ROLES:
+            return self.none()
+        grants = PresenceGrant.objects.filter(
+            visitor=OuterRef("pk"), user=user, expires_at__gt=now()
         )
-        attended = Exists(
-            GroupAttendance.objects.filter(
-                _scope_filter(user, "group_session__centre"), visitor=OuterRef("pk")
-            )
-        )
-        return self.filter(merged_into__isnull=True).filter(registered | served | attended)
+        return self.filter(merged_into__isnull=True).filter(Exists(grants))
+
+    def open_for_session(self, user):
+        """Visitors the user may log a session, consent or referral for."""
+        return self.visible_to(user) | self.present_for(user)
 
     def active(self):
         return self.filter(merged_into__isnull=True)
@@ -235,6 +245,10 @@ class Visitor(models.Model):
     consent_research = models.BooleanField(_("consent: research"), default=False)
     consent_contact = models.BooleanField(_("consent: contact"), default=False)
 
+    # The card's PIN (hashed), shown once at registration: the visitor's proof of presence at
+    # another centre. Visitors registered before it prove presence with name and year of birth.
+    pin_hash = models.CharField(max_length=128, blank=True, editable=False)
+
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
@@ -278,6 +292,20 @@ class Visitor(models.Model):
     @property
     def is_anonymous(self) -> bool:
         return not self.consent_service
+
+    def proves_presence(self, *, pin: str = "", given_name: str = "", year_of_birth=None) -> bool:
+        """True when what the person told matches: the card's PIN, or their given name and
+        year of birth (both recorded)."""
+        if pin and self.pin_hash and check_password(pin.strip(), self.pin_hash):
+            return True
+        return bool(
+            given_name
+            and year_of_birth
+            and self.given_name
+            and self.year_of_birth
+            and given_name.strip().casefold() == self.given_name.strip().casefold()
+            and int(year_of_birth) == self.year_of_birth
+        )
 
     @property
     def display_name(self) -> str:
@@ -386,7 +414,7 @@ class Session(models.Model):
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="counselling_sessions"
     )
-    date = models.DateField(_("date"), default=localdate)
+    date = SensibleDateField(_("date"), default=localdate)
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), null=True, blank=True, validators=[MaxValueValidator(600)]
@@ -394,10 +422,10 @@ class Session(models.Model):
     topics = models.ManyToManyField(Topic, related_name="sessions", verbose_name=_("topics"))
     destinations = CountryField(_("destinations discussed"), multiple=True, blank=True)
     services = models.JSONField(_("services provided"), default=list, blank=True)
-    notes = models.TextField(
+    notes = BoundedTextField(
         _("notes"), blank=True, help_text=_("Seen by the centre's staff only.")
     )
-    follow_up_date = models.DateField(_("follow-up date"), null=True, blank=True)
+    follow_up_date = SensibleDateField(_("follow-up date"), null=True, blank=True)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
     created_at = models.DateTimeField(_("logged"), default=now)
     source = models.CharField(
@@ -453,7 +481,7 @@ class GroupSession(models.Model):
         "centres.Centre", on_delete=models.PROTECT, related_name="group_sessions"
     )
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
-    date = models.DateField(_("date"), default=localdate)
+    date = SensibleDateField(_("date"), default=localdate)
     place = models.CharField(_("place"), max_length=200)
     topics = models.ManyToManyField(Topic, related_name="group_sessions", verbose_name=_("topics"))
     facilitators = models.ManyToManyField(
@@ -559,9 +587,9 @@ class Referral(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SENT
     )
-    sent_on = models.DateField(_("sent on"), default=localdate)
-    status_changed_on = models.DateField(_("status since"), default=localdate)
-    outcome = models.TextField(_("outcome"), blank=True)
+    sent_on = SensibleDateField(_("sent on"), default=localdate)
+    status_changed_on = SensibleDateField(_("status since"), default=localdate)
+    outcome = BoundedTextField(_("outcome"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -594,8 +622,8 @@ class Referral(models.Model):
 class ReferralEvent(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=Referral.Status.choices)
-    date = models.DateField(_("date"), default=localdate)
-    note = models.TextField(_("note"), blank=True)
+    date = SensibleDateField(_("date"), default=localdate)
+    note = BoundedTextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -618,6 +646,8 @@ class AuditEvent(models.Model):
         EXPORTED = "exported", _("exported")
         MERGED = "merged", _("merged")
         CONSENT = "consent", _("consent recorded")
+        PRESENCE = "presence", _("presence proved at another centre")
+        NO_PROOF = "no_proof", _("presence not proved")
 
     visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="audit_events")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -631,3 +661,27 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+# How long the proof of presence opens a visitor to another centre: one visit.
+PRESENCE_GRANT_LENGTH = timedelta(hours=4)
+
+
+class PresenceGrant(models.Model):
+    """A counsellor of another centre took the visitor's proof of presence: for one visit they
+    may confirm the name, record consent and log the session (see VisitorQuerySet.present_for).
+    Written to the visitor's audit trail, which the registering centre's manager reads."""
+
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="presence_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200)
+    granted_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("proof of presence")
+        ordering = ["-granted_at"]
+
+    def __str__(self):
+        return f"{self.visitor_id} @ {self.centre_id} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ from centres.models import Centre
 
 from . import codes
 from .models import (
+    AuditEvent,
     ConsentEvent,
     GroupSession,
     Referral,
@@ -120,3 +121,16 @@ def referral_history(referral: Referral):
 
 def group_session_list(*, user):
     return GroupSession.objects.visible_to(user).select_related("centre").order_by("-date")
+
+
+def presence_list(*, user):
+    """Proofs of presence taken, or refused, at other centres for the user's visitors: what a
+    registering centre's manager watches. Read from the audit trail, where both are written."""
+    return (
+        AuditEvent.objects.filter(
+            visitor__in=Visitor.objects.visible_to(user),
+            action__in=[AuditEvent.Action.PRESENCE, AuditEvent.Action.NO_PROOF],
+        )
+        .select_related("visitor", "user")
+        .order_by("-at", "-pk")
+    )

@@ -1,9 +1,14 @@
 """Writes of the counselling desk. Each is atomic, validates with full_clean() and audits."""
 
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils.timezone import localdate
+from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy
 
 from accounts.models import CENTRE_ROLES
@@ -13,6 +18,7 @@ from centres.models import Centre
 from . import codes
 from .models import (
     IDENTIFYING_FIELDS,
+    PRESENCE_GRANT_LENGTH,
     AuditEvent,
     CentreSequence,
     ConsentEvent,
@@ -20,6 +26,7 @@ from .models import (
     GroupAttendance,
     GroupCount,
     GroupSession,
+    PresenceGrant,
     Referral,
     ReferralEvent,
     Session,
@@ -36,6 +43,29 @@ COUNTS_OVER_TOTAL = gettext_lazy(
 NEGATIVE_COUNT = gettext_lazy("Counts cannot be negative.")
 BAD_TRANSITION = gettext_lazy("A referral in status %(old)s cannot move to %(new)s.")
 MERGE_SAME = gettext_lazy("Choose two different visitors to merge.")
+PROOF_REFUSED = gettext_lazy(
+    "What the visitor told does not match their record. Ask for the PIN on their card, or "
+    "their given name and year of birth."
+)
+TOO_MANY_PROOFS = gettext_lazy(
+    "Too many proofs of presence did not match: try again later, or ask the visitor's centre."
+)
+TOO_MANY_LOOKUPS = gettext_lazy(
+    "Too many look-ups of other centres' visitor codes: try again in an hour."
+)
+
+# Proofs of presence that did not match, per user, before the user must wait (per window).
+PRESENCE_ATTEMPTS = 5
+PRESENCE_WINDOW = timedelta(hours=1)
+# Look-ups of other centres' codes per user and hour: enough for a busy desk, too few to
+# try codes one after another.
+CODE_LOOKUPS_PER_HOUR = 30
+PIN_DIGITS = 6
+
+
+class TooManyAttempts(PermissionDenied):
+    """The user tried too often; pages answer 429."""
+
 
 CONSENT_FIELDS = {
     ConsentPurpose.SERVICE: "consent_service",
@@ -54,15 +84,18 @@ def _check_centre(user, centre: Centre) -> None:
 
 
 def visitor_code_allocate(*, centre: Centre) -> str:
-    """The next free code of a centre. The counter row is locked until the transaction ends,
-    so two counsellors registering at once never get the same number."""
+    """A free code of a centre with a random number, so that codes cannot be enumerated.
+
+    The centre's counter row is locked until the transaction ends, so two counsellors
+    registering at once never draw the same free code; it still counts the codes given."""
     with transaction.atomic():
         CentreSequence.objects.get_or_create(centre=centre)
         sequence = CentreSequence.objects.select_for_update().get(centre=centre)
-        code = None
-        while code is None:
-            sequence.last_number += 1
-            code = codes.format_code(str(centre.country), centre.code, sequence.last_number)
+        while True:
+            code = codes.random_code(str(centre.country), centre.code)
+            if not Visitor.objects.filter(code=code).exists():
+                break
+        sequence.last_number += 1
         sequence.save(update_fields=["last_number"])
     return code
 
@@ -95,6 +128,9 @@ def visitor_register(*, user, centre: Centre, consents: dict[str, bool], **field
         setattr(visitor, field, bool(consents.get(purpose)))
     visitor.full_clean(exclude=["code"])
     visitor.code = visitor_code_allocate(centre=centre)
+    # Printed on the card and shown once: only its hash is kept.
+    visitor.card_pin = f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
+    visitor.pin_hash = make_password(visitor.card_pin)
     visitor.save()
     ConsentEvent.objects.bulk_create(
         ConsentEvent(
@@ -144,19 +180,70 @@ def consent_record(*, visitor: Visitor, user, purpose: str, given: bool) -> Visi
 def visitor_find_by_code(*, user, raw_code: str) -> Visitor | None:
     """Exact-code lookup across the network, for a visitor present at the user's centre.
 
-    Only centre staff may use it; only a complete, valid code is looked up (no browsing)."""
-    if not user.can(Permission.COUNSEL_VISITORS) or user.role not in CENTRE_ROLES:
-        return Visitor.objects.visible_to(user).filter(code=codes.normalise(raw_code)).first()
+    Only centre staff may use it; only a complete, valid code is looked up (no browsing), and
+    at most CODE_LOOKUPS_PER_HOUR codes outside the user's own scope (TooManyAttempts).
+    Finding a code opens nothing: the visitor's proof of presence does (presence_confirm)."""
     code = codes.normalise(raw_code)
-    if not codes.is_valid(code):
+    own = Visitor.objects.visible_to(user).filter(code=code).select_related("centre").first()
+    if own is not None or not user.can(Permission.COUNSEL_VISITORS):
+        return own
+    if user.role not in CENTRE_ROLES or not codes.is_valid(code):
         return None
+    key = f"counselling:code-lookups:{user.pk}"
+    cache.add(key, 0, timeout=60 * 60)
+    if cache.incr(key) > CODE_LOOKUPS_PER_HOUR:
+        raise TooManyAttempts(str(TOO_MANY_LOOKUPS))
     return Visitor.objects.active().filter(code=code).select_related("centre").first()
+
+
+def presence_attempts_left(*, user) -> int:
+    """Failed proofs are counted from the audit trail, where each one is written."""
+    failed = AuditEvent.objects.filter(
+        user=user, action=AuditEvent.Action.NO_PROOF, at__gte=now() - PRESENCE_WINDOW
+    ).count()
+    return max(PRESENCE_ATTEMPTS - failed, 0)
+
+
+def presence_confirm(
+    *,
+    user,
+    visitor: Visitor,
+    centre: Centre,
+    reason: str,
+    pin="",
+    given_name="",
+    year_of_birth=None,
+) -> PresenceGrant:
+    """Takes the visitor's proof of presence at another centre and opens the visitor to this
+    user for one visit (PRESENCE_GRANT_LENGTH). Every attempt is audited on the visitor, with
+    the centre and the reason, so the registering centre's manager sees it; after
+    PRESENCE_ATTEMPTS failures in PRESENCE_WINDOW the user must wait (TooManyAttempts)."""
+    _check_centre(user, centre)
+    if presence_attempts_left(user=user) <= 0:
+        raise TooManyAttempts(str(TOO_MANY_PROOFS))
+    detail = f"{centre.name}: {reason}"
+    if not visitor.proves_presence(pin=pin, given_name=given_name, year_of_birth=year_of_birth):
+        audit_record(visitor=visitor, user=user, action=AuditEvent.Action.NO_PROOF, detail=detail)
+        raise ValidationError(PROOF_REFUSED)
+    with transaction.atomic():
+        grant = PresenceGrant.objects.create(
+            visitor=visitor,
+            user=user,
+            centre=centre,
+            reason=reason,
+            expires_at=now() + PRESENCE_GRANT_LENGTH,
+        )
+        audit_record(visitor=visitor, user=user, action=AuditEvent.Action.PRESENCE, detail=detail)
+    return grant
 
 
 @transaction.atomic
 def session_log(*, user, visitor: Visitor, centre: Centre, topics, **fields) -> Session:
-    """Logs an individual session. Logging at one's own centre gives that centre access."""
+    """Logs an individual session for a visitor of the user's scope, or of another centre
+    during a visit whose presence the user has proved (it opens nothing more)."""
     _check_centre(user, centre)
+    if not Visitor.objects.open_for_session(user).filter(pk=visitor.pk).exists():
+        raise PermissionDenied(str(NOT_YOUR_CENTRE))
     session = Session(visitor=visitor, centre=centre, counsellor=user, **fields)
     session.full_clean()
     session.save()

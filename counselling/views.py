@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,6 +16,7 @@ from .forms import (
     GroupSessionForm,
     ImportForm,
     MergeForm,
+    PresenceForm,
     ReferralForm,
     ReferralStatusForm,
     SearchForm,
@@ -28,6 +29,11 @@ from .models import AuditEvent, GroupSession, Referral, Session, Visitor
 from .statistics import Period, centre_statistics
 
 COUNSEL = Permission.COUNSEL_VISITORS
+
+
+def _too_many(request, error) -> HttpResponse:
+    response = render(request, "counselling/too_many.html", {"message": str(error)}, status=429)
+    return response
 
 
 def _form_errors_from(form, error: ValidationError) -> None:
@@ -64,7 +70,12 @@ def visitor_list(request):
 def search(request):
     """POST only: names and phone numbers never travel in a URL."""
     form = SearchForm(request.POST)
-    results = selectors.visitor_search(user=request.user, query=form.data.get("q", ""))
+    try:
+        results = selectors.visitor_search(user=request.user, query=form.data.get("q", ""))
+    except services.TooManyAttempts as error:
+        if request.htmx:  # htmx swaps only 2xx answers into the page: say it where they look
+            return render(request, "counselling/_search_results.html", {"limited": str(error)})
+        return _too_many(request, error)
     visible = set(Visitor.objects.visible_to(request.user).filter(pk__in=[v.pk for v in results]))
     if form.is_valid() and len(results) == 1 and not request.htmx:
         # "Log a session" on the desk goes straight to the form; so does another centre's code.
@@ -107,7 +118,14 @@ def visitor_create(request):
                 consents=form.consents(),
                 **form.profile(),
             )
-            messages.success(request, _("Visitor %(code)s registered.") % {"code": visitor.code})
+            messages.success(
+                request,
+                _(
+                    "Visitor %(code)s registered. PIN for the card: %(pin)s. Write it on the "
+                    "card now: it is not shown again, and other centres ask for it."
+                )
+                % {"code": visitor.code, "pin": visitor.card_pin},
+            )
             return redirect("counselling:visitor_detail", code=visitor.code)
     context = {"form": form, "duplicates": duplicates}
     return render(request, "counselling/visitor_form.html", context)
@@ -124,11 +142,7 @@ def visitor_detail(request, code: str):
     context = {
         "visitor": visitor,
         "timeline": selectors.visitor_timeline(visitor=visitor, user=request.user),
-        "consent_purposes": [
-            ("service", _("Service (named record)"), visitor.consent_service),
-            ("research", _("Research use"), visitor.consent_research),
-            ("contact", _("Contact by the centre"), visitor.consent_contact),
-        ],
+        "consent_purposes": _consent_purposes(visitor),
         "can_manage": request.user.can(Permission.MANAGE_CENTRE),
     }
     return render(request, "counselling/visitor_detail.html", context)
@@ -150,7 +164,9 @@ def visitor_edit(request, code: str):
 @require_POST
 @permission_required(COUNSEL)
 def visitor_consent(request, code: str):
-    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    """Consent is recorded by the visitor's centre, or by another centre during a visit."""
+    opened = Visitor.objects.open_for_session(request.user)
+    visitor = get_object_or_404(opened, code=code)
     form = ConsentForm(request.POST)
     if form.is_valid():
         services.consent_record(
@@ -160,30 +176,78 @@ def visitor_consent(request, code: str):
             given=form.cleaned_data["given"],
         )
         messages.success(request, _("Consent recorded."))
+    if not Visitor.objects.visible_to(request.user).filter(pk=visitor.pk).exists():
+        return redirect("counselling:session_create", code=visitor.code)
     return redirect("counselling:visitor_detail", code=visitor.code)
+
+
+def _consent_purposes(visitor) -> list:
+    return [
+        ("service", _("Service (named record)"), visitor.consent_service),
+        ("research", _("Research use"), visitor.consent_research),
+        ("contact", _("Contact by the centre"), visitor.consent_contact),
+    ]
+
+
+@permission_required(COUNSEL)
+def presence_confirm(request, code: str):
+    """A visitor of another centre is here: their proof (the card's PIN, or given name and
+    year of birth) opens them to this user for the visit; every attempt is audited."""
+    try:
+        visitor = services.visitor_find_by_code(user=request.user, raw_code=code)
+    except services.TooManyAttempts as error:
+        return _too_many(request, error)
+    if visitor is None or visitor.code != code:
+        raise Http404
+    if Visitor.objects.open_for_session(request.user).filter(pk=visitor.pk).exists():
+        return redirect("counselling:session_create", code=visitor.code)
+    form = PresenceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.presence_confirm(user=request.user, visitor=visitor, **data)
+        except services.TooManyAttempts as error:
+            return _too_many(request, error)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, _("Presence confirmed: log the session."))
+            return redirect("counselling:session_create", code=visitor.code)
+    context = {"form": form, "visitor": visitor}
+    return render(request, "counselling/presence_form.html", context)
 
 
 @permission_required(COUNSEL)
 def session_create(request, code: str):
-    """Log a session. A visitor of another centre is reachable by exact code only, when
-    present: once the session is saved, this centre sees the visitor too."""
-    visitor = Visitor.objects.visible_to(request.user).filter(code=code).first()
-    needs_presence = visitor is None
+    """Log a session. A visitor of another centre needs their proof of presence first
+    (presence_confirm); then this page shows their name to confirm and their consent."""
+    visitor = Visitor.objects.open_for_session(request.user).filter(code=code).first()
     if visitor is None:
-        visitor = services.visitor_find_by_code(user=request.user, raw_code=code)
-        if visitor is None or visitor.code != code:
-            raise Http404
-    form = SessionForm(request.POST or None, user=request.user, needs_presence=needs_presence)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "present"}
         try:
-            services.session_log(user=request.user, visitor=visitor, **data)
+            elsewhere = services.visitor_find_by_code(user=request.user, raw_code=code)
+        except services.TooManyAttempts as error:
+            return _too_many(request, error)
+        if elsewhere is None or elsewhere.code != code:
+            raise Http404
+        return redirect("counselling:presence_confirm", code=code)
+    own = Visitor.objects.visible_to(request.user).filter(pk=visitor.pk).exists()
+    form = SessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_log(user=request.user, visitor=visitor, **form.cleaned_data)
         except ValidationError as error:
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Session logged for %(code)s.") % {"code": visitor.code})
-            return redirect("counselling:visitor_detail", code=visitor.code)
-    context = {"form": form, "visitor": visitor, "needs_presence": needs_presence}
+            if own:
+                return redirect("counselling:visitor_detail", code=visitor.code)
+            return redirect("home")
+    context = {
+        "form": form,
+        "visitor": visitor,
+        "visiting": not own,
+        "consent_purposes": _consent_purposes(visitor),
+    }
     return render(request, "counselling/session_form.html", context)
 
 
@@ -237,6 +301,8 @@ def group_session_detail(request, pk: int):
     context = {
         "group": group,
         "attendees": group.attendees.order_by("code"),
+        # Attending opens no record: other centres' attendees are shown by code only.
+        "visible": set(Visitor.objects.visible_to(request.user).filter(group_sessions=group)),
         "counts": counts,
         "counted": sum(c.count for c in counts),
     }
@@ -324,6 +390,15 @@ def visitor_audit(request, code: str):
     events = visitor.audit_events.select_related("user")
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(request, "counselling/audit.html", {"visitor": visitor, "page": page})
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def presence_list(request):
+    """Other centres' proofs of presence for this manager's visitors, newest first."""
+    page = Paginator(selectors.presence_list(user=request.user), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "counselling/presence_list.html", {"page": page})
 
 
 @permission_required(Permission.VIEW_CENTRE_STATISTICS)

@@ -77,12 +77,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "msc_portal.middleware.PortalCSPMiddleware",
+    "msc_portal.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "msc_portal.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -197,10 +199,21 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day: counsellors share desks
 
+# Bounds on requests (issue 12). The largest legitimate body is an upload of 5 MB (a CV, an
+# import) with its form; the web server in front refuses the same (nginx:
+# `client_max_body_size 6m;`, see README). Form fields without files: 2 MB in all, 1000 fields.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=6 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Uploads over this size go to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 # Strict Content-Security-Policy: templates carry no inline script or style.
+# The admin and Swagger UI set inline styles of their own: they get 'unsafe-inline' for styles
+# only (msc_portal.middleware.PortalCSPMiddleware); no page is without a policy.
+CSP_INLINE_STYLE_PREFIXES = ["/admin/", "/api/v1/docs/"]
 CONTENT_SECURITY_POLICY = {
-    # The admin and Swagger UI ship inline styles of their own.
-    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/v1/docs/"],
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],

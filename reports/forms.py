@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Permission
 from centres.models import Centre, programme_country_choices
+from msc_portal.fields import sensible_date
 from msc_portal.widgets import DateInput
 
 from .indicators import DISAGGREGATIONS, registry
@@ -46,8 +47,12 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("1–12 for a month, 1–4 for a quarter."),
     )
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    start = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(), validators=[sensible_date]
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=DateInput(), validators=[sensible_date]
+    )
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         required=False,
@@ -145,8 +150,8 @@ class ReportForm(forms.Form):
 
 
 class ResearchExportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput())
-    end = forms.DateField(label=_("To"), widget=DateInput())
+    start = forms.DateField(label=_("From"), widget=DateInput(), validators=[sensible_date])
+    end = forms.DateField(label=_("To"), widget=DateInput(), validators=[sensible_date])
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         required=False,

@@ -7,14 +7,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from msc_portal.fields import SensibleDateField
+
 
 class Project(models.Model):
     """A funded project whose results framework the donor reports show."""
 
     name = models.CharField(_("name"), max_length=200)
     donors = models.CharField(_("donors"), max_length=300, help_text=_("e.g. EU IPA, ADA"))
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"))
+    start = SensibleDateField(_("start"))
+    end = SensibleDateField(_("end"))
     countries = models.JSONField(
         _("countries"), default=list, help_text=_("ISO 3166 codes; empty for the whole network.")
     )
@@ -66,8 +68,8 @@ class IndicatorTarget(models.Model):
     project_indicator = models.ForeignKey(
         ProjectIndicator, on_delete=models.CASCADE, related_name="targets"
     )
-    period_start = models.DateField(_("period start"))
-    period_end = models.DateField(_("period end"))
+    period_start = SensibleDateField(_("period start"))
+    period_end = SensibleDateField(_("period end"))
     value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
 
     class Meta:

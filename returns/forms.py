@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from msc_portal.fields import TEXT_MAX_LENGTH, sensible_date
 from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
 from skills.forms import SectorChoiceField, sections_and_divisions
@@ -26,6 +28,17 @@ CV_MAX_BYTES = 5 * 1024 * 1024
 CV_NOT_PDF = _("The CV must be a PDF document; this file is not a PDF, whatever its name says.")
 CV_UNREADABLE = _("This PDF cannot be read; it may be damaged. Please export it again.")
 CV_TOO_LARGE = _("The CV may be at most 5 MB.")
+CV_ACTIVE = _(
+    "This PDF carries scripts, automatic actions or attached files, which a CV does not need. "
+    "Please export or print it again as a plain PDF."
+)
+# What makes a PDF act when it is opened or clicked: scripts, launch and open actions,
+# additional actions (/AA), attached files. Found as keys or as action types (/S /Launch).
+PDF_ACTIVE_NAMES = frozenset(
+    {"/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles", "/EmbeddedFile"}
+)
+# A CV of 5 MB has some thousands of objects; a file with more is refused rather than walked.
+PDF_MAX_OBJECTS = 200_000
 
 
 # The seam for the skills app's autocomplete pickers: these three factories decide the field and
@@ -65,8 +78,36 @@ def sector_field(*, label=None, multiple=False, required=True):
     return SectorChoiceField(sections_and_divisions(), required=required, label=label)
 
 
+def pdf_has_active_content(reader: PdfReader) -> bool:
+    """True when any object reachable from the document's trailer names a script, an
+    automatic or launch action, or an embedded file (see PDF_ACTIVE_NAMES)."""
+    seen: set[tuple[int, int]] = set()
+    pending = [reader.trailer]
+    walked = 0
+    while pending:
+        node = pending.pop()
+        if isinstance(node, IndirectObject):
+            if (node.idnum, node.generation) in seen:
+                continue
+            seen.add((node.idnum, node.generation))
+            node = node.get_object()
+        walked += 1
+        if walked > PDF_MAX_OBJECTS:
+            return True
+        if isinstance(node, DictionaryObject):
+            if PDF_ACTIVE_NAMES.intersection(node.keys()):
+                return True
+            pending.extend(node.values())
+        elif isinstance(node, ArrayObject):
+            pending.extend(node)
+        elif isinstance(node, NameObject) and node in PDF_ACTIVE_NAMES:
+            return True
+    return False
+
+
 def validate_pdf(upload) -> None:
-    """A CV is a PDF by its content: the %PDF- signature, and pypdf can read its pages."""
+    """A CV is a PDF by its content: the %PDF- signature, pypdf can read its pages, and it
+    carries no active content (scripts, open or launch actions, attached files)."""
     if upload.size > CV_MAX_BYTES:
         raise ValidationError(CV_TOO_LARGE, code="too_large")
     upload.seek(0)
@@ -74,12 +115,16 @@ def validate_pdf(upload) -> None:
         raise ValidationError(CV_NOT_PDF, code="not_pdf")
     upload.seek(0)
     try:
-        if len(PdfReader(upload).pages) < 1:
+        reader = PdfReader(upload)
+        if len(reader.pages) < 1:
             raise ValidationError(CV_UNREADABLE, code="unreadable")
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        active = pdf_has_active_content(reader)
+    except (PdfReadError, ValueError, KeyError, TypeError, RecursionError) as error:
         raise ValidationError(CV_UNREADABLE, code="unreadable") from error
     finally:
         upload.seek(0)
+    if active:
+        raise ValidationError(CV_ACTIVE, code="active_content")
 
 
 class AccountForm(forms.Form):
@@ -231,8 +276,12 @@ SkillFormSet = forms.formset_factory(SkillLevelForm, formset=BaseSkillFormSet, e
 
 
 class AvailabilityForm(forms.Form):
-    start = forms.DateField(label=_("Available from"), required=False, widget=DateInput)
-    end = forms.DateField(label=_("until"), required=False, widget=DateInput)
+    start = forms.DateField(
+        label=_("Available from"), required=False, widget=DateInput, validators=[sensible_date]
+    )
+    end = forms.DateField(
+        label=_("until"), required=False, widget=DateInput, validators=[sensible_date]
+    )
 
     def clean(self):
         data = super().clean()
@@ -308,7 +357,10 @@ class ApplicationForm(forms.ModelForm):
 class MoveForm(forms.Form):
     target = forms.CharField(widget=forms.HiddenInput)
     comment = forms.CharField(
-        label=_("Comment (sent to the people concerned)"), required=False, widget=forms.Textarea
+        label=_("Comment (sent to the people concerned)"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea,
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts.models import Role
+from msc_portal.fields import BoundedTextField, SensibleDateField
 from msc_portal.languages import language_choices
 from skills.models import CefrLevel, IscedLevel
 
@@ -205,7 +206,7 @@ class Need(models.Model):
     host = models.ForeignKey(Host, on_delete=models.PROTECT, related_name="needs")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="needs")
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"))
+    description = BoundedTextField(_("description"))
     sector = models.ForeignKey(
         "skills.Sector", on_delete=models.PROTECT, related_name="+", verbose_name=_("sector")
     )
@@ -230,10 +231,10 @@ class Need(models.Model):
     duration_days = models.PositiveSmallIntegerField(
         _("duration (working days)"), validators=[MinValueValidator(1)]
     )
-    window_start = models.DateField(_("from"))
-    window_end = models.DateField(_("until"))
+    window_start = SensibleDateField(_("from"))
+    window_end = SensibleDateField(_("until"))
     location = models.CharField(_("location"), max_length=200, blank=True)
-    deliverables = models.TextField(_("deliverables"), blank=True)
+    deliverables = BoundedTextField(_("deliverables"), blank=True)
     experts_wanted = models.PositiveSmallIntegerField(
         _("number of experts"), default=1, validators=[MinValueValidator(1)]
     )
@@ -347,7 +348,7 @@ class ExpertProfile(models.Model):
     preferred_mode = models.CharField(
         _("preferred mode"), max_length=10, choices=Mode.choices, default=Mode.EITHER
     )
-    bio = models.TextField(_("short bio"), blank=True, max_length=2000)
+    bio = BoundedTextField(_("short bio"), blank=True, max_length=2000)
     cv = models.FileField(_("CV (PDF)"), storage=private_storage, upload_to=cv_path, blank=True)
     consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
     created_at = models.DateTimeField(default=now)
@@ -404,8 +405,8 @@ class Availability(models.Model):
     expert = models.ForeignKey(
         ExpertProfile, on_delete=models.CASCADE, related_name="availabilities"
     )
-    start = models.DateField(_("from"))
-    end = models.DateField(_("until"))
+    start = SensibleDateField(_("from"))
+    end = SensibleDateField(_("until"))
 
     class Meta:
         ordering = ["start"]
@@ -452,9 +453,9 @@ class Application(models.Model):
 
     need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="applications")
     expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="applications")
-    motivation = models.TextField(_("motivation"))
-    proposed_start = models.DateField(_("proposed start"))
-    proposed_end = models.DateField(_("proposed end"))
+    motivation = BoundedTextField(_("motivation"))
+    proposed_start = SensibleDateField(_("proposed start"))
+    proposed_end = SensibleDateField(_("proposed end"))
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
@@ -515,7 +516,7 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(default=now)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -574,12 +575,12 @@ class Assignment(models.Model):
         Application, on_delete=models.PROTECT, related_name="assignment"
     )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
-    start = models.DateField(_("start"))
-    end = models.DateField(_("end"))
+    start = SensibleDateField(_("start"))
+    end = SensibleDateField(_("end"))
     working_days = models.PositiveSmallIntegerField(
         _("working days"), validators=[MinValueValidator(1)]
     )
-    deliverables = models.TextField(_("deliverables"), blank=True)
+    deliverables = BoundedTextField(_("deliverables"), blank=True)
     currency = models.CharField(max_length=3, default=EUR, editable=False)
     travel = models.DecimalField(_("travel"), max_digits=10, decimal_places=2, default=Decimal(0))
     per_diem_rate = models.DecimalField(
@@ -623,8 +624,8 @@ class Assignment(models.Model):
 
 class ExpertReport(models.Model):
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="report")
-    activities = models.TextField(_("activities"))
-    outputs = models.TextField(_("outputs"))
+    activities = BoundedTextField(_("activities"))
+    outputs = BoundedTextField(_("outputs"))
     people_trained = models.PositiveIntegerField(_("people trained"), default=0)
     submitted_at = models.DateTimeField(default=now)
 
@@ -644,7 +645,7 @@ class HostEvaluation(models.Model):
         _("relevance to the need (1–5)"), validators=RATING
     )
     expertise = models.PositiveSmallIntegerField(_("expertise shown (1–5)"), validators=RATING)
-    comments = models.TextField(_("comments"), blank=True)
+    comments = BoundedTextField(_("comments"), blank=True)
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext
 from django_countries import countries
 
 from centres.models import PROGRAMME_COUNTRIES
+from msc_portal.fields import BoundedTextField, SensibleDateField
 
 from .reference_names import ISCO_CONTEXT, NACE_CONTEXT
 
@@ -261,9 +262,9 @@ class SkillDemand(models.Model):
     source_type = models.CharField(_("type of source"), max_length=20, choices=SourceType.choices)
     source_name = models.CharField(_("source"), max_length=200)
     source_url = models.URLField(_("link to the source"), blank=True)
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
-    notes = models.TextField(_("notes"), blank=True)
+    period_start = SensibleDateField(_("period from"))
+    period_end = SensibleDateField(_("period to"))
+    notes = BoundedTextField(_("notes"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
     )
@@ -327,8 +328,8 @@ class TrainingOpportunity(models.Model):
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("sector")
     )
-    description = models.TextField(_("description"))
-    eligibility = models.TextField(_("who may apply"), blank=True)
+    description = BoundedTextField(_("description"))
+    eligibility = BoundedTextField(_("who may apply"), blank=True)
     min_education = models.PositiveSmallIntegerField(
         _("minimum education"), choices=IscedLevel.choices, null=True, blank=True
     )
@@ -336,7 +337,7 @@ class TrainingOpportunity(models.Model):
         _("monthly stipend"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     stipend_currency = models.CharField(_("currency"), max_length=3, default="EUR")
-    return_incentive = models.TextField(
+    return_incentive = BoundedTextField(
         _("incentive to return"),
         blank=True,
         help_text=_("What a participant gains by coming back, e.g. a job offer or a grant."),
@@ -344,9 +345,9 @@ class TrainingOpportunity(models.Model):
     return_obligation_years = models.PositiveSmallIntegerField(
         _("years of work at home required"), null=True, blank=True
     )
-    application_deadline = models.DateField(_("application deadline"))
-    start_date = models.DateField(_("starts"), null=True, blank=True)
-    end_date = models.DateField(_("ends"), null=True, blank=True)
+    application_deadline = SensibleDateField(_("application deadline"))
+    start_date = SensibleDateField(_("starts"), null=True, blank=True)
+    end_date = SensibleDateField(_("ends"), null=True, blank=True)
     url = models.URLField(_("where to apply"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
     created_by = models.ForeignKey(

@@ -1,7 +1,7 @@
 """Writes to the skills-needs database and the training opportunities."""
 
+import codecs
 import csv
-import io
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -107,9 +107,9 @@ def _demand_from_row(row: dict, sectors: dict[str, Sector]) -> SkillDemand:
 @transaction.atomic
 def skill_demand_import(*, file, recorded_by) -> int:
     """Imports a CSV of demand records: all rows or none, with every row's errors reported."""
+    # Read row by row: a file over MAX_IMPORT_ROWS is refused without reading the rest.
+    reader = csv.DictReader(codecs.iterdecode(file, "utf-8-sig"))
     try:
-        text = file.read().decode("utf-8-sig")
-        reader = csv.DictReader(io.StringIO(text))
         header = reader.fieldnames or []
     except (UnicodeDecodeError, csv.Error) as error:
         raise DemandImportError([_(NOT_CSV)]) from error
@@ -120,11 +120,17 @@ def skill_demand_import(*, file, recorded_by) -> int:
         )
     sectors = {sector.code: sector for sector in Sector.objects.all()}
     demands, errors = [], []
-    for row in reader:
-        line = reader.line_num
-        if line > MAX_IMPORT_ROWS + 1:
-            errors.append(_("More than %(max)d rows: split the file.") % {"max": MAX_IMPORT_ROWS})
-            break
+    rows = []
+    try:
+        for row in reader:
+            if len(rows) == MAX_IMPORT_ROWS:
+                raise DemandImportError(
+                    [_("More than %(max)d rows: split the file.") % {"max": MAX_IMPORT_ROWS}]
+                )
+            rows.append((reader.line_num, row))
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise DemandImportError([_(NOT_CSV)]) from error
+    for line, row in rows:
         cleaned = {column: (row.get(column) or "").strip() for column in IMPORT_COLUMNS}
         try:
             demand = _demand_from_row(cleaned, sectors)

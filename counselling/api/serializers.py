@@ -12,6 +12,7 @@ from counselling.models import (
     Topic,
     Visitor,
 )
+from msc_portal.fields import TEXT_MAX_LENGTH, sensible_date
 
 # Named in settings.SPECTACULAR_SETTINGS: the schema tells it apart from the TVR modes.
 SESSION_MODES = Session.Mode.choices
@@ -132,7 +133,7 @@ class SessionCreateSerializer(serializers.Serializer):
 
     visitor = serializers.CharField(max_length=20, help_text="The visitor's code.")
     centre = serializers.IntegerField()
-    date = serializers.DateField(required=False)
+    date = serializers.DateField(required=False, validators=[sensible_date])
     mode = serializers.ChoiceField(choices=SESSION_MODES, default=Session.Mode.IN_PERSON)
     duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     topics = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
@@ -140,12 +141,16 @@ class SessionCreateSerializer(serializers.Serializer):
     services = serializers.ListField(
         child=serializers.ChoiceField(choices=Session.Service.choices), default=list
     )
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
-    follow_up_date = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )
+    follow_up_date = serializers.DateField(
+        required=False, allow_null=True, validators=[sensible_date]
+    )
 
     def validate_visitor(self, code):
         user = self.context["request"].user
-        visitor = Visitor.objects.visible_to(user).filter(code=code).first()
+        visitor = Visitor.objects.open_for_session(user).filter(code=code).first()
         if visitor is None:
             raise serializers.ValidationError(_("No visitor of your centres has this code."))
         return visitor

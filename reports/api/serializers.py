@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from msc_portal.fields import sensible_date
 from reports.forms import ReportForm
 from reports.models import ReportRun
 
@@ -47,8 +48,8 @@ class ReportRunRequestSerializer(serializers.Serializer):
     period = serializers.ChoiceField(choices=["month", "quarter", "year", "dates"])
     year = serializers.IntegerField(required=False)
     number = serializers.IntegerField(required=False)
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = serializers.DateField(required=False, validators=[sensible_date])
+    end = serializers.DateField(required=False, validators=[sensible_date])
     countries = serializers.ListField(child=serializers.CharField(), required=False)
     indicators = serializers.ListField(child=serializers.CharField())
     disaggregations = serializers.ListField(child=serializers.CharField(), required=False)

@@ -1,6 +1,7 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from msc_portal.fields import TEXT_MAX_LENGTH
 from msc_portal.languages import language_choices
 from returns.models import Application, Assignment, ExpertProfile, Host, Need
 from skills.models import CefrLevel, Sector, Skill
@@ -177,4 +178,6 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 class MoveSerializer(serializers.Serializer):
     target = serializers.CharField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )

@@ -32,6 +32,7 @@ ROUTES = [
     Route("counselling:search", permission=COUNSEL, method="post", data={"q": "nobody"}),
     Route("counselling:visitor_create", permission=COUNSEL),
     Route("counselling:visitor_merge", permission=Permission.MANAGE_CENTRE),
+    Route("counselling:presence_list", permission=Permission.MANAGE_CENTRE),
     Route("counselling:visitor_detail", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
     Route("counselling:visitor_edit", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
     Route(
@@ -47,7 +48,17 @@ ROUTES = [
         "counselling:session_create",
         permission=COUNSEL,
         kwargs=_code,
-        note="another centre's counsellor may log a session by exact code (visitor present)",
+        overrides={"counsellor_b": 302},
+        note="another centre's counsellor is sent to the proof of presence first",
+    ),
+    Route(
+        "counselling:presence_confirm",
+        permission=COUNSEL,
+        kwargs=_code,
+        ok=302,
+        overrides={"counsellor_b": 200},
+        note="the visitor's own scope goes straight to the session form; another centre "
+        "is asked for the visitor's proof",
     ),
     Route("counselling:referral_create", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
     Route("counselling:visitor_audit", permission=Permission.MANAGE_CENTRE, kwargs=_code),

@@ -42,13 +42,34 @@ def test_it_reads_codes_typed_loosely():
     assert codes.normalise(code.replace("-", "")) == code
 
 
-def test_it_allocates_consecutive_codes_per_centre(counsellor_a, centre_a, counsellor_b, centre_b):
+def test_it_gives_new_visitors_codes_that_cannot_be_computed(
+    counsellor_a, centre_a, counsellor_b, centre_b
+):
     first = make_visitor(counsellor_a, centre_a)
     second = make_visitor(counsellor_a, centre_a, given_name="Marko")
     other = make_visitor(counsellor_b, centre_b)
-    assert first.code == codes.format_code("RS", "NS", 1)
-    assert second.code == codes.format_code("RS", "NS", 2)
-    assert other.code == codes.format_code("AL", "TR", 1)
+    for visitor in (first, second, other):
+        assert codes.is_valid(visitor.code)
+        assert len(visitor.code.split("-")[2]) == codes.RANDOM_DIGITS
+    assert first.code.startswith("RS-NS-")
+    assert other.code.startswith("AL-TR-")
+    numbers = [int(v.code.split("-")[2]) for v in (first, second)]
+    assert abs(numbers[0] - numbers[1]) != 1, "not the next number of a sequence"
+    sequential = {codes.format_code("RS", "NS", n) for n in range(1, 50)}
+    assert not sequential & {first.code, second.code}
+
+
+def test_it_keeps_accepting_codes_given_before_they_were_random():
+    old = codes.format_code("RS", "NS", 42)
+    assert old.startswith("RS-NS-0042-")
+    assert codes.is_valid(old)
+    assert codes.normalise(old.lower().replace("-", " ")) == old
+
+
+def test_it_draws_numbers_that_do_not_repeat():
+    drawn = {codes.random_code("RS", "NS") for _ in range(2000)}
+    assert len(drawn) >= 1990
+    assert all(codes.is_valid(code) for code in drawn)
 
 
 @pytest.mark.django_db(transaction=True)

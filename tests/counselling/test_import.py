@@ -111,3 +111,24 @@ def test_it_refuses_other_file_types(login, manager_a, centre_a):
     upload = SimpleUploadedFile("log.txt", b"hello")
     response = _post(login(manager_a), centre_a, upload)
     assert "Upload a .csv or .xlsx file." in response.context["form"].errors["file"]
+
+
+def test_it_stops_reading_an_import_at_the_row_limit(login, manager_a, centre_a):
+    from counselling.importer import MAX_ROWS
+
+    row = ",L-1,2024-03-01,,30,study-abroad,,M,1999,student,no,,\n"
+    # Past the limit the file is not even valid UTF-8: it is refused for its length,
+    # which shows that what lies beyond the limit is never read.
+    content = (HEADER + "\n" + row * (MAX_ROWS + 1)).encode() + b"\xff\xfe broken\n" * 100
+    upload = SimpleUploadedFile("log.csv", content, content_type="text/csv")
+    response = _post(login(manager_a), centre_a, upload)
+    assert f"At most {MAX_ROWS} rows at a time." in response.text
+    assert "Save the CSV file as UTF-8" not in response.text
+    assert not Session.objects.exists()
+
+
+def test_it_numbers_streamed_rows_as_the_file_does():
+    from counselling import importer
+
+    rows = importer.read_rows(_csv(*[",L-1,2024-03-01,,30,study-abroad,,M,1999,student,no,,"] * 3))
+    assert [row[importer.ROW_NUMBER] for row in rows] == [2, 3, 4]

@@ -96,7 +96,7 @@ def test_it_hides_other_centres_visitors_from_pages(login, counsellor_a, centre_
     assert visitor.code not in response.text
 
 
-def test_it_lets_another_centre_log_a_session_by_exact_code(
+def test_it_lets_another_centre_log_a_session_by_exact_code_and_proof(
     login, counsellor_a, centre_a, counsellor_b, centre_b
 ):
     visitor = make_visitor(counsellor_a, centre_a, family_name="Berisha")
@@ -107,14 +107,19 @@ def test_it_lets_another_centre_log_a_session_by_exact_code(
     assert reverse("counselling:session_create", args=[visitor.code]) in response.text
     assert "Berisha" not in response.text, "no name before the centre has access"
     url = reverse("counselling:session_create", args=[visitor.code])
+    presence = reverse("counselling:presence_confirm", args=[visitor.code])
+    assert client.get(url).url == presence
+    response = client.get(presence)
+    assert "Berisha" not in response.text
+    proof = {"centre": centre_b.pk, "pin": visitor.card_pin, "reason": "job counselling"}
+    assert client.post(presence, proof).url == url
+    response = client.get(url)
+    assert "Berisha" in response.text, "the name is there to confirm with the visitor"
     topic = Topic.objects.get(code="study-abroad")
     data = {"centre": centre_b.pk, "date": localdate(), "mode": "in_person", "topics": [topic.pk]}
     response = client.post(url, data)
-    assert response.status_code == 200
-    assert "present" in response.context["form"].errors
-    response = client.post(url, {**data, "present": "on"})
     assert response.status_code == 302
-    assert client.get(reverse("counselling:visitor_detail", args=[visitor.code])).status_code == 200
+    assert client.get(reverse("counselling:visitor_detail", args=[visitor.code])).status_code == 404
 
 
 def test_it_sends_a_full_code_search_to_the_session_form_of_another_centre(
@@ -243,7 +248,7 @@ def test_it_takes_another_centres_visitor_into_a_group_session_by_code(
     client = login(counsellor_b)
     response = client.post(reverse("counselling:group_session_create"), data)
     assert response.status_code == 302
-    assert client.get(reverse("counselling:visitor_detail", args=[visitor.code])).status_code == 200
+    assert client.get(reverse("counselling:visitor_detail", args=[visitor.code])).status_code == 404
     response = client.post(
         reverse("counselling:group_session_create"), {**data, "attendee_codes": "RS-NS-9999-0"}
     )

@@ -69,17 +69,30 @@ def test_it_refuses_to_register_at_someone_elses_centre(counsellor_a, centre_b):
         make_visitor(counsellor_a, centre_b)
 
 
-def test_it_gives_a_centre_access_once_it_logs_a_session(counsellor_a, counsellor_b, centre_b):
+def test_it_opens_another_centres_visitor_only_for_the_visit_proved(
+    counsellor_a, counsellor_b, centre_b
+):
     visitor = make_visitor(counsellor_a, counsellor_a.centres.get())
     assert not Visitor.objects.visible_to(counsellor_b).filter(pk=visitor.pk).exists()
     found = services.visitor_find_by_code(user=counsellor_b, raw_code=visitor.code.lower())
     assert found == visitor
     wrong = visitor.code[:-1] + ("0" if visitor.code[-1] != "0" else "1")
     assert services.visitor_find_by_code(user=counsellor_b, raw_code=wrong) is None
-    services.session_log(
-        user=counsellor_b, visitor=found, centre=centre_b, topics=Topic.objects.all()[:1]
+    topics = Topic.objects.all()[:1]
+    with pytest.raises(PermissionDenied):
+        services.session_log(user=counsellor_b, visitor=found, centre=centre_b, topics=topics)
+    services.presence_confirm(
+        user=counsellor_b,
+        visitor=found,
+        centre=centre_b,
+        reason="job counselling",
+        pin=visitor.card_pin,
     )
-    assert Visitor.objects.visible_to(counsellor_b).filter(pk=visitor.pk).exists()
+    services.session_log(user=counsellor_b, visitor=found, centre=centre_b, topics=topics)
+    assert Visitor.objects.present_for(counsellor_b).filter(pk=visitor.pk).exists()
+    assert not Visitor.objects.visible_to(counsellor_b).filter(pk=visitor.pk).exists(), (
+        "a logged session does not open the whole record for ever"
+    )
 
 
 def test_it_validates_group_session_counts(counsellor_a, centre_a):
@@ -140,7 +153,7 @@ def test_it_merges_two_records_of_one_person(counsellor_a, manager_a, centre_a):
     assert keep.audit_events.filter(action="merged", detail=remove.code).exists()
 
 
-def test_it_gives_a_centre_access_to_visitors_of_its_group_sessions(
+def test_it_records_attendance_without_opening_the_visitor(
     counsellor_a, centre_a, counsellor_a2, centre_a2
 ):
     visitor = make_visitor(counsellor_a, centre_a)
@@ -156,7 +169,8 @@ def test_it_gives_a_centre_access_to_visitors_of_its_group_sessions(
         place="Niš library",
         total_participants=1,
     )
-    assert Visitor.objects.visible_to(counsellor_a2).filter(pk=visitor.pk).exists()
+    assert visitor.group_sessions.filter(centre=centre_a2).exists()
+    assert not Visitor.objects.visible_to(counsellor_a2).filter(pk=visitor.pk).exists()
 
 
 def test_it_audits_changes_by_field_name_without_values(counsellor_a, centre_a):

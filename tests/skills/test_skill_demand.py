@@ -265,3 +265,17 @@ def test_it_refuses_an_import_that_is_not_utf8_csv(login, programme_manager, db)
     response = login(programme_manager).post(reverse("skills:demand_import"), {"file": file})
     assert response.status_code == 400
     assert response.context["errors"] == ["The file is not a UTF-8 CSV file."]
+
+
+def test_it_stops_reading_an_import_at_the_row_limit(login, programme_manager, sectors):
+    from skills.services import MAX_IMPORT_ROWS
+
+    row = "RS,62,,2512,,3,,survey,Survey,,2025-01-01,2025-06-30,\n"
+    # Past the limit the file is not even valid UTF-8: it is refused for its length,
+    # which shows that what lies beyond the limit is never read.
+    content = (HEADER + row * (MAX_IMPORT_ROWS + 1)).encode() + b"\xff\xfe broken\n" * 100
+    file = SimpleUploadedFile("demand.csv", content, content_type="text/csv")
+    response = login(programme_manager).post(reverse("skills:demand_import"), {"file": file})
+    assert response.status_code == 400
+    assert response.context["errors"] == [f"More than {MAX_IMPORT_ROWS} rows: split the file."]
+    assert not SkillDemand.objects.exists()
