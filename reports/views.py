@@ -59,7 +59,7 @@ def run_detail(request, pk: int):
     run = get_visible_or_404(ReportRun, request.user, pk=pk)
     context = {
         "run": run,
-        "changes": selectors.report_run_changes(run),
+        "changes": selectors.report_run_changes(run, request.user),
         "can_submit": request.user.can(Permission.MANAGE_PROGRAMME),
     }
     template = "reports/_run_status.html" if request.htmx else "reports/run_detail.html"
