@@ -25,7 +25,8 @@ SUPPRESSION_NOTE = gettext_lazy(
 )
 PRIMARY_NOTE = gettext_lazy("%(primary)s: a count from 1 to %(below)s, hidden.")
 SECONDARY_NOTE = gettext_lazy("%(secondary)s: hidden so that a small count cannot be worked out.")
-# A tidy table: one figure a row, every dimension a column (empty: all of them).
+# A tidy table: one figure a row, every dimension a column (empty: all of them); "breakdown"
+# names the dimension the row's figure is broken down by ("total" for the indicator's total).
 CSV_COLUMNS = [
     "indicator",
     "period_start",
@@ -121,7 +122,7 @@ def csv_rows(data: ReportData):
 
     for result in data.results:
         identifier, summary = result.indicator.identifier, result.summary
-        yield row(identifier, summary, summary.rows - 1, 0)
+        yield row(identifier, summary, summary.rows - 1, 0, "total")
         if result.has_countries:
             for index, country in enumerate(data.countries):
                 yield row(identifier, summary, index, 0, "country", country=country)
@@ -299,6 +300,15 @@ def _pdf_styles():
     return styles
 
 
+def chart_series(data: ReportData) -> list[tuple[str, int | None, float | None]]:
+    """(indicator, total, target) for the PDF's chart: a bar only for a published total, as a
+    hidden total's cell has no number to draw."""
+    return [
+        (str(r.indicator.name), r.chart_value, float(r.target) if r.target else None)
+        for r in data.results
+    ]
+
+
 def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing
@@ -369,12 +379,9 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
         chart = HorizontalBarChart()
         chart.x, chart.y = 8 * cm, 1 * cm
         chart.width, chart.height = 14 * cm, drawing.height - 2 * cm
-        # Bars only for published totals: a hidden total has no bar, as its cell has no number.
-        chart.data = [
-            [r.chart_value for r in data.results],
-            [float(r.target) if r.target else None for r in data.results],
-        ]
-        chart.categoryAxis.categoryNames = [str(r.indicator.name)[:45] for r in data.results]
+        series = chart_series(data)
+        chart.data = [[value for _n, value, _t in series], [target for _n, _v, target in series]]
+        chart.categoryAxis.categoryNames = [name[:45] for name, _v, _t in series]
         chart.bars[0].fillColor = colors.HexColor("#0d6efd")
         chart.bars[1].fillColor = colors.HexColor("#adb5bd")
         chart.valueAxis.valueMin = 0

@@ -27,7 +27,7 @@ def places_from_csv(content: bytes) -> dict:
     places = {}
     for row in reader:
         named = dict(zip(CSV_COLUMNS, row, strict=True))
-        breakdown = named["breakdown"] if named["breakdown"] != "country" else ""
+        breakdown = "" if named["breakdown"] in ("country", "total") else named["breakdown"]
         value = named[breakdown] if breakdown else ""
         place = (named["indicator"], breakdown, named["country"], value)
         places[place] = _figure(named["value"])
