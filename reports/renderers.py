@@ -23,6 +23,10 @@ SUPPRESSION_NOTE = gettext_lazy(
     "%(secondary)s: a count hidden so that a small count cannot be worked out from the other "
     "figures of this report; it is not a small count. Every printed figure is exact."
 )
+AGE_NOTE = gettext_lazy(
+    "Age bands give each person's age at the end of the period (%(end)s), from the year of "
+    "birth they gave (and the month, where given)."
+)
 PRIMARY_NOTE = gettext_lazy("%(primary)s: a count from 1 to %(below)s, hidden.")
 SECONDARY_NOTE = gettext_lazy("%(secondary)s: hidden so that a small count cannot be worked out.")
 # A tidy table: one figure a row, every dimension a column (empty: all of them); "breakdown"
@@ -65,6 +69,10 @@ def _suppression_text(data: ReportData) -> str:
     if not data.suppression:
         return _("Small counts are shown as they are (suppression switched off).")
     return str(SUPPRESSION_NOTE) % _marks(data)
+
+
+def _age_text(data: ReportData) -> str:
+    return str(AGE_NOTE) % {"end": date_format(data.query.end)}
 
 
 def summary_rows(data: ReportData) -> tuple[list[str], list[list]]:
@@ -239,7 +247,14 @@ def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
     _header(
         definitions,
         1,
-        [_("Indicator"), _("Identifier"), _("Unit"), _("Definition"), _("Breakdowns")],
+        [
+            _("Indicator"),
+            _("Identifier"),
+            _("Unit"),
+            _("Definition"),
+            _("Breakdowns"),
+            _("Counts"),
+        ],
     )
     for result in data.results:
         item = result.indicator
@@ -250,10 +265,12 @@ def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
                 str(item.unit),
                 str(item.definition),
                 ", ".join(str(DISAGGREGATIONS[d]) for d in item.disaggregations),
+                item.measure,
             ]
         )
     definitions.append([])
     definitions.append([_("Small counts"), _suppression_text(data)])
+    definitions.append([_("Age"), _age_text(data)])
     _widths(definitions, 40, 18)
     definitions.column_dimensions["D"].width = 80
     definitions.freeze_panes = "A2"
@@ -395,10 +412,13 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
         story += [
             Paragraph(f"{item.name} ({item.unit})", styles["Heading3"]),
             Paragraph(str(item.definition), styles["BodyText"]),
+            Paragraph(item.measure, styles["BodyText"]),
         ]
     story += [
         Paragraph(_("Small counts"), styles["Heading3"]),
         Paragraph(_suppression_text(data), styles["BodyText"]),
+        Paragraph(_("Age"), styles["Heading3"]),
+        Paragraph(_age_text(data), styles["BodyText"]),
     ]
     document.build(story)
     return buffer.getvalue()

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 from django_countries import countries as country_names
 
-from .indicators import DISAGGREGATIONS, Indicator, ReportQuery, registry
+from .indicators import DIMENSION_LABELS, DISAGGREGATIONS, Indicator, ReportQuery, registry
 from .models import IndicatorTarget, Project
 from .suppression import DEFAULT_THRESHOLD, PUBLISHED, SuppressedTable, grid, suppress_linked
 
@@ -100,6 +100,8 @@ class ReportData:
 def _label(dimension: str, value) -> str:
     if dimension == "country":
         return str(country_names.name(value) or value)
+    if dimension in DIMENSION_LABELS and value not in (None, ""):
+        return DIMENSION_LABELS[dimension](value)
     return "—" if value in (None, "") else str(value)
 
 

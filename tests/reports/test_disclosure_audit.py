@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from msc_portal.demo import SEEDERS
 from reports import renderers
-from reports.indicators import ReportQuery, registry
+from reports.indicators import DISAGGREGATIONS, ReportQuery, registry
 from reports.report_data import build_report
 from reports.suppression import PRIMARY, PUBLISHED, SECONDARY, grid, suppress_linked
 from tests.reports.disclosure import (
@@ -102,7 +102,7 @@ def test_it_discloses_no_hidden_count_across_the_files_of_the_demo_report(db, se
     choices = {
         "query": query,
         "indicator_ids": sorted(registry),
-        "disaggregations": ["country", "centre", "sex", "age_band", "mode", "purpose", "sector"],
+        "disaggregations": [*DISAGGREGATIONS],
     }
     with translation.override("en"):
         data = build_report(**choices)

@@ -137,6 +137,7 @@ def test_it_hides_small_counts_unless_a_programme_manager_switches_it_off(
         "Intended destination",
         "Mode",
         "Sector",
+        "Type of group session",
         "Value",
         "Status",
         "Note",
