@@ -34,16 +34,28 @@ PEOPLE = _("people")
 SESSIONS = _("sessions")
 
 
-def age_band_expression(path: str, on_year: int) -> Case:
-    """A visitor's age band computed by the database from their year of birth."""
+def age_band_expression(path: str, on_year: int, on_month: int = 12) -> Case:
+    """A visitor's age band at the end of a period (its year and month), computed by the
+    database from the year of birth and, where the visitor gave it, the month: someone whose
+    birthday month comes after the period's last month is a year younger."""
+    month = path.replace("year_of_birth", "month_of_birth")
+    later = Q(**{f"{month}__gt": on_month})
+    not_later = Q(**{f"{month}__isnull": True}) | Q(**{f"{month}__lte": on_month})
     whens = [When(**{f"{path}__isnull": True}, then=Value(UNKNOWN_AGE_BAND))]
     for label, low, high in AGE_BANDS:
-        born_after = on_year - high if high is not None else None
-        condition = Q(**{f"{path}__lte": on_year - low})
-        if born_after is not None:
-            condition &= Q(**{f"{path}__gte": born_after})
+        year = on_year - low  # at least `low` years old: born before, or that year and not later
+        condition = Q(**{f"{path}__lt": year}) | (Q(**{path: year}) & not_later)
+        if high is not None:
+            oldest = (
+                on_year - high
+            )  # at most `high`: born that year or after, or later the year before
+            condition &= Q(**{f"{path}__gte": oldest}) | (Q(**{path: oldest - 1}) & later)
         whens.append(When(condition, then=Value(label)))
     return Case(*whens, default=Value(UNKNOWN_AGE_BAND), output_field=CharField())
+
+
+def _age(query: ReportQuery) -> Case:
+    return age_band_expression("visitor__year_of_birth", query.end.year, query.end.month)
 
 
 def _in_scope(queryset, query: ReportQuery, centre_path: str = "centre"):
@@ -59,7 +71,7 @@ def _session_fields(query: ReportQuery) -> dict:
         "country": "centre__country",
         "centre": "centre__name",
         "sex": "visitor__sex",
-        "age_band": age_band_expression("visitor__year_of_birth", query.end.year),
+        "age_band": _age(query),
         "purpose": "visitor__intention_purpose",
         "mode": "mode",
     }
@@ -139,7 +151,7 @@ def _participants(query: ReportQuery, by: tuple[str, ...], **filters) -> list[di
         {
             **through,
             "sex": "visitor__sex",
-            "age_band": age_band_expression("visitor__year_of_birth", query.end.year),
+            "age_band": _age(query),
         },
         Count("id"),
     )
@@ -228,7 +240,7 @@ def pre_departure_orientations(query, by):
 def people_reached(query, by):
     # Two relations (sessions, attendances): the database gives each one's distinct
     # (visitor, place) pairs; a person in both is then counted once per place here.
-    age = age_band_expression("visitor__year_of_birth", query.end.year)
+    age = _age(query)
     fields = {"sex": "visitor__sex", "age_band": age}
     sources = [
         (_sessions(query), {"country": "centre__country", "centre": "centre__name", **fields}),
@@ -278,7 +290,7 @@ def _referral_fields(query: ReportQuery) -> dict:
         "country": "centre__country",
         "centre": "centre__name",
         "sex": "visitor__sex",
-        "age_band": age_band_expression("visitor__year_of_birth", query.end.year),
+        "age_band": _age(query),
     }
 
 
