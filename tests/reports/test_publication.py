@@ -131,3 +131,13 @@ def test_it_compares_a_run_only_with_a_submitted_run_of_the_same_scope(
             assert figure in ("<5", "x") or not 0 < figure < 5
     page = response.content.decode()
     assert "Tirana" not in page
+
+
+def test_it_gives_the_api_the_figures_as_published(api_client, login, programme_manager, staffed):
+    run = _ask(login(programme_manager))
+    api_client.force_authenticate(programme_manager)
+    answer = api_client.get(reverse("api:reportrun-detail", args=[run.pk])).json()
+    staff = answer["figures"]["centre_staff"]
+    assert staff["AL"] == "<5"
+    assert staff["total"] == "x"
+    assert staff == run.figures["indicators"]["centre_staff"]
