@@ -375,7 +375,7 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
     table_rows += [[Paragraph("" if v is None else str(v), cell) for v in row] for row in rows]
     # Narrow columns for the countries' figures leave room for the longer translated headers of
     # baseline, target and percentage, so that words are not broken inside.
-    fixed = [6.5 * cm, 2.2 * cm] + [1.3 * cm] * len(data.countries) + [1.6 * cm]
+    fixed = [6.1 * cm, 2.6 * cm] + [1.3 * cm] * len(data.countries) + [1.6 * cm]
     widths = fixed + [max((24.5 * cm - sum(fixed)) / 3, 1.8 * cm)] * 3
     summary = Table(table_rows, colWidths=widths, repeatRows=1)
     summary.setStyle(

@@ -1,3 +1,6 @@
+from django.utils.translation import gettext as _
+
+from .indicators import DISAGGREGATIONS
 from .models import ReportRun
 
 
@@ -23,6 +26,17 @@ def _visible(place: str, user) -> bool:
         return True
     country = place.split("|", 1)[0]
     return country in ("total", "") or country == user.scope.country
+
+
+def _where(place: str) -> str:
+    """A place of the stored figures, for people: "RS", "RS · Mode · virtual", "all · Sex · F"."""
+    if place == "total":
+        return _("Total")
+    if "|" not in place:
+        return place
+    country, dimension, value = place.split("|", 2)
+    label = DISAGGREGATIONS.get(dimension, dimension)
+    return f"{country or _('all')} · {label} · {value}"
 
 
 def report_run_changes(run: ReportRun, user=None) -> list[dict]:
@@ -57,7 +71,8 @@ def report_run_changes(run: ReportRun, user=None) -> list[dict]:
                 changes.append(
                     {
                         "indicator": indicator,
-                        "where": place,
+                        "where": _where(place),
+                        "place": place,
                         "before": before.get(place),
                         "now": figures.get(place),
                         "submitted_run": previous,

@@ -81,6 +81,32 @@ def places_from_xlsx(content: bytes, countries_by_name: dict) -> dict:
     return places
 
 
+def places_from_pdf_text(text: str, data) -> dict:
+    """The Summary's figures as the PDF's text gives them: each indicator's name and unit, then
+    a figure for each country and the total, one a line."""
+    lines = [line.strip() for line in text.splitlines()]
+    places, position = {}, 0
+    for result in data.results:
+        name, unit = str(result.indicator.name), str(result.indicator.unit)
+        span = 0
+        while not span:  # the unit may wrap onto a second line
+            for lines_of_unit in (1, 2):
+                cell = lines[position : position + lines_of_unit]
+                before = " ".join(lines[position - 4 : position])
+                if unit in (" ".join(cell), "".join(cell)) and before.endswith(name):
+                    span = lines_of_unit
+                    break
+            else:
+                position += 1
+        countries = data.countries if result.has_countries else []
+        first = position + span
+        figures = lines[first : first + 1 + len(countries)]
+        identifier = result.indicator.identifier
+        for country, figure in zip([*countries, ""], figures, strict=True):
+            places[(identifier, "", country, "")] = _figure(figure)
+    return places
+
+
 def _figure(value):
     if isinstance(value, int | float):
         return int(value)

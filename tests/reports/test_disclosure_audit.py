@@ -19,6 +19,7 @@ from tests.reports.disclosure import (
     assert_nothing_disclosed,
     merge,
     places_from_csv,
+    places_from_pdf_text,
     places_from_xlsx,
     truth_of,
 )
@@ -111,11 +112,12 @@ def test_it_discloses_no_hidden_count_across_the_files_of_the_demo_report(db, se
         from_csv = places_from_csv(renderers.write_csv(data))
         from_xlsx = places_from_xlsx(renderers.write_xlsx(data), by_name)
         pdf = renderers.write_pdf(data)
-    # Every file prints the same figure, or the same mark, in the same place.
-    for place, value in from_xlsx.items():
-        assert from_csv[place] == value, place
-    assert any(value == "x" for value in from_csv.values())
-    assert_nothing_disclosed(merge(from_csv, from_xlsx), truth)
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    assert "<5" in text
+    from_pdf = places_from_pdf_text(text, data)
+    # Every file prints the same figure, or the same mark, in the same place.
+    for place, value in [*from_xlsx.items(), *from_pdf.items()]:
+        assert from_csv[place] == value, place
+    assert any(value == "x" for value in from_pdf.values())
+    assert any(value == "<5" for value in from_pdf.values())
+    assert_nothing_disclosed(merge(from_csv, from_xlsx, from_pdf), truth)
     assert "x: a count hidden" in text

@@ -122,7 +122,7 @@ def test_it_compares_a_run_only_with_a_submitted_run_of_the_same_scope(
     changes = response.context["changes"]
     assert changes, "Serbia's figures changed since the Serbian report was submitted"
     assert {change["submitted_run"] for change in changes} == {ReportRun.objects.get(pk=serbia.pk)}
-    places = {change["where"] for change in changes}
+    places = {change["place"] for change in changes}
     assert "RS" in places
     assert any("|centre|" in place for place in places)  # breakdowns compared too
     assert all("AL" not in place and "Tirana" not in place for place in places)
