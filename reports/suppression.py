@@ -24,12 +24,17 @@ suppression and the hypercube method of τ-ARGUS). The rule, shown to users in e
 Totals are computed from the true counts, so every printed figure is exact. tests/reports/
 test_disclosure_audit.py attacks the published files as an intruder would (linear programming on
 every sheet, the summary, the CSV and the PDF) and requires every hidden cell's feasible range to
-be wider than the threshold.
+be wider than the threshold. Its intruder knows the printed figures, that counts are not
+negative, and the lines: equations where the true counts add up, "at least the total" where they
+do not (people in two cells).
+
+Limits, on purpose: a cell marked `x` is never 0 nor a small count, which a reader of this rule
+may use; the protection holds within an indicator, not between indicators that count overlapping
+things (e.g. "people reached" and "visitors counselled"), as statistical offices protect each
+published table.
 """
 
 from dataclasses import dataclass, field
-
-from django.utils.translation import gettext_lazy as _
 
 DEFAULT_THRESHOLD = 5
 SECONDARY_MARK = "x"
@@ -37,12 +42,6 @@ SECONDARY_MARK = "x"
 PUBLISHED = "published"
 PRIMARY = "suppressed-primary"
 SECONDARY = "suppressed-secondary"
-
-STATUS_LABELS = {
-    PUBLISHED: _("published"),
-    PRIMARY: _("hidden: small count"),
-    SECONDARY: _("hidden to protect a small count"),
-}
 
 Cell = tuple[int, int]
 
