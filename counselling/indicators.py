@@ -2,36 +2,60 @@
 
 People are placed in the country and centre of the contact that is counted, and in their sex
 and age band (their age at the end of the report's period).
+
+Group sessions: registered attendees are counted by their profile; people not registered by the
+counts by sex and age band taken at the session; whoever is in the session's total but in
+neither is counted under "unknown". Unregistered participants cannot be told apart from one
+session to the next, so they are contacts: "people reached" counts registered visitors only.
 """
 
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from reports.indicators import ReportQuery, group_rows, indicator
+from reports.indicators import DIMENSION_LABELS, ReportQuery, group_rows, indicator
 
 from .models import (
     AGE_BANDS,
     UNKNOWN_AGE_BAND,
+    GroupAttendance,
+    GroupCount,
     GroupSession,
     MigrationStatus,
     Referral,
     Session,
 )
 
+UNKNOWN = "unknown"
+DIMENSION_LABELS["session_type"] = lambda value: str(
+    dict(GroupSession.Type.choices).get(value, value)
+)
+
 PEOPLE = _("people")
 SESSIONS = _("sessions")
 
 
-def age_band_expression(path: str, on_year: int) -> Case:
-    """A visitor's age band computed by the database from their year of birth."""
+def age_band_expression(path: str, on_year: int, on_month: int = 12) -> Case:
+    """A visitor's age band at the end of a period (its year and month), computed by the
+    database from the year of birth and, where the visitor gave it, the month: someone whose
+    birthday month comes after the period's last month is a year younger."""
+    month = path.replace("year_of_birth", "month_of_birth")
+    later = Q(**{f"{month}__gt": on_month})
+    not_later = Q(**{f"{month}__isnull": True}) | Q(**{f"{month}__lte": on_month})
     whens = [When(**{f"{path}__isnull": True}, then=Value(UNKNOWN_AGE_BAND))]
     for label, low, high in AGE_BANDS:
-        born_after = on_year - high if high is not None else None
-        condition = Q(**{f"{path}__lte": on_year - low})
-        if born_after is not None:
-            condition &= Q(**{f"{path}__gte": born_after})
+        year = on_year - low  # at least `low` years old: born before, or that year and not later
+        condition = Q(**{f"{path}__lt": year}) | (Q(**{path: year}) & not_later)
+        if high is not None:
+            oldest = (
+                on_year - high
+            )  # at most `high`: born that year or after, or later the year before
+            condition &= Q(**{f"{path}__gte": oldest}) | (Q(**{path: oldest - 1}) & later)
         whens.append(When(condition, then=Value(label)))
     return Case(*whens, default=Value(UNKNOWN_AGE_BAND), output_field=CharField())
+
+
+def _age(query: ReportQuery) -> Case:
+    return age_band_expression("visitor__year_of_birth", query.end.year, query.end.month)
 
 
 def _in_scope(queryset, query: ReportQuery, centre_path: str = "centre"):
@@ -47,7 +71,7 @@ def _session_fields(query: ReportQuery) -> dict:
         "country": "centre__country",
         "centre": "centre__name",
         "sex": "visitor__sex",
-        "age_band": age_band_expression("visitor__year_of_birth", query.end.year),
+        "age_band": _age(query),
         "purpose": "visitor__intention_purpose",
         "mode": "mode",
     }
@@ -94,7 +118,8 @@ def _group_sessions(query: ReportQuery, **filters):
     return _in_scope(sessions, query)
 
 
-GROUP_FIELDS = {"country": "centre__country", "centre": "centre__name"}
+GROUP_FIELDS = {"country": "centre__country", "centre": "centre__name", "session_type": "type"}
+PLACES = ("country", "centre", "session_type")
 
 
 @indicator(
@@ -102,14 +127,54 @@ GROUP_FIELDS = {"country": "centre__country", "centre": "centre__name"}
     name=_("Group sessions held"),
     definition=_(
         "Information sessions, pre-departure orientations, reintegration courses, job fairs and "
-        "outreach events held in the period."
+        "outreach events held in the period, by type."
     ),
     unit=SESSIONS,
-    disaggregations=("country", "centre"),
+    disaggregations=PLACES,
     order=30,
 )
 def group_sessions(query, by):
     return group_rows(_group_sessions(query), by, GROUP_FIELDS, Count("id"))
+
+
+def _participants(query: ReportQuery, by: tuple[str, ...], **filters) -> list[dict]:
+    """Participants of group sessions, by place and type and by sex and age band."""
+    sessions = _group_sessions(query, **filters)
+    places = tuple(name for name in by if name in PLACES)
+    totals = group_rows(sessions, places, GROUP_FIELDS, Sum("total_participants"))
+    if places == by:
+        return [{**row, "value": row["value"] or 0} for row in totals]
+    through = {name: f"group_session__{path}" for name, path in GROUP_FIELDS.items()}
+    registered = group_rows(
+        GroupAttendance.objects.filter(group_session__in=sessions),
+        by,
+        {
+            **through,
+            "sex": "visitor__sex",
+            "age_band": _age(query),
+        },
+        Count("id"),
+    )
+    counted = group_rows(
+        GroupCount.objects.filter(group_session__in=sessions),
+        by,
+        {**through, "sex": "sex", "age_band": "age_band"},
+        Sum("count"),
+    )
+    values: dict[tuple, int] = {}
+    known: dict[tuple, int] = {}
+    for row in [*registered, *counted]:
+        key = tuple(row[name] for name in by)
+        values[key] = values.get(key, 0) + (row["value"] or 0)
+        place = tuple(row[name] for name in places)
+        known[place] = known.get(place, 0) + (row["value"] or 0)
+    for row in totals:  # in the session's total, neither registered nor counted
+        place = tuple(row[name] for name in places)
+        rest = (row["value"] or 0) - known.get(place, 0)
+        if rest > 0:
+            key = tuple(row[name] if name in places else UNKNOWN for name in by)
+            values[key] = values.get(key, 0) + rest
+    return [{**dict(zip(by, key, strict=True)), "value": value} for key, value in values.items()]
 
 
 @indicator(
@@ -117,35 +182,32 @@ def group_sessions(query, by):
     name=_("Participants in group sessions"),
     definition=_(
         "Everyone present at group sessions in the period, registered or not (contacts: a person "
-        "at two sessions counts twice)."
+        "at two sessions counts twice). By sex and age band: registered visitors by their "
+        "profile (age at the end of the period), others by the counts taken at the session; "
+        "the rest as unknown."
     ),
     unit=_("participants"),
-    disaggregations=("country", "centre"),
+    disaggregations=(*PLACES, "sex", "age_band"),
     order=40,
 )
 def group_participants(query, by):
-    rows = group_rows(_group_sessions(query), by, GROUP_FIELDS, Sum("total_participants"))
-    return [{**row, "value": row["value"] or 0} for row in rows]
+    return _participants(query, by)
 
 
 @indicator(
     identifier="pre_departure_orientations",
-    name=_("People given pre-departure orientation"),
+    name=_("Pre-departure orientation contacts"),
     definition=_(
         "Participants in pre-departure orientation group sessions, plus individual sessions in "
-        "which pre-departure orientation was provided, in the period."
+        "which pre-departure orientation was provided, in the period. These are contacts: a "
+        "person who attended a group orientation and had an individual one counts twice."
     ),
-    unit=PEOPLE,
+    unit=_("contacts"),
     disaggregations=("country", "centre"),
     order=50,
 )
 def pre_departure_orientations(query, by):
-    group = group_rows(
-        _group_sessions(query, type=GroupSession.Type.PRE_DEPARTURE),
-        by,
-        GROUP_FIELDS,
-        Sum("total_participants"),
-    )
+    group = _participants(query, by, type=GroupSession.Type.PRE_DEPARTURE)
     # JSON containment is not portable to SQLite: match the quoted code in the list.
     individual = group_rows(
         _sessions(query).filter(services__icontains='"pre_departure"'),
@@ -158,6 +220,52 @@ def pre_departure_orientations(query, by):
         key = tuple(row[name] for name in by)
         totals[key] = totals.get(key, 0) + (row["value"] or 0)
     return [{**dict(zip(by, key, strict=True)), "value": value} for key, value in totals.items()]
+
+
+@indicator(
+    identifier="people_reached",
+    name=_("People reached (registered visitors)"),
+    definition=_(
+        "Registered visitors who had an individual session or attended a group session in the "
+        "period. Each person counts once in a total, whatever the number of their contacts; in "
+        "a breakdown by centre they count once at each centre. People not registered at a group "
+        "session cannot be told apart from one session to the next and are reported as "
+        "participants (contacts), not here."
+    ),
+    unit=PEOPLE,
+    disaggregations=("country", "centre", "sex", "age_band"),
+    counts_people=True,
+    order=5,
+)
+def people_reached(query, by):
+    # Two relations (sessions, attendances): the database gives each one's distinct
+    # (visitor, place) pairs; a person in both is then counted once per place here.
+    age = _age(query)
+    fields = {"sex": "visitor__sex", "age_band": age}
+    sources = [
+        (_sessions(query), {"country": "centre__country", "centre": "centre__name", **fields}),
+        (
+            GroupAttendance.objects.filter(group_session__in=_group_sessions(query)),
+            {
+                "country": "group_session__centre__country",
+                "centre": "group_session__centre__name",
+                **fields,
+            },
+        ),
+    ]
+    people: dict[tuple, set] = {}
+    for queryset, paths in sources:
+        aliases = {f"dim_{name}": paths[name] for name in by}
+        aliases = {k: (F(v) if isinstance(v, str) else v) for k, v in aliases.items()}
+        for row in queryset.order_by().values("visitor", **aliases).distinct():
+            key = tuple(row[f"dim_{name}"] for name in by)
+            people.setdefault(key, set()).add(row["visitor"])
+    if not by:
+        return [{"value": len(people.get((), set()))}]
+    return [
+        {**dict(zip(by, key, strict=True)), "value": len(visitors)}
+        for key, visitors in sorted(people.items(), key=lambda item: str(item[0]))
+    ]
 
 
 @indicator(
@@ -182,7 +290,7 @@ def _referral_fields(query: ReportQuery) -> dict:
         "country": "centre__country",
         "centre": "centre__name",
         "sex": "visitor__sex",
-        "age_band": age_band_expression("visitor__year_of_birth", query.end.year),
+        "age_band": _age(query),
     }
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.dates import MONTHS
 from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -47,11 +48,18 @@ AGE_BAND_CHOICES = [(label, label.replace("-", "–")) for label, _low, _high in
 UNKNOWN_AGE_BAND = "unknown"
 
 
-def age_band(year_of_birth: int | None, on: date | None = None) -> str:
-    """The band of someone born in that year, on a date (their age at the end of that year)."""
+def age_band(
+    year_of_birth: int | None, on: date | None = None, month_of_birth: int | None = None
+) -> str:
+    """The band of someone born in that year (and month, where known) on a date.
+
+    With the year only, the age is the one reached in the date's year; with the month too, one
+    less if the birthday month comes after the date's month.
+    """
     if not year_of_birth:
         return UNKNOWN_AGE_BAND
-    age = (on or localdate()).year - year_of_birth
+    on = on or localdate()
+    age = on.year - year_of_birth - (1 if month_of_birth and month_of_birth > on.month else 0)
     for label, low, high in AGE_BANDS:
         if age >= low and (high is None or age <= high):
             return label
@@ -118,6 +126,7 @@ IDENTIFYING_FIELDS = ("given_name", "family_name", "phone", "email")
 PROFILE_FIELDS = (
     "sex",
     "year_of_birth",
+    "month_of_birth",
     "citizenship",
     "residence_country",
     "municipality",
@@ -210,6 +219,14 @@ class Visitor(models.Model):
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
+    # What the visitor gives: the year, or the month and year, of birth (never the day).
+    month_of_birth = models.PositiveSmallIntegerField(
+        _("month of birth"),
+        null=True,
+        blank=True,
+        choices=list(MONTHS.items()),
+        help_text=_("Optional. With it, ages in reports are exact at the end of each period."),
+    )
     citizenship = CountryField(_("citizenship"), blank=True)
     residence_country = CountryField(_("country of residence"), blank=True)
     municipality = models.CharField(_("municipality of residence"), max_length=100, blank=True)
@@ -284,6 +301,8 @@ class Visitor(models.Model):
                 )
         if self.year_of_birth and self.year_of_birth > localdate().year:
             raise ValidationError({"year_of_birth": _("The year of birth is in the future.")})
+        if self.month_of_birth and not self.year_of_birth:
+            raise ValidationError({"month_of_birth": _("Give the year of birth with the month.")})
         known = {code for code, _name in language_choices()}
         unknown = [code for code in self.languages if code not in known]
         if unknown:
@@ -314,7 +333,7 @@ class Visitor(models.Model):
 
     @property
     def age_band(self) -> str:
-        return age_band(self.year_of_birth)
+        return age_band(self.year_of_birth, month_of_birth=self.month_of_birth)
 
 
 class ConsentEvent(models.Model):

@@ -7,19 +7,19 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int
+    value: int | str  # as published: a hidden figure ("<5", "x") has no bar
     x: float
     y: float
     width: float
     height: float
 
 
-def bar_chart(series: list[tuple[str, int]], *, width: int = 640, height: int = 200) -> dict:
-    top = max((value for _label, value in series), default=0) or 1
+def bar_chart(series: list[tuple[str, int | str]], *, width: int = 640, height: int = 200) -> dict:
+    top = max((value for _label, value in series if isinstance(value, int)), default=0) or 1
     slot = width / max(len(series), 1)
     bars = []
     for index, (label, value) in enumerate(series):
-        bar_height = (height - 20) * value / top
+        bar_height = (height - 20) * value / top if isinstance(value, int) else 0
         bars.append(
             Bar(
                 label=label,

@@ -1,6 +1,9 @@
 """The programme dashboard's figures: aggregates only, computed by the database, cached briefly.
 
-Country coordinators get the same dashboard limited to their country.
+Country coordinators get the same dashboard limited to their country. Like every output, the
+dashboard shows only published figures (reports/suppression.py): the month-by-country table with
+the monthly bars and the year's total is protected as one table; the figures standing alone (top
+lists, the pipeline, progress) hide counts below the threshold.
 """
 
 from dataclasses import dataclass
@@ -18,6 +21,7 @@ from skills.reference_names import NACE_CONTEXT
 
 from .indicators import ReportQuery, registry
 from .models import IndicatorTarget
+from .suppression import DEFAULT_THRESHOLD, published_figure, suppress
 
 CACHE_SECONDS = 600
 
@@ -60,7 +64,10 @@ def top_topics(flt: DashboardFilter, limit: int = 10) -> list[dict]:
         .annotate(count=Count("id"))
         .order_by("-count", "topics__name")[:limit]
     )
-    return [{**row, "name": topic_label(row["topics__name"])} for row in rows]
+    return [
+        {**row, "name": topic_label(row["topics__name"]), "count": published_figure(row["count"])}
+        for row in rows
+    ]
 
 
 def top_destinations(flt: DashboardFilter, limit: int = 10) -> list[dict]:
@@ -68,7 +75,14 @@ def top_destinations(flt: DashboardFilter, limit: int = 10) -> list[dict]:
         ReportQuery(start=flt.start, end=flt.end, countries=flt.countries), ("destination",)
     )
     top = sorted(people, key=lambda row: (-row["value"], row["destination"]))[:limit]
-    return [{**row, "name": country_names.name(row["destination"])} for row in top]
+    return [
+        {
+            **row,
+            "name": country_names.name(row["destination"]),
+            "value": published_figure(row["value"]),
+        }
+        for row in top
+    ]
 
 
 def indicator_progress(flt: DashboardFilter) -> list[dict]:
@@ -91,10 +105,11 @@ def indicator_progress(flt: DashboardFilter) -> list[dict]:
     for entry in progress.values():
         item = registry.get(entry["indicator"])
         entry["name"] = item.name if item else entry["indicator"]
-        entry["value"] = item.total(query) if item else 0
-        entry["percent"] = (
-            min(100, round(100 * entry["value"] / entry["target"])) if entry["target"] else 0
-        )
+        value = item.total(query) if item else 0
+        entry["value"] = published_figure(value)
+        # A percentage of a hidden figure would give it away.
+        shown = entry["target"] and isinstance(entry["value"], int)
+        entry["percent"] = min(100, round(100 * value / entry["target"])) if shown else 0
     return list(progress.values())
 
 
@@ -105,7 +120,7 @@ def tvr_pipeline(flt: DashboardFilter) -> list[dict]:
         applications = applications.filter(need__host__country__in=flt.countries)
     counts = dict(applications.values_list("status").annotate(count=Count("id")))
     return [
-        {"status": label, "count": counts.get(value, 0)}
+        {"status": label, "count": published_figure(counts.get(value, 0))}
         for value, label in Application.Status.choices
     ]
 
@@ -126,36 +141,60 @@ def assignments_by_mode_and_sector(flt: DashboardFilter) -> list[dict]:
         {
             "sector": pgettext(NACE_CONTEXT, row["application__need__sector__name"]),
             "mode": str(modes.get(row["mode"], row["mode"])),
-            "count": row["count"],
+            "count": published_figure(row["count"]),
         }
         for row in rows
     ]
 
 
+def _activity(flt: DashboardFilter) -> dict:
+    """Sessions (and people) by month and country, protected as tables whose row totals are the
+    monthly bars and whose grand total is the year's figure."""
+    activity = monthly_activity(flt)
+    months = sorted({row["month"] for row in activity})
+    countries = sorted({row["centre__country"] for row in activity})
+    cells = {(row["month"], row["centre__country"]): row for row in activity}
+
+    def table(measure: str):
+        return suppress(
+            [[(cells.get((m, c)) or {}).get(measure, 0) for c in countries] for m in months],
+            DEFAULT_THRESHOLD,
+        )
+
+    sessions, people = table("sessions"), table("people")
+    last_column, last_row = len(countries), len(months)
+    return {
+        "months": months,
+        "countries": countries,
+        # Months down, countries across: sessions and people for each month and country.
+        "activity_table": [
+            {
+                "month": month,
+                "cells": [
+                    {"sessions": sessions.display(r, c), "people": people.display(r, c)}
+                    for c in range(len(countries))
+                ],
+            }
+            for r, month in enumerate(months)
+        ],
+        "per_month": [(month, sessions.display(r, last_column)) for r, month in enumerate(months)],
+        "total_sessions": sessions.display(last_row, last_column),
+    }
+
+
 def dashboard_data(flt: DashboardFilter) -> dict:
     data = cache.get(flt.cache_key)
     if data is None:
-        activity = monthly_activity(flt)
-        months = sorted({row["month"] for row in activity})
-        countries = sorted({row["centre__country"] for row in activity})
-        cells = {(row["month"], row["centre__country"]): row for row in activity}
+        query = ReportQuery(start=flt.start, end=flt.end, countries=flt.countries)
         data = {
-            "activity": activity,
-            "months": months,
-            "countries": countries,
-            # Months down, countries across: sessions and people for each month and country.
-            "activity_table": [
-                {"month": month, "cells": [cells.get((month, c)) for c in countries]}
-                for month in months
-            ],
-            "total_sessions": sum(row["sessions"] for row in activity),
-            "people_reached": registry["visitors_counselled"].total(
-                ReportQuery(start=flt.start, end=flt.end, countries=flt.countries)
+            **_activity(flt),
+            "people_reached": published_figure(registry["visitors_counselled"].total(query)),
+            "registered_visitors": published_figure(
+                Visitor.objects.filter(
+                    created_at__date__range=(flt.start, flt.end),
+                    **({"centre__country__in": flt.countries} if flt.countries else {}),
+                ).count()
             ),
-            "registered_visitors": Visitor.objects.filter(
-                created_at__date__range=(flt.start, flt.end),
-                **({"centre__country__in": flt.countries} if flt.countries else {}),
-            ).count(),
             "topics": top_topics(flt),
             "destinations": top_destinations(flt),
             "progress": indicator_progress(flt),

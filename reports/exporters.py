@@ -131,7 +131,7 @@ class IndicatorReport(Exporter):
             filename=f"{name}.{output_format}",
             content_type=CONTENT_TYPES[output_format],
             figures=data.figures(),
-            empty=not any(result.total for result in data.results),
+            empty=not any(result.has_data for result in data.results),
         )
 
 

@@ -28,7 +28,11 @@ DISAGGREGATIONS: dict[str, Promise] = {
     "destination": _("Intended destination"),
     "mode": _("Mode"),
     "sector": _("Sector"),
+    "session_type": _("Type of group session"),
 }
+# How a dimension's values are named in a report, where the stored code is not a name (apps add
+# theirs): e.g. the type of a group session.
+DIMENSION_LABELS: dict[str, Callable[[object], str]] = {}
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,16 @@ class Indicator:
     unit: str | Promise
     compute: Callable[[ReportQuery, tuple[str, ...]], list[dict]]
     disaggregations: tuple[str, ...] = ()
+    # True: each person once in a total (people); False: contacts, a person may count twice.
     counts_people: bool = False
     order: int = 100
+
+    @property
+    def measure(self) -> str:
+        """Whether the indicator counts people or contacts, said in every report's definitions."""
+        if self.counts_people:
+            return str(_("people: each person counts once in a total"))
+        return str(_("contacts or events: the same person may count more than once"))
 
     def total(self, query: ReportQuery) -> int:
         rows = self.compute(query, ())

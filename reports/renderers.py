@@ -16,40 +16,63 @@ from openpyxl.utils import get_column_letter
 
 from .indicators import DISAGGREGATIONS
 from .report_data import ReportData
+from .suppression import PRIMARY, PUBLISHED, SECONDARY, SECONDARY_MARK, primary_mark
 
 SUPPRESSION_NOTE = gettext_lazy(
-    "Counts from 1 to %(below)s are shown as <%(threshold)s. Where one hidden count could be "
-    "worked out from a total, a second count (or the total) is hidden too. Totals are exact."
+    "%(primary)s: a count from 1 to %(below)s, hidden to protect the people behind it. "
+    "%(secondary)s: a count hidden so that a small count cannot be worked out from the other "
+    "figures of this report; it is not a small count. Every printed figure is exact."
 )
+AGE_NOTE = gettext_lazy(
+    "Age bands give each person's age at the end of the period (%(end)s), from the year of "
+    "birth they gave (and the month, where given)."
+)
+PRIMARY_NOTE = gettext_lazy("%(primary)s: a count from 1 to %(below)s, hidden.")
+SECONDARY_NOTE = gettext_lazy("%(secondary)s: hidden so that a small count cannot be worked out.")
+# A tidy table: one figure a row, every dimension a column (empty: all of them); "breakdown"
+# names the dimension the row's figure is broken down by ("total" for the indicator's total).
 CSV_COLUMNS = [
     "indicator",
     "period_start",
     "period_end",
+    "breakdown",
     "country",
-    "centre",
-    "sex",
-    "age_band",
+    *[d for d in DISAGGREGATIONS if d != "country"],
     "value",
+    "status",
+    "note",
 ]
 CSV_HEADER = {
     "indicator": gettext_lazy("Indicator"),
     "period_start": gettext_lazy("Period start"),
     "period_end": gettext_lazy("Period end"),
-    "country": gettext_lazy("Country"),
-    "centre": gettext_lazy("Centre"),
-    "sex": gettext_lazy("Sex"),
-    "age_band": gettext_lazy("Age band"),
+    "breakdown": gettext_lazy("Breakdown"),
+    **DISAGGREGATIONS,
     "value": gettext_lazy("Value"),
+    "status": gettext_lazy("Status"),
+    "note": gettext_lazy("Note"),
 }
 # Fonts embedded in the PDF: ReportLab's own have no Cyrillic nor all the Balkan Latin letters.
 FONT_DIR = Path(__file__).parent / "fonts"
 PDF_FONT = "DejaVuSansCondensed"
 
 
+def _marks(data: ReportData) -> dict:
+    return {
+        "primary": primary_mark(data.threshold),
+        "secondary": SECONDARY_MARK,
+        "below": data.threshold - 1,
+    }
+
+
 def _suppression_text(data: ReportData) -> str:
     if not data.suppression:
         return _("Small counts are shown as they are (suppression switched off).")
-    return str(SUPPRESSION_NOTE) % {"below": data.threshold - 1, "threshold": data.threshold}
+    return str(SUPPRESSION_NOTE) % _marks(data)
+
+
+def _age_text(data: ReportData) -> str:
+    return str(AGE_NOTE) % {"end": date_format(data.query.end)}
 
 
 def summary_rows(data: ReportData) -> tuple[list[str], list[list]]:
@@ -70,10 +93,10 @@ def summary_rows(data: ReportData) -> tuple[list[str], list[list]]:
                 str(result.indicator.name),
                 str(result.indicator.unit),
                 *[
-                    data.shown(result.by_country.get(c, 0)) if result.by_country else "—"
-                    for c in data.countries
+                    result.country(index) if result.has_countries else "—"
+                    for index in range(len(data.countries))
                 ],
-                data.shown(result.total),
+                result.total,
                 result.baseline,
                 result.target,
                 result.percent_of_target,
@@ -87,25 +110,36 @@ def summary_rows(data: ReportData) -> tuple[list[str], list[list]]:
 
 def csv_rows(data: ReportData):
     period = [data.query.start.isoformat(), data.query.end.isoformat()]
+    notes = {
+        PUBLISHED: "",
+        PRIMARY: str(PRIMARY_NOTE) % _marks(data),
+        SECONDARY: str(SECONDARY_NOTE) % _marks(data),
+    }
 
-    def row(identifier, value, **dimensions):
-        return [identifier, *period, *[dimensions.get(c, "") for c in CSV_COLUMNS[3:7]], value]
+    def row(identifier, table, r, c, breakdown="", **dimensions):
+        status = table.status[r][c]
+        return [
+            identifier,
+            *period,
+            breakdown,
+            *[dimensions.get(column, "") for column in CSV_COLUMNS[4:-3]],
+            table.display(r, c),
+            status,
+            notes[status],
+        ]
 
     for result in data.results:
-        identifier = result.indicator.identifier
-        yield row(identifier, data.shown(result.total))
-        for country, value in sorted(result.by_country.items()):
-            yield row(identifier, data.shown(value), country=country)
+        identifier, summary = result.indicator.identifier, result.summary
+        yield row(identifier, summary, summary.rows - 1, 0, "total")
+        if result.has_countries:
+            for index, country in enumerate(data.countries):
+                yield row(identifier, summary, index, 0, "country", country=country)
         for breakdown in result.breakdowns:
-            table = breakdown.table
-            for r, country in enumerate(breakdown.row_keys):
+            table, dimension = breakdown.table, breakdown.dimension
+            for r, country in enumerate([*breakdown.row_keys, ""]):
                 for c, label in enumerate(breakdown.column_labels):
-                    value = table.display(r, c) if data.suppression else table.values[r][c]
-                    yield row(identifier, value, country=country, **{breakdown.dimension: label})
-            bottom = len(breakdown.row_keys)
-            for c, label in enumerate(breakdown.column_labels):
-                value = table.display(bottom, c) if data.suppression else table.values[bottom][c]
-                yield row(identifier, value, **{breakdown.dimension: label})
+                    where = {"country": country, dimension: label}
+                    yield row(identifier, table, r, c, dimension, **where)
 
 
 def write_csv(data: ReportData) -> bytes:
@@ -113,7 +147,8 @@ def write_csv(data: ReportData) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow([str(CSV_HEADER[column]) for column in CSV_COLUMNS])
     writer.writerows(csv_rows(data))
-    return buffer.getvalue().encode("utf-8")
+    # With a byte-order mark, spreadsheets read UTF-8 (Niš, Prishtinë, Скопје) correctly.
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 # --- XLSX ------------------------------------------------------------------------------------
@@ -164,6 +199,8 @@ def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
         summary.append(
             [float(v) if v is not None and hasattr(v, "as_tuple") else v for v in values]
         )
+    summary.append([])
+    summary.append([_("Small counts"), _suppression_text(data)])
     summary.freeze_panes = "C2"
     _widths(summary)
     _numbers(summary, 2)
@@ -177,7 +214,7 @@ def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
         chart.add_data(targets, titles_from_data=True)
         chart.set_categories(Reference(summary, min_col=1, min_row=2, max_row=len(rows) + 1))
         chart.height, chart.width = 9, 22
-        summary.add_chart(chart, f"A{len(rows) + 4}")
+        summary.add_chart(chart, f"A{len(rows) + 5}")
 
     for result in data.results:
         sheet = workbook.create_sheet(_sheet_title(str(result.indicator.name), workbook))
@@ -186,7 +223,7 @@ def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
         sheet["A2"] = str(result.indicator.definition)
         sheet["A2"].alignment = Alignment(wrap_text=True)
         sheet["A3"] = _("Total")
-        sheet["B3"] = data.shown(result.total)
+        sheet["B3"] = result.total
         row = 5
         for breakdown in result.breakdowns:
             table = breakdown.table
@@ -201,8 +238,7 @@ def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
                 row += 1
                 sheet.cell(row=row, column=1, value=label)
                 for c in range(len(breakdown.column_labels) + 1):
-                    value = table.display(r, c) if data.suppression else table.values[r][c]
-                    sheet.cell(row=row, column=c + 2, value=value)
+                    sheet.cell(row=row, column=c + 2, value=table.display(r, c))
             row += 2
         _widths(sheet)
         _numbers(sheet, 3)
@@ -211,7 +247,14 @@ def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
     _header(
         definitions,
         1,
-        [_("Indicator"), _("Identifier"), _("Unit"), _("Definition"), _("Breakdowns")],
+        [
+            _("Indicator"),
+            _("Identifier"),
+            _("Unit"),
+            _("Definition"),
+            _("Breakdowns"),
+            _("Counts"),
+        ],
     )
     for result in data.results:
         item = result.indicator
@@ -222,10 +265,12 @@ def write_xlsx(data: ReportData, *, requested_by: str = "") -> bytes:
                 str(item.unit),
                 str(item.definition),
                 ", ".join(str(DISAGGREGATIONS[d]) for d in item.disaggregations),
+                item.measure,
             ]
         )
     definitions.append([])
     definitions.append([_("Small counts"), _suppression_text(data)])
+    definitions.append([_("Age"), _age_text(data)])
     _widths(definitions, 40, 18)
     definitions.column_dimensions["D"].width = 80
     definitions.freeze_panes = "A2"
@@ -270,6 +315,15 @@ def _pdf_styles():
         if hasattr(style, "fontName"):
             style.fontName = bold if "Bold" in style.fontName else PDF_FONT
     return styles
+
+
+def chart_series(data: ReportData) -> list[tuple[str, int | None, float | None]]:
+    """(indicator, total, target) for the PDF's chart: a bar only for a published total, as a
+    hidden total's cell has no number to draw."""
+    return [
+        (str(r.indicator.name), r.chart_value, float(r.target) if r.target else None)
+        for r in data.results
+    ]
 
 
 def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
@@ -321,7 +375,7 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
     table_rows += [[Paragraph("" if v is None else str(v), cell) for v in row] for row in rows]
     # Narrow columns for the countries' figures leave room for the longer translated headers of
     # baseline, target and percentage, so that words are not broken inside.
-    fixed = [6.5 * cm, 2.2 * cm] + [1.3 * cm] * len(data.countries) + [1.6 * cm]
+    fixed = [6.1 * cm, 2.6 * cm] + [1.3 * cm] * len(data.countries) + [1.6 * cm]
     widths = fixed + [max((24.5 * cm - sum(fixed)) / 3, 1.8 * cm)] * 3
     summary = Table(table_rows, colWidths=widths, repeatRows=1)
     summary.setStyle(
@@ -333,16 +387,18 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ]
     )
-    story += [summary, Spacer(1, 0.6 * cm)]
+    story += [summary, Paragraph(_suppression_text(data), styles["BodyText"]), Spacer(1, 0.6 * cm)]
 
     if data.results:
-        drawing = Drawing(24 * cm, max(4, len(data.results)) * 1.1 * cm + 2 * cm)
+        # At most a page high, however many indicators: thinner bars for many.
+        drawing = Drawing(24 * cm, min(max(4, len(data.results)) * 1.1 * cm, 14 * cm) + 2 * cm)
         drawing.initialFontName = PDF_FONT
         chart = HorizontalBarChart()
         chart.x, chart.y = 8 * cm, 1 * cm
         chart.width, chart.height = 14 * cm, drawing.height - 2 * cm
-        chart.data = [[r.total for r in data.results], [float(r.target or 0) for r in data.results]]
-        chart.categoryAxis.categoryNames = [str(r.indicator.name)[:45] for r in data.results]
+        series = chart_series(data)
+        chart.data = [[value for _n, value, _t in series], [target for _n, _v, target in series]]
+        chart.categoryAxis.categoryNames = [name[:45] for name, _v, _t in series]
         chart.bars[0].fillColor = colors.HexColor("#0d6efd")
         chart.bars[1].fillColor = colors.HexColor("#adb5bd")
         chart.valueAxis.valueMin = 0
@@ -356,10 +412,13 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
         story += [
             Paragraph(f"{item.name} ({item.unit})", styles["Heading3"]),
             Paragraph(str(item.definition), styles["BodyText"]),
+            Paragraph(item.measure, styles["BodyText"]),
         ]
     story += [
         Paragraph(_("Small counts"), styles["Heading3"]),
         Paragraph(_suppression_text(data), styles["BodyText"]),
+        Paragraph(_("Age"), styles["Heading3"]),
+        Paragraph(_age_text(data), styles["BodyText"]),
     ]
     document.build(story)
     return buffer.getvalue()

@@ -1,4 +1,10 @@
-"""The figures of an indicator report, gathered once and then written as XLSX, CSV or PDF."""
+"""The figures of an indicator report, gathered once and published once.
+
+`build_report` reads the counts from the indicators and passes them through the one publication
+step (reports/suppression.py): every output (XLSX sheets and summary, CSV, PDF tables and chart,
+the run's stored figures that comparisons read) takes its figures from the protected tables
+here, never from the counts.
+"""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -6,9 +12,9 @@ from decimal import Decimal
 from django.utils.translation import gettext
 from django_countries import countries as country_names
 
-from .indicators import DISAGGREGATIONS, Indicator, ReportQuery, registry
+from .indicators import DIMENSION_LABELS, DISAGGREGATIONS, Indicator, ReportQuery, registry
 from .models import IndicatorTarget, Project
-from .suppression import DEFAULT_THRESHOLD, SuppressedTable, suppress
+from .suppression import DEFAULT_THRESHOLD, PUBLISHED, SuppressedTable, grid, suppress_linked
 
 
 @dataclass
@@ -24,18 +30,42 @@ class Breakdown:
 
 @dataclass
 class IndicatorResult:
+    """An indicator's published figures: `summary` holds one row per country of the report and
+    the total as its last row (one column); each breakdown shares those figures as its totals."""
+
     indicator: Indicator
-    total: int
-    by_country: dict[str, int]
+    summary: SuppressedTable
+    has_countries: bool
     baseline: Decimal | None = None
     target: Decimal | None = None
     breakdowns: list[Breakdown] = field(default_factory=list)
 
     @property
+    def total(self) -> int | str:
+        return self.summary.display(self.summary.rows - 1, 0)
+
+    @property
+    def total_status(self) -> str:
+        return self.summary.status[self.summary.rows - 1][0]
+
+    @property
+    def chart_value(self) -> int | None:
+        """The total as a bar: only where it is published."""
+        return self.summary.published(self.summary.rows - 1, 0)
+
+    def country(self, index: int) -> int | str:
+        return self.summary.display(index, 0)
+
+    @property
     def percent_of_target(self) -> Decimal | None:
-        if not self.target:
-            return None
-        return (Decimal(self.total) * 100 / self.target).quantize(Decimal("0.1"))
+        value = self.chart_value
+        if not self.target or value is None:
+            return None  # a percentage of a hidden total would give the total away
+        return (Decimal(value) * 100 / self.target).quantize(Decimal("0.1"))
+
+    @property
+    def has_data(self) -> bool:
+        return self.summary.values[-1][0] > 0
 
 
 @dataclass
@@ -47,50 +77,93 @@ class ReportData:
     suppression: bool
     threshold: int
 
-    def shown(self, value: int) -> int | str:
-        """A single figure as shown: small counts hidden when suppression is on."""
-        if self.suppression and 0 < value < self.threshold:
-            return f"<{self.threshold}"
-        return value
-
     def figures(self) -> dict:
-        """The true figures, kept with a run so that later runs can show what changed."""
-        return {
-            result.indicator.identifier: {"total": result.total, **result.by_country}
-            for result in self.results
-        }
+        """The published figures (as printed in the file), kept with a run so that later runs
+        of the same scope can show what changed: `{indicator: {place: figure}}` where a place is
+        "total", a country code, or "country|dimension|value" for a breakdown's cell."""
+        figures = {}
+        for result in self.results:
+            cells = {"total": result.total}
+            if result.has_countries:
+                for index, country in enumerate(self.countries):
+                    cells[country] = result.country(index)
+            for breakdown in result.breakdowns:
+                keys = [*breakdown.row_keys, ""]
+                for r, country in enumerate(keys):
+                    for c, label in enumerate(breakdown.column_labels):
+                        place = f"{country}|{breakdown.dimension}|{label}"
+                        cells[place] = breakdown.table.display(r, c)
+            figures[result.indicator.identifier] = cells
+        return {"indicators": figures}
 
 
 def _label(dimension: str, value) -> str:
     if dimension == "country":
         return str(country_names.name(value) or value)
+    if dimension in DIMENSION_LABELS and value not in (None, ""):
+        return DIMENSION_LABELS[dimension](value)
     return "—" if value in (None, "") else str(value)
 
 
-def _breakdown(
-    indicator: Indicator, query: ReportQuery, dimension: str, countries: list[str], threshold: int
-) -> Breakdown:
+def _breakdown_values(indicator: Indicator, query: ReportQuery, dimension: str, countries):
     cells_by_key = {
-        (row["country"], row[dimension]): row["value"]
+        (row["country"], row[dimension]): row["value"] or 0
         for row in indicator.rows(query, ("country", dimension))
     }
     values = sorted({key[1] for key in cells_by_key}, key=lambda v: (v is None, str(v)))
-    column_totals = {row[dimension]: row["value"] for row in indicator.rows(query, (dimension,))}
-    row_totals = {row["country"]: row["value"] for row in indicator.rows(query, ("country",))}
-    table = suppress(
+    column_totals = {
+        row[dimension]: row["value"] or 0 for row in indicator.rows(query, (dimension,))
+    }
+    return (
+        values,
         [[cells_by_key.get((country, value), 0) for value in values] for country in countries],
-        threshold,
-        row_totals=[row_totals.get(country, 0) for country in countries],
-        column_totals=[column_totals.get(value, 0) for value in values],
-        grand_total=indicator.total(query),
+        [column_totals.get(value, 0) for value in values],
     )
-    return Breakdown(
-        dimension=dimension,
-        row_labels=[_label("country", country) for country in countries],
-        row_keys=countries,
-        column_labels=[_label(dimension, value) for value in values],
-        table=table,
-    )
+
+
+def _result(
+    item: Indicator,
+    query: ReportQuery,
+    countries: list[str],
+    by_country: dict,
+    total: int,
+    disaggregations: list[str],
+    threshold: int,
+    suppression: bool,
+) -> tuple[SuppressedTable, list[Breakdown]]:
+    row_totals = [by_country.get(country, 0) for country in countries]
+    summary = [[value] for value in row_totals] + [[total]]
+    dimensions, tables = [], []
+    if by_country or "country" in item.disaggregations:
+        for dimension in disaggregations:
+            if dimension != "country" and dimension in item.disaggregations:
+                values, cells, column_totals = _breakdown_values(item, query, dimension, countries)
+                dimensions.append((dimension, values))
+                tables.append(
+                    grid(
+                        cells,
+                        row_totals=row_totals,
+                        column_totals=column_totals,
+                        grand_total=total,
+                    )
+                )
+    if suppression:
+        protected = suppress_linked([summary, *tables], threshold)
+    else:
+        protected = [
+            SuppressedTable(values=values, threshold=threshold) for values in [summary, *tables]
+        ]
+    breakdowns = [
+        Breakdown(
+            dimension=dimension,
+            row_labels=[_label("country", country) for country in countries],
+            row_keys=countries,
+            column_labels=[_label(dimension, value) for value in values],
+            table=table,
+        )
+        for (dimension, values), table in zip(dimensions, protected[1:], strict=True)
+    ]
+    return protected[0], breakdowns
 
 
 def _target(project: Project | None, identifier: str, query: ReportQuery):
@@ -116,33 +189,41 @@ def build_report(
     threshold: int = DEFAULT_THRESHOLD,
 ) -> ReportData:
     indicators = sorted((registry[i] for i in indicator_ids), key=lambda i: (i.order, i.identifier))
-    results = []
+    counts = []
     all_countries: set[str] = set()
     for item in indicators:
         by_country = (
-            {row["country"]: row["value"] for row in item.rows(query, ("country",))}
+            {row["country"]: row["value"] or 0 for row in item.rows(query, ("country",))}
             if "country" in item.disaggregations
             else {}
         )
         all_countries |= set(by_country)
+        counts.append((item, by_country, item.total(query) or 0))
+    countries = sorted(all_countries | set(query.countries))
+    results = []
+    for item, by_country, total in counts:
+        has_countries = "country" in item.disaggregations
+        summary, breakdowns = _result(
+            item,
+            query,
+            countries if has_countries else [],
+            by_country,
+            total,
+            disaggregations,
+            threshold,
+            suppression,
+        )
         baseline, target = _target(project, item.identifier, query)
         results.append(
             IndicatorResult(
                 indicator=item,
-                total=item.total(query),
-                by_country=by_country,
+                summary=summary,
+                has_countries=has_countries,
                 baseline=baseline,
                 target=target,
+                breakdowns=breakdowns,
             )
         )
-    countries = sorted(all_countries | set(query.countries))
-    for result in results:
-        item = result.indicator
-        if "country" not in item.disaggregations:
-            continue
-        for dimension in disaggregations:
-            if dimension != "country" and dimension in item.disaggregations:
-                result.breakdowns.append(_breakdown(item, query, dimension, countries, threshold))
     title = project.name if project else gettext("MSC network report")
     return ReportData(
         title=title,
@@ -154,4 +235,4 @@ def build_report(
     )
 
 
-__all__ = ["DISAGGREGATIONS", "ReportData", "build_report"]
+__all__ = ["DISAGGREGATIONS", "PUBLISHED", "ReportData", "build_report"]

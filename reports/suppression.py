@@ -1,41 +1,232 @@
-"""Small-cell suppression for disaggregated tables.
+"""Small-count protection of the published tables: primary and secondary cell suppression.
 
-The rule (shown to users in the report's definitions sheet):
+This is the practice of statistical offices for tables of counts (Hundepool et al.,
+*Statistical Disclosure Control*, Wiley 2012, ch. 4 "Magnitude and frequency tables"; Eurostat,
+*Handbook on Statistical Disclosure Control*, sections on the threshold rule, secondary
+suppression and the hypercube method of τ-ARGUS). The rule, shown to users in every output:
 
-1. Primary: a count from 1 to `threshold - 1` (default 1–4) is shown as "<5". Zero is shown:
-   an empty cell tells no one anything about a person.
-2. Secondary: a table with its totals is a set of lines (each row with its row total, each column
-   with its column total, and the totals row and column with the grand total); in each line the
-   members add up to the line's total. A line with exactly one hidden member would give that member
-   away by subtraction, so a second member of that line is hidden too: the smallest non-zero visible
-   cell, or, where there is none, the line's total. This repeats until no line has exactly one
-   hidden member.
+1. **Primary suppression.** A count from 1 to `threshold - 1` (default 1–4) is printed as `<5`.
+   Zero is printed: an empty cell tells no one anything about a person.
+2. **Secondary suppression.** A table with its totals is a grid whose last row and last column
+   are the totals; in every row and column the members add up to the total (for counts of people
+   the total may be smaller, as one person can be in two cells: an intruder then knows only that
+   the members add up to at least the total). An intruder who reads the published cells can write
+   these lines as equations and bound every hidden cell by linear programming. Each hidden cell is
+   therefore made one corner of a rectangle of hidden cells (a "hypercube" of dimension 2): the
+   intruder can move the four corners by the same amount, up on two corners and down on the
+   other two (or up on all four when two corners are totals), without any published figure
+   changing. The rectangle is chosen so that this movement spans more than `threshold`, and so
+   that it hides as few new cells, then as small counts, as possible. The cells hidden to protect
+   another are printed `x`, never with a value they do not have.
+3. Tables that share figures (the Summary's figures by country and every breakdown's totals of
+   the same indicator) are protected together: a figure hidden in one is hidden in all.
 
-Totals are always computed from the true counts, so every visible figure is exact and consistent.
+Totals are computed from the true counts, so every printed figure is exact. tests/reports/
+test_disclosure_audit.py attacks the published files as an intruder would (linear programming on
+every sheet, the summary, the CSV and the PDF) and requires every hidden cell's feasible range to
+be wider than the threshold. Its intruder knows the printed figures, that counts are not
+negative, and the lines: equations where the true counts add up, "at least the total" where they
+do not (people in two cells).
+
+Limits, on purpose: a cell marked `x` is never 0 nor a small count, which a reader of this rule
+may use; the protection holds within an indicator, not between indicators that count overlapping
+things (e.g. "people reached" and "visitors counselled"), as statistical offices protect each
+published table.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_THRESHOLD = 5
+SECONDARY_MARK = "x"
+
+PUBLISHED = "published"
+PRIMARY = "suppressed-primary"
+SECONDARY = "suppressed-secondary"
+
+Cell = tuple[int, int]
 
 
-@dataclass(frozen=True)
+def primary_mark(threshold: int) -> str:
+    return f"<{threshold}"
+
+
+@dataclass
 class SuppressedTable:
-    """The table with its totals as a grid: the last row and column are the totals."""
+    """A table with its totals as a grid: the last row and column are the totals.
+
+    A table without member columns (`values` rows of one cell each) is a list of figures with
+    their total, as the Summary's figures by country.
+    """
 
     values: list[list[int]]
-    hidden: list[list[bool]]
     threshold: int
+    status: list[list[str]] = field(default_factory=list)
+
+    def __post_init__(self):
+        if not self.status:
+            self.status = [[PUBLISHED for _value in row] for row in self.values]
+
+    @property
+    def rows(self) -> int:
+        return len(self.values)
+
+    @property
+    def columns(self) -> int:
+        return len(self.values[0]) if self.values else 0
+
+    def is_hidden(self, row: int, column: int) -> bool:
+        return self.status[row][column] != PUBLISHED
 
     def display(self, row: int, column: int) -> int | str:
-        return f"<{self.threshold}" if self.hidden[row][column] else self.values[row][column]
+        """The cell as published: its count, `<5` or `x`; never a false value."""
+        status = self.status[row][column]
+        if status == PRIMARY:
+            return primary_mark(self.threshold)
+        if status == SECONDARY:
+            return SECONDARY_MARK
+        return self.values[row][column]
+
+    def published(self, row: int, column: int) -> int | None:
+        """The count where it is published, None where it is hidden (e.g. a chart's bar)."""
+        return None if self.is_hidden(row, column) else self.values[row][column]
+
+    # --- protection ---------------------------------------------------------------------
+
+    def _mark_primary(self):
+        for r, row in enumerate(self.values):
+            for c, value in enumerate(row):
+                if 0 < value < self.threshold and self.status[r][c] == PUBLISHED:
+                    self.status[r][c] = PRIMARY
+
+    def _is_total_row(self, row: int) -> bool:
+        return row == self.rows - 1
+
+    def _is_total_column(self, column: int) -> bool:
+        return column == self.columns - 1
+
+    def _patterns(self, cell: Cell):
+        """Every set of cells, with the direction each moves, that the intruder could shift
+        together without a published figure changing, if all of them were hidden."""
+        r, c = cell
+        if self.columns == 1:  # figures and their total: one line, down the only column
+            for other in range(self.rows):
+                if other != r:
+                    both_members = not self._is_total_row(r) and not self._is_total_row(other)
+                    yield [((r, c), 1), ((other, c), -1 if both_members else 1)]
+            return
+        for r2 in range(self.rows):
+            if r2 == r:
+                continue
+            row_sign = -1 if not self._is_total_row(r) and not self._is_total_row(r2) else 1
+            for c2 in range(self.columns):
+                if c2 == c:
+                    continue
+                both = not self._is_total_column(c) and not self._is_total_column(c2)
+                column_sign = -1 if both else 1
+                yield [
+                    ((r, c), 1),
+                    ((r, c2), column_sign),
+                    ((r2, c), row_sign),
+                    ((r2, c2), row_sign * column_sign),
+                ]
+
+    def _span(self, pattern) -> float:
+        """How far the intruder can move the cells of the pattern: down to the smallest count
+        moving down, up to the smallest count moving the other way (unbounded if none does)."""
+        up = [self.values[r][c] for (r, c), sign in pattern if sign > 0]
+        down = [self.values[r][c] for (r, c), sign in pattern if sign < 0]
+        return min(up) + (min(down) if down else float("inf"))
+
+    def _protected(self, cell: Cell) -> bool:
+        return any(
+            all(self.is_hidden(*member) for member, _sign in pattern)
+            and self._span(pattern) > self.threshold
+            for pattern in self._patterns(cell)
+        )
+
+    def _protect(self, cell: Cell) -> bool:
+        """Hides the cheapest rectangle that protects `cell`; False if it already was."""
+        if self._protected(cell):
+            return False
+        best, best_cost = None, None
+        for pattern in self._patterns(cell):
+            new = [m for m, _sign in pattern if not self.is_hidden(*m)]
+            if any(self.values[r][c] == 0 for r, c in new) or self._span(pattern) <= self.threshold:
+                continue  # zeros stay printed; the movement must span more than the threshold
+            grand_total = (self.rows - 1, self.columns - 1) in new
+            cost = (len(new), grand_total, sum(self.values[r][c] for r, c in new))
+            if best_cost is None or cost < best_cost:
+                best, best_cost = new, cost
+        if best is None:  # nothing can protect it (e.g. a lone figure): hide the line's total
+            new = [(r, c) for r, c in self._fallback(cell) if not self.is_hidden(r, c)]
+        else:
+            new = best
+        for r, c in new:
+            self.status[r][c] = SECONDARY
+        return bool(new)
+
+    def _fallback(self, cell: Cell) -> list[Cell]:
+        r, c = cell
+        last_row, last_column = self.rows - 1, self.columns - 1
+        return [(r, last_column), (last_row, c), (last_row, last_column)]
+
+    def protect_all(self) -> bool:
+        """Protects every hidden cell; True if any cell was newly hidden."""
+        changed_any = False
+        changed = True
+        while changed:
+            changed = False
+            for r in range(self.rows):
+                for c in range(self.columns):
+                    if self.is_hidden(r, c) and self._protect((r, c)):
+                        changed = changed_any = True
+        return changed_any
 
 
-def _lines(rows: int, columns: int) -> list[list[tuple[int, int]]]:
-    """Every row and every column of the grid, totals included; the total is the last member."""
-    by_row = [[(r, c) for c in range(columns)] for r in range(rows)]
-    by_column = [[(r, c) for r in range(rows)] for c in range(columns)]
-    return by_row + by_column
+def grid(
+    cells: list[list[int]],
+    *,
+    row_totals: list[int] | None = None,
+    column_totals: list[int] | None = None,
+    grand_total: int | None = None,
+) -> list[list[int]]:
+    """`cells` (rows × columns of counts) with their totals as the last column and row.
+
+    Totals are the sums unless given: counts of people are not additive (a person seen at two
+    centres is one person in the country's total), so their totals come from the database.
+    """
+    column_count = len(cells[0]) if cells else 0
+    sums = [sum(row) for row in cells]
+    values = [[*row, total] for row, total in zip(cells, row_totals or sums, strict=True)]
+    bottom = column_totals or [sum(row[c] for row in cells) for c in range(column_count)]
+    values.append([*bottom, sum(sums) if grand_total is None else grand_total])
+    return values
+
+
+def suppress_linked(
+    tables: list[list[list[int]]], threshold: int = DEFAULT_THRESHOLD
+) -> list[SuppressedTable]:
+    """Protects tables of the same rows that share their last column (the rows' totals and the
+    grand total), so that no table gives away what another hides."""
+    protected = [SuppressedTable(values=values, threshold=threshold) for values in tables]
+    for table in protected:
+        table._mark_primary()
+    changed = True
+    while changed:
+        changed = False
+        shared = [
+            next(
+                (t.status[r][-1] for t in protected if t.status[r][-1] != PUBLISHED),
+                PUBLISHED,
+            )
+            for r in range(protected[0].rows)
+        ]
+        for table in protected:
+            for r, status in enumerate(shared):
+                if table.status[r][-1] == PUBLISHED and status != PUBLISHED:
+                    table.status[r][-1] = status
+            changed |= table.protect_all()
+    return protected
 
 
 def suppress(
@@ -46,36 +237,13 @@ def suppress(
     column_totals: list[int] | None = None,
     grand_total: int | None = None,
 ) -> SuppressedTable:
-    """Adds totals to `cells` (rows × columns of counts) and decides which figures to hide.
+    """Adds totals to `cells` and decides which figures to hide (see the module's rule)."""
+    values = grid(
+        cells, row_totals=row_totals, column_totals=column_totals, grand_total=grand_total
+    )
+    return suppress_linked([values], threshold)[0]
 
-    Totals are the sums unless given: counts of people are not additive (a person seen at two
-    centres is one person in the country's total), so their totals come from the database.
-    """
-    column_count = len(cells[0]) if cells else 0
-    sums = [sum(row) for row in cells]
-    grid = [[*row, total] for row, total in zip(cells, row_totals or sums, strict=True)]
-    bottom = column_totals or [sum(row[c] for row in cells) for c in range(column_count)]
-    grid.append([*bottom, sum(sums) if grand_total is None else grand_total])
-    rows, columns = len(grid), column_count + 1
-    hidden = [[0 < value < threshold for value in row] for row in grid]
 
-    changed = True
-    while changed:
-        changed = False
-        for line in _lines(rows, columns):
-            hidden_members = [cell for cell in line if hidden[cell[0]][cell[1]]]
-            if len(hidden_members) != 1:
-                continue
-            *members, total = line
-            candidates = [
-                cell for cell in members if not hidden[cell[0]][cell[1]] and grid[cell[0]][cell[1]]
-            ]
-            if candidates:
-                r, c = min(candidates, key=lambda cell: (grid[cell[0]][cell[1]], cell))
-            elif not hidden[total[0]][total[1]]:
-                r, c = total
-            else:  # only zeros are left visible besides a hidden total: nothing to give away
-                continue
-            hidden[r][c] = True
-            changed = True
-    return SuppressedTable(values=grid, hidden=hidden, threshold=threshold)
+def published_figure(value: int, threshold: int = DEFAULT_THRESHOLD) -> int | str:
+    """A figure shown alone (no total beside it to subtract from): only the primary rule."""
+    return primary_mark(threshold) if 0 < value < threshold else value

@@ -59,7 +59,7 @@ def run_detail(request, pk: int):
     run = get_visible_or_404(ReportRun, request.user, pk=pk)
     context = {
         "run": run,
-        "changes": selectors.report_run_changes(run),
+        "changes": selectors.report_run_changes(run, request.user),
         "can_submit": request.user.can(Permission.MANAGE_PROGRAMME),
     }
     template = "reports/_run_status.html" if request.htmx else "reports/run_detail.html"
@@ -109,9 +109,6 @@ def dashboard(request):
     )
     flt = DashboardFilter(start=date(year, 1, 1), end=date(year, 12, 31), countries=countries)
     data = dashboard_data(flt)
-    per_month = dict.fromkeys(data["months"], 0)
-    for row in data["activity"]:
-        per_month[row["month"]] += row["sessions"]
-    chart = bar_chart([(month.strftime("%b"), count) for month, count in per_month.items()])
+    chart = bar_chart([(month.strftime("%b"), count) for month, count in data["per_month"]])
     context = {"form": form, "data": data, "chart": chart, "year": year}
     return render(request, "reports/dashboard.html", context)

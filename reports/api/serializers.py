@@ -17,6 +17,7 @@ class IndicatorSerializer(serializers.Serializer):
 
 class ReportRunSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
+    figures = serializers.SerializerMethodField()
 
     class Meta:
         model = ReportRun
@@ -32,8 +33,14 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "finished_at",
             "submitted_at",
             "download_url",
+            "figures",
         ]
         read_only_fields = fields
+
+    def get_figures(self, run) -> dict:
+        """The run's figures as published in its file (small counts hidden); runs made before
+        the publication step kept true counts, which are not given out."""
+        return run.figures.get("indicators", {}) if run.figures else {}
 
     def get_download_url(self, run) -> str | None:
         if not run.file:

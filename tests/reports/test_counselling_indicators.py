@@ -12,7 +12,7 @@ import datetime
 
 import pytest
 
-from counselling.models import GroupSession, MigrationStatus, Referral, Sex
+from counselling.models import GroupSession, MigrationStatus, Referral, Sex, age_band
 from reports.indicators import ReportQuery, registry
 from tests.counselling.factories import (
     GroupSessionFactory,
@@ -147,3 +147,57 @@ def test_it_counts_visitors_by_destination_once_per_country_named(hand_counted):
         ("AL", "IT"): 1,
     }
     assert rows("visitors_by_destination", "purpose") == {("work",): 1, ("study",): 1}
+
+
+def test_it_breaks_group_participants_down_by_sex_age_band_and_type(
+    hand_counted, counsellor_a, centre_a
+):
+    from counselling.models import GroupAttendance, GroupCount, Visitor
+
+    orientation = GroupSession.objects.get(type=GroupSession.Type.PRE_DEPARTURE)
+    ana = Visitor.objects.get(destinations__contains="DE")
+    GroupAttendance.objects.create(group_session=orientation, visitor=ana)  # F, 35-44
+    GroupCount.objects.create(group_session=orientation, sex=Sex.MALE, age_band="18-24", count=7)
+    assert rows("group_participants", "sex") == {("F",): 1, ("M",): 7, ("unknown",): 34}
+    assert rows("group_participants", "country", "age_band") == {
+        ("RS", "35-44"): 1,
+        ("RS", "18-24"): 7,
+        ("RS", "unknown"): 4,
+        ("AL", "unknown"): 30,
+    }
+    assert sum(rows("group_participants", "sex").values()) == 42  # the total, exactly
+    assert rows("group_sessions", "session_type") == {("information",): 1, ("pre_departure",): 1}
+
+
+def test_it_reaches_each_registered_person_once_across_individual_and_group_work(
+    hand_counted, counsellor_b, centre_b
+):
+    from counselling.models import GroupAttendance, Visitor
+
+    information = GroupSession.objects.get(type=GroupSession.Type.INFORMATION)
+    besa = Visitor.objects.get(given_name="Besa")
+    ana = Visitor.objects.get(destinations__contains="DE")
+    GroupAttendance.objects.create(group_session=information, visitor=besa)  # also counselled
+    GroupAttendance.objects.create(group_session=information, visitor=ana)  # Ana, now in AL too
+    assert registry["people_reached"].total(Q1) == 3  # Ana, Besa, Čedo: once each
+    assert rows("people_reached", "country") == {("RS",): 2, ("AL",): 2}
+    assert not registry["pre_departure_orientations"].counts_people
+    assert "counts twice" in str(registry["pre_departure_orientations"].definition)
+
+
+def test_it_places_people_in_the_age_band_of_their_age_at_the_end_of_the_period(
+    counsellor_a, centre_a
+):
+    # Born June 1991: 34 on 31 March 2026, 35 by the end of the year.
+    june = make_visitor(counsellor_a, centre_a, year_of_birth=1991, month_of_birth=6)
+    year_only = make_visitor(counsellor_a, centre_a, given_name="Jovan", year_of_birth=1991)
+    for visitor in (june, year_only):
+        SessionFactory(visitor=visitor, centre=centre_a, counsellor=counsellor_a, date=day(2, 2))
+    assert rows("visitors_counselled", "age_band") == {("25-34",): 1, ("35-44",): 1}
+    year = ReportQuery(start=day(1, 1), end=datetime.date(2026, 12, 31))
+    by_year = registry["visitors_counselled"].rows(year, ("age_band",))
+    assert by_year == [{"age_band": "35-44", "value": 2}]
+    # The profile's own band follows the same rule.
+    assert age_band(1991, day(3, 31), month_of_birth=6) == "25-34"
+    assert age_band(1991, day(3, 31)) == "35-44"
+    assert "end of the period" in str(registry["group_participants"].definition)

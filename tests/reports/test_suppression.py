@@ -1,19 +1,20 @@
 import itertools
 
-from reports.suppression import suppress
+from reports.suppression import PRIMARY, SECONDARY, grid, suppress, suppress_linked
+from tests.reports.disclosure import assert_nothing_disclosed
 
 
-def _recoverable(table) -> list[tuple[int, int]]:
-    """Hidden cells that subtraction from one line's visible members gives away."""
-    rows, columns = len(table.values), len(table.values[0])
-    lines = [[(r, c) for c in range(columns)] for r in range(rows)]
-    lines += [[(r, c) for r in range(rows)] for c in range(columns)]
-    exposed = []
-    for line in lines:
-        hidden = [cell for cell in line if table.hidden[cell[0]][cell[1]]]
-        if len(hidden) == 1:
-            exposed.append(hidden[0])
-    return exposed
+def _places(table) -> tuple[dict, dict]:
+    """The table as the audit reads it: row "" is the totals row, column "" the totals column."""
+    places, truth = {}, {}
+    rows = [*[f"R{r}" for r in range(table.rows - 1)], ""]
+    for r, country in enumerate(rows):
+        for c in range(table.columns - 1):
+            places[("i", "d", country, f"v{c}")] = table.display(r, c)
+            truth[("i", "d", country, f"v{c}")] = table.values[r][c]
+        places[("i", "", country, "")] = table.display(r, table.columns - 1)
+        truth[("i", "", country, "")] = table.values[r][table.columns - 1]
+    return places, truth
 
 
 def test_it_hides_counts_from_one_to_four_and_shows_zero_and_five():
@@ -21,19 +22,29 @@ def test_it_hides_counts_from_one_to_four_and_shows_zero_and_five():
     assert [table.display(0, c) for c in range(6)] == [0, "<5", "<5", 5, 30, 42]
 
 
-def test_it_hides_a_second_cell_so_that_a_row_total_gives_nothing_away():
+def test_it_marks_a_cell_hidden_to_protect_another_x_never_a_false_value():
     table = suppress([[3, 10, 20]])
     assert table.display(0, 0) == "<5"
-    assert table.display(0, 1) == "<5"  # the smallest other count, hidden too
-    assert table.display(0, 2) == 20
+    assert table.display(0, 1) == "x"  # 10: hidden, and not said to be small
+    assert table.status[0][1] == SECONDARY
     assert table.display(0, 3) == 33  # the total stays exact
-    assert _recoverable(table) == []
+    assert_nothing_disclosed(*_places(table))
 
 
 def test_it_hides_the_total_when_no_other_count_can_cover_the_small_one():
     table = suppress([[2, 0, 0]])
     assert table.display(0, 0) == "<5"
     assert table.display(0, 3) == "<5"
+    assert_nothing_disclosed(*_places(table))
+
+
+def test_it_keeps_a_country_total_beside_a_small_one_from_giving_it_away():
+    # Sessions: ME 4, RS 10, total 14 — printing RS and the total would give ME = 4.
+    summary = [[4], [10], [14]]
+    by_mode = grid([[4, 0], [6, 4]])
+    protected_summary, protected_modes = suppress_linked([summary, by_mode])
+    assert [protected_summary.display(r, 0) for r in range(3)] == ["<5", "x", 14]
+    assert protected_modes.status[0][2] == PRIMARY  # the same figure, hidden in both tables
 
 
 def test_it_protects_small_cells_across_rows_and_columns():
@@ -44,24 +55,24 @@ def test_it_protects_small_cells_across_rows_and_columns():
     ]
     table = suppress(cells)
     assert table.values[3][3] == sum(map(sum, cells))
-    assert _recoverable(table) == []
-    assert table.hidden[0][1]
-    assert table.hidden[2][2]
+    assert table.display(0, 1) == "<5"
+    assert table.display(2, 2) == "<5"
+    assert_nothing_disclosed(*_places(table))
 
 
-def test_it_never_leaves_a_hidden_cell_recoverable_on_any_small_table():
+def test_it_never_leaves_a_hidden_cell_derivable_on_any_small_table():
     for a, b, c, d in itertools.product([0, 1, 4, 5, 9], repeat=4):
         table = suppress([[a, b], [c, d]])
-        assert _recoverable(table) == [], (a, b, c, d)
-        for r, row in enumerate(table.hidden):
-            for col, hidden in enumerate(row):
-                if 0 < table.values[r][col] < 5:
-                    assert hidden
+        assert_nothing_disclosed(*_places(table))
+        for r, row in enumerate(table.values):
+            for col, value in enumerate(row):
+                if 0 < value < 5:
+                    assert table.status[r][col] == PRIMARY
 
 
 def test_it_keeps_given_totals_of_people_who_are_not_additive():
-    # One person seen at both centres: 3 + 4 sessions' people, but 6 people in all.
+    # One person seen at both centres: 3 + 4 people by centre, but 6 people in all.
     table = suppress([[3, 4]], row_totals=[6], column_totals=[3, 4], grand_total=6)
     assert table.values[0][2] == 6
     assert table.display(0, 2) == 6
-    assert _recoverable(table) == []
+    assert_nothing_disclosed(*_places(table))
