@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('counselling', '0004_group_session_field_names'),
+        ('counselling', '0006_bounded_dates_and_texts'),
     ]
 
     operations = [
