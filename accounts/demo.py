@@ -6,7 +6,7 @@ from centres.models import Centre
 
 from .models import CentreMembership, Role, User
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "msc-demo-password"
 DEMO_DOMAIN = "demo.example.org"
 
 # The logins printed by `make run`: (e-mail, name, role, country, centre code in that country)
