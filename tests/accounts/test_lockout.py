@@ -1,0 +1,92 @@
+"""Guessing passwords: the 6th wrong one locks the account, on the portal and on /admin/."""
+
+import logging
+
+import pytest
+from axes.models import AccessAttempt
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from tests.accounts.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("accounts:login")
+ADMIN_LOGIN = reverse("admin:login")
+
+
+def _sign_in(client, url, email, password):
+    return client.post(url, {"username": email, "password": password})
+
+
+def test_it_locks_the_account_at_the_6th_wrong_password_on_the_portal(counsellor_a, caplog):
+    client = Client()
+    for _ in range(5):
+        response = _sign_in(client, LOGIN, counsellor_a.email, "wrong password")
+        assert response.status_code == 200
+        assert "Please enter a correct e-mail address and password" in response.text
+    with caplog.at_level(logging.WARNING):
+        response = _sign_in(client, LOGIN, counsellor_a.email, "wrong password")
+    assert response.status_code == 429
+    assert "Sign-in locked" in response.text
+    assert "Try again in 30 minutes" in response.text
+    # The lockout is logged, naming the account and the client.
+    assert any("Locking out" in r.getMessage() for r in caplog.records)
+
+    # Locked even with the right password, whatever the case of the address, from anywhere.
+    other_computer = Client(REMOTE_ADDR="192.0.2.7")
+    response = _sign_in(other_computer, LOGIN, counsellor_a.email.upper(), PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in other_computer.session
+
+
+def test_it_locks_the_account_at_the_6th_wrong_password_on_the_admin_site(administrator):
+    client = Client()
+    for _ in range(5):
+        assert _sign_in(client, ADMIN_LOGIN, administrator.email, "wrong").status_code == 200
+    assert _sign_in(client, ADMIN_LOGIN, administrator.email, "wrong").status_code == 429
+    assert _sign_in(client, ADMIN_LOGIN, administrator.email, PASSWORD).status_code == 429
+
+
+def test_it_locks_a_client_that_tries_many_accounts(centre_a):
+    users = UserFactory.create_batch(7, centres=[centre_a])
+    attacker, colleague = Client(REMOTE_ADDR="203.0.113.9"), Client(REMOTE_ADDR="198.51.100.4")
+    for user in users[:6]:
+        _sign_in(attacker, LOGIN, user.email, "wrong password")
+    # The 7th account was never tried, but this client is locked; another client is not.
+    assert _sign_in(attacker, LOGIN, users[6].email, PASSWORD).status_code == 429
+    assert _sign_in(colleague, LOGIN, users[6].email, PASSWORD).status_code == 302
+
+
+def test_it_lets_the_lock_lapse_after_the_cool_off(counsellor_a, settings):
+    client = Client()
+    for _ in range(6):
+        _sign_in(client, LOGIN, counsellor_a.email, "wrong password")
+    assert _sign_in(client, LOGIN, counsellor_a.email, PASSWORD).status_code == 429
+    AccessAttempt.objects.update(attempt_time="2000-01-01T00:00:00Z")
+    assert _sign_in(client, LOGIN, counsellor_a.email, PASSWORD).status_code == 302
+
+
+def test_it_shows_lockouts_to_an_administrator_who_can_lift_them(
+    login, counsellor_a, administrator
+):
+    client = Client()
+    for _ in range(6):
+        _sign_in(client, LOGIN, counsellor_a.email, "wrong password")
+
+    admin = login(administrator)
+    page = admin.get(reverse("admin:axes_accessattempt_changelist"))
+    assert page.status_code == 200
+    assert counsellor_a.email in page.text
+    attempt = AccessAttempt.objects.get(username=counsellor_a.email)
+    admin.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    assert _sign_in(client, LOGIN, counsellor_a.email, PASSWORD).status_code == 302
+
+
+def test_it_lifts_a_lock_from_the_command_line(counsellor_a):
+    client = Client()
+    for _ in range(6):
+        _sign_in(client, LOGIN, counsellor_a.email, "wrong password")
+    call_command("axes_reset_username", counsellor_a.email)
+    assert _sign_in(client, LOGIN, counsellor_a.email, PASSWORD).status_code == 302
