@@ -214,7 +214,7 @@ SESSION_COOKIE_AGE = 60 * 60 * 12  # a working day: counsellors share desks
 # within the cool-off locks that account, and the 6th failure from one client (IP address) locks
 # that client, each for AXES_COOLOFF_MINUTES. Administrators lift a lockout in /admin/ (Access
 # attempts: delete) or with `manage.py axes_reset_username EMAIL`; every lockout is logged.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=6)  # the failure that locks
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
