@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -153,10 +154,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         password_changed = self._password is not None and not self._state.adding
         super().save(*args, **kwargs)
-        # A new password or a deactivation ends every API token at once (sessions end by
-        # themselves: Django signs them with the password hash and refuses inactive users).
+        # A new password or a deactivation ends every API token and browser session at once
+        # (the password change page then keeps the browser it was made in).
         if password_changed or not self.is_active:
-            ApiToken.objects.filter(user=self).delete()
+            self.end_sessions_and_tokens()
+
+    def end_sessions_and_tokens(self):
+        ApiToken.objects.filter(user=self).delete()
+        sessions = UserSession.objects.filter(user=self)
+        keys = list(sessions.values_list("session_key", flat=True))
+        Session.objects.filter(session_key__in=keys).delete()
+        sessions.delete()
 
     def get_full_name(self):
         return self.full_name

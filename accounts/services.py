@@ -1,5 +1,6 @@
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils.timezone import now
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -41,6 +42,9 @@ def api_token_revoke(*, token: ApiToken) -> None:
 
 
 def session_record(*, user: User, session_key: str, user_agent: str) -> None:
+    """Lists a signed-in browser on its owner's profile, forgetting those that expired."""
+    live = Session.objects.filter(expire_date__gt=now()).values("session_key")
+    UserSession.objects.filter(user=user).exclude(session_key__in=live).delete()
     UserSession.objects.update_or_create(
         session_key=session_key, defaults={"user": user, "user_agent": user_agent[:200]}
     )
@@ -61,8 +65,7 @@ def sessions_end(*, user: User, session_keys=None) -> int:
 @transaction.atomic
 def user_sign_out_everywhere(*, user: User) -> None:
     """Ends every browser session and every API token of the user."""
-    sessions_end(user=user)
-    ApiToken.objects.filter(user=user).delete()
+    user.end_sessions_and_tokens()
 
 
 @transaction.atomic

@@ -32,14 +32,7 @@ urlpatterns = [
     path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
     path("people/", views.people, name="people"),
     path("language/", views.set_language, name="set_language"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
-        name="password_change",
-    ),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(

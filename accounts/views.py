@@ -3,10 +3,12 @@ from base64 import b32encode
 import segno
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import now
@@ -68,6 +70,23 @@ def api_token(request):
     return render(request, "accounts/api_token.html", {"token": key, "api_token": token})
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page; the new password signs every other browser out and ends the API tokens
+    (accounts.models.User.save), and this browser stays signed in, listed under a new key."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.session_record(
+            user=self.request.user,
+            session_key=self.request.session.session_key,
+            user_agent=self.request.headers.get("user-agent", ""),
+        )
+        return response
+
+
 @permission_required(Permission.VIEW_STAFF)
 def people(request):
     users = (
@@ -113,7 +132,9 @@ def two_factor_setup(request):
         return render(request, "accounts/recovery_codes.html", context)
     context = {
         "form": form,
-        "qr_svg": segno.make(device.config_url, error="m").svg_inline(scale=4, title="QR"),
+        "qr_svg": segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title=_("QR code for your authenticator app")
+        ),
         "secret": b32encode(device.bin_key).decode(),
         "next": _safe_next(request),
         "required": two_factor_required(request.user),

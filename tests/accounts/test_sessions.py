@@ -57,3 +57,20 @@ def test_it_signs_one_other_browser_out(counsellor_a, counsellor_b):
     assert "That browser is signed out." in response.text
     assert phone.get(PROFILE).status_code == 302
     assert office.get(PROFILE).status_code == 200
+
+
+def test_it_signs_the_other_browsers_out_when_the_password_changes(counsellor_a):
+    office, phone = _browser(counsellor_a, "Office"), _browser(counsellor_a, "Phone")
+    response = office.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another long passphrase",
+            "new_password2": "another long passphrase",
+        },
+    )
+    assert response.status_code == 302
+    assert phone.get(PROFILE).status_code == 302
+    page = office.get(PROFILE).text
+    assert "Office" in page
+    assert "Phone" not in page
