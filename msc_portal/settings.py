@@ -335,6 +335,9 @@ REST_FRAMEWORK = {
 }
 # API tokens (django-rest-knox): stored as a hash, named by their owner, expiring.
 KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations create its default token table even when the model is swapped for ours
+# (and then nothing empties it); without them, no table is made for a swapped model.
+MIGRATION_MODULES = {"knox": None}
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
     "AUTO_REFRESH": False,
