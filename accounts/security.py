@@ -34,3 +34,14 @@ def client_ip(request) -> str:
         if len(forwarded) >= settings.PROXY_COUNT:
             return forwarded[-settings.PROXY_COUNT]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def axes_client_str(username, ip_address, user_agent, path_info, request) -> str:
+    """How django-axes names a sign-in attempt in the log: the account by id, never by e-mail."""
+    from .models import User
+
+    pk = User.objects.filter(email__iexact=username or "").values_list("pk", flat=True).first()
+    account = f"user {pk}" if pk else "unknown account"
+    if isinstance(path_info, tuple | list):
+        path_info = path_info[0]
+    return f"{{account: {account}, ip_address: {ip_address}, path_info: {path_info}}}"

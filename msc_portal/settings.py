@@ -221,6 +221,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_CLIENT_STR_CALLABLE = "accounts.security.axes_client_str"  # logs name users by id
 # How many reverse proxies append to X-Forwarded-For in front of the portal (docker-compose: 1);
 # 0 trusts only the connection's address, which a client cannot forge.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)

@@ -32,7 +32,10 @@ def test_it_locks_the_account_at_the_6th_wrong_password_on_the_portal(counsellor
     assert "Sign-in locked" in response.text
     assert "Try again in 30 minutes" in response.text
     # The lockout is logged, naming the account and the client.
-    assert any("Locking out" in r.getMessage() for r in caplog.records)
+    lockouts = [r.getMessage() for r in caplog.records if "Locking out" in r.getMessage()]
+    assert lockouts
+    assert f"user {counsellor_a.pk}" in lockouts[0]
+    assert counsellor_a.email not in lockouts[0]  # logs name people by id (STYLE.md)
 
     # Locked even with the right password, whatever the case of the address, from anywhere.
     other_computer = Client(REMOTE_ADDR="192.0.2.7")
