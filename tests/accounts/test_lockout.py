@@ -93,3 +93,32 @@ def test_it_lifts_a_lock_from_the_command_line(counsellor_a):
         _sign_in(client, LOGIN, counsellor_a.email, "wrong password")
     call_command("axes_reset_username", counsellor_a.email)
     assert _sign_in(client, LOGIN, counsellor_a.email, PASSWORD).status_code == 302
+
+
+def test_it_counts_failures_per_client_address_a_client_cannot_forge(centre_a, settings):
+    users = UserFactory.create_batch(7, centres=[centre_a])
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for n, user in enumerate(users[:6]):
+        attacker.post(
+            LOGIN,
+            {"username": user.email, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+    assert _sign_in(attacker, LOGIN, users[6].email, PASSWORD).status_code == 429
+
+
+def test_it_tells_clients_apart_behind_the_reverse_proxy(centre_a, settings):
+    settings.PROXY_COUNT = 1
+    users = UserFactory.create_batch(7, centres=[centre_a])
+    proxy = Client(REMOTE_ADDR="10.0.0.2")
+    for user in users[:6]:
+        proxy.post(
+            LOGIN,
+            {"username": user.email, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.9",  # forged first entry, then the proxy's
+        )
+    colleague = {"HTTP_X_FORWARDED_FOR": "198.51.100.4"}
+    credentials = {"username": users[6].email, "password": PASSWORD}
+    assert proxy.post(LOGIN, credentials, **colleague).status_code == 302
+    attacker = {"HTTP_X_FORWARDED_FOR": "192.0.2.99, 203.0.113.9"}
+    assert Client().post(LOGIN, credentials, **attacker).status_code == 429
