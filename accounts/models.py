@@ -2,6 +2,7 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cached_property
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.sessions.models import Session
@@ -158,6 +159,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         # (the password change page then keeps the browser it was made in).
         if password_changed or not self.is_active:
             self.end_sessions_and_tokens()
+        if password_changed:
+            # Whoever set it holds the password or the mailbox: the account's lockout is lifted.
+            axes_reset(username=self.email)
 
     def end_sessions_and_tokens(self):
         ApiToken.objects.filter(user=self).delete()

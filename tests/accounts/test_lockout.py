@@ -1,9 +1,11 @@
 """Guessing passwords: the 6th wrong one locks the account, on the portal and on /admin/."""
 
 import logging
+import re
 
 import pytest
 from axes.models import AccessAttempt
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -122,3 +124,15 @@ def test_it_tells_clients_apart_behind_the_reverse_proxy(centre_a, settings):
     assert proxy.post(LOGIN, credentials, **colleague).status_code == 302
     attacker = {"HTTP_X_FORWARDED_FOR": "192.0.2.99, 203.0.113.9"}
     assert Client().post(LOGIN, credentials, **attacker).status_code == 429
+
+
+def test_it_lifts_the_lock_of_an_account_whose_password_is_reset(counsellor_a):
+    client = Client()
+    for _ in range(6):
+        _sign_in(client, LOGIN, counsellor_a.email, "wrong password")
+    client.post(reverse("accounts:password_reset"), {"email": counsellor_a.email})
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    new = "a brand new passphrase"
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert _sign_in(Client(), LOGIN, counsellor_a.email, new).status_code == 302
