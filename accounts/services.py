@@ -1,12 +1,16 @@
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.timezone import now
+from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import ApiToken, User, UserSession
 
 RECOVERY_CODE_COUNT = 10
+API_TOKEN_LIMIT = 10
+TOO_MANY_TOKENS = _("You have %(limit)d tokens already: revoke one you no longer use first.")
 
 
 @transaction.atomic
@@ -32,6 +36,9 @@ def user_update_profile(*, user: User, full_name: str, preferred_language: str, 
 @transaction.atomic
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new named token; the clear token is returned once and only its hash is kept."""
+    ApiToken.objects.filter(user=user, expiry__lte=now()).delete()
+    if ApiToken.objects.filter(user=user).count() >= API_TOKEN_LIMIT:
+        raise ValidationError(TOO_MANY_TOKENS, params={"limit": API_TOKEN_LIMIT})
     token, key = ApiToken.objects.create(user=user, name=name)
     return token, key
 

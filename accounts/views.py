@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse_lazy
@@ -62,10 +63,16 @@ def _profile_context(request, form, token_form=None):
 @login_required
 def api_token(request):
     form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, key = services.api_token_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            form.add_error("name", error)
     if not form.is_valid():
         context = _profile_context(request, ProfileForm(instance=request.user), form)
         return render(request, "accounts/profile.html", context, status=400)
-    token, key = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
     # Shown once: the token is a password, so the page after a redirect never repeats it.
     return render(request, "accounts/api_token.html", {"token": key, "api_token": token})
 

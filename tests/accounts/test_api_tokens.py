@@ -115,3 +115,15 @@ def test_it_ends_the_tokens_when_signing_out_everywhere(login, api_client, couns
     token = _new_token(client)
     client.post(reverse("accounts:sign_out_everywhere"))
     assert _answer(api_client, token) == 401
+
+
+def test_it_keeps_at_most_ten_live_tokens(login, counsellor_a):
+    client = login(counsellor_a)
+    for n in range(10):
+        _new_token(client, f"script {n}")
+    response = client.post(reverse("accounts:api_token"), {"name": "one too many"})
+    assert response.status_code == 400
+    assert "You have 10 tokens already" in response.text
+    assert "id_name_error_1" in response.text
+    ApiToken.objects.filter(name="script 0").update(expiry=now() - timedelta(seconds=1))
+    assert _new_token(client, "one more")
