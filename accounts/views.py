@@ -127,7 +127,10 @@ def _safe_next(request, default="home"):
 @login_required
 def two_factor_setup(request):
     """Sets up an authenticator app: scan the code, type what the app shows, keep the recovery
-    codes (shown once)."""
+    codes (shown once). Replacing an app takes a session that the current one verified: a
+    password alone must not swap the second factor."""
+    if has_two_factor(request.user) and not request.user.is_verified():
+        return redirect(f"{resolve_url('accounts:two_factor_verify')}?{request.GET.urlencode()}")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = services.two_factor_device_start(user=request.user)

@@ -150,3 +150,15 @@ def test_it_lets_a_counsellor_turn_2fa_off_but_not_a_manager(login, counsellor_a
 def test_it_lets_the_demo_switch_the_requirement_off(manager_a, settings):
     settings.TWO_FACTOR_REQUIRED = False
     assert _sign_in(manager_a).get(reverse("accounts:profile")).status_code == 200
+
+
+def test_it_does_not_let_a_password_alone_replace_the_authenticator(manager_a):
+    _set_up(_sign_in(manager_a), manager_a)
+    original = TOTPDevice.objects.get(user=manager_a)
+
+    thief = _sign_in(manager_a)  # knows the password, not the phone
+    response = thief.get(SETUP)
+    assert response.status_code == 302
+    assert response.url.startswith(VERIFY)
+    thief.post(SETUP, {"otp_token": "123456"})
+    assert list(TOTPDevice.objects.filter(user=manager_a)) == [original]
