@@ -6,7 +6,7 @@ from centres.models import Centre
 
 from .models import CentreMembership, Role, User
 
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "msc-demo-password"
 DEMO_DOMAIN = "demo.example.org"
 
 # The logins printed by `make run`: (e-mail, name, role, country, centre code in that country)
@@ -62,6 +62,11 @@ def seed(log) -> None:
         if centre_code:
             centre = Centre.objects.get(country=country, code=centre_code)
             CentreMembership.objects.get_or_create(user=user, centre=centre)
+
+    # The printed logins always take the current demo password, also in an older demo database.
+    User.objects.filter(email__in=[login[0] for login in DEMO_LOGINS]).update(
+        password=password_hash
+    )
 
     # Two counsellors and a manager at every centre, a coordinator in every country.
     for n, centre in enumerate(centres):

@@ -40,3 +40,39 @@ class UserChangeForm(DjangoUserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the new token"),
+        max_length=100,
+        help_text=_("Say where you will use it, e.g. the program or computer."),
+    )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A code from the authenticator app or, on the sign-in step, a recovery code."""
+
+    otp_token = forms.CharField(
+        label=_("Code"),
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, user, devices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.devices = devices
+        self.device = None
+
+    def clean_otp_token(self):
+        token = "".join(self.cleaned_data["otp_token"].split()).lower()
+        for device in self.devices:
+            if device.verify_token(token):
+                self.device = device
+                return token
+        raise forms.ValidationError(
+            _("This code is not right, or has expired. Try the code your app shows now.")
+        )

@@ -1,5 +1,60 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .security import has_two_factor, two_factor_required
+from .signals import TWO_FACTOR_PENDING
+
+# What a signed-in user may open before the second factor: to set it up, give it, or leave.
+TWO_FACTOR_OPEN_URLS = frozenset(
+    {
+        "accounts:two_factor_setup",
+        "accounts:two_factor_verify",
+        "accounts:logout",
+        "accounts:set_language",
+        "healthz",
+    }
+)
+
+
+class TwoFactorMiddleware:
+    """Holds a signed-in user at the second factor until they give it.
+
+    Everyone in a role of accounts.security.TWO_FACTOR_ROLES, and everyone who has set up an
+    authenticator, reaches nothing but the two-factor pages (and signing out) until a code has
+    verified this session: the admin site, the portal's pages and the API by session alike.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and (request.session.get(TWO_FACTOR_PENDING) or two_factor_required(user))
+            and not user.is_verified()
+            and self._url_name(request) not in TWO_FACTOR_OPEN_URLS
+        ):
+            if request.path.startswith("/api/"):
+                detail = _("Confirm your sign-in with your second factor first.")
+                return JsonResponse({"detail": detail}, status=403)
+            step = "verify" if has_two_factor(user) else "setup"
+            url = reverse(f"accounts:two_factor_{step}")
+            return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _url_name(request) -> str:
+        try:
+            return resolve(request.path_info).view_name
+        except Resolver404:
+            return ""
 
 
 class UserTimezoneMiddleware:

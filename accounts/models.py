@@ -2,14 +2,17 @@ import zoneinfo
 from dataclasses import dataclass
 from functools import cached_property
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from knox.models import AbstractAuthToken
 
 
 class Role(models.TextChoices):
@@ -149,6 +152,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.role == Role.COUNTRY_COORDINATOR and not self.country:
             raise ValidationError({"country": _("A country coordinator needs a country.")})
 
+    def save(self, *args, **kwargs):
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        # A new password or a deactivation ends every API token and browser session at once
+        # (the password change page then keeps the browser it was made in).
+        if password_changed or not self.is_active:
+            self.end_sessions_and_tokens()
+        if password_changed:
+            # Whoever set it holds the password or the mailbox: the account's lockout is lifted.
+            axes_reset(username=self.email)
+
+    def end_sessions_and_tokens(self):
+        ApiToken.objects.filter(user=self).delete()
+        sessions = UserSession.objects.filter(user=self)
+        keys = list(sessions.values_list("session_key", flat=True))
+        Session.objects.filter(session_key__in=keys).delete()
+        sessions.delete()
+
     def get_full_name(self):
         return self.full_name
 
@@ -197,3 +218,34 @@ class CentreMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.centre}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its hash is stored, it expires, its owner names it."""
+
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.name} ({self.token_key}…)"
+
+
+class UserSession(models.Model):
+    """A signed-in browser, so that its owner can see it on their profile and end it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="browser_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in"), default=now)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

@@ -19,16 +19,20 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/api-token/", views.api_token, name="api_token"),
+    path(
+        "profile/api-token/<str:digest>/revoke/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
+    path("profile/sessions/<int:pk>/end/", views.session_end, name="session_end"),
+    path("profile/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
     path("people/", views.people, name="people"),
     path("language/", views.set_language, name="set_language"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
-        name="password_change",
-    ),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(

@@ -5,7 +5,7 @@ Errors are always JSON: DRF answers `{"detail": "…"}` for a request-level erro
 404 and 500 handlers answer `{"detail": "…"}` for any other path under /api/.
 """
 
-from rest_framework import pagination
+from rest_framework import pagination, throttling
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -61,3 +61,27 @@ def add_error_responses(result, generator, request, public):
             for code, schema in codes.items():
                 responses.setdefault(code, response(code, schema))
     return result
+
+
+class LookupRateThrottle(throttling.SimpleRateThrottle):
+    """A stricter rate (the "lookup" rate) for finding people by code, per user or client.
+
+    It counts the requests of a view that sets `lookup_query_params` and that either fetch one
+    object (retrieve) or filter by one of those parameters: guessing codes one by one.
+    """
+
+    scope = "lookup"
+
+    def allow_request(self, request, view):
+        params = getattr(view, "lookup_query_params", None)
+        if params is None:
+            return True
+        if getattr(view, "action", None) != "retrieve" and not any(
+            request.query_params.get(param) for param in params
+        ):
+            return True
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -7,6 +7,7 @@ no broker (tasks run eagerly), e-mail printed to the console. Production sets at
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -50,7 +51,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "msc_portal.admin.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,7 +59,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -85,10 +90,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "msc_portal.middleware.NoStoreForSignedInMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "msc_portal.urls"
@@ -170,9 +179,17 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# django-axes first: it refuses a locked-out account or client before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -208,6 +225,28 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 5
 # Uploads over this size go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Failed sign-ins (django-axes), on the portal's login and /admin/ alike: the 6th wrong password
+# within the cool-off locks that account, and the 6th failure from one client (IP address) locks
+# that client, each for AXES_COOLOFF_MINUTES. Administrators lift a lockout in /admin/ (Access
+# attempts: delete) or with `manage.py axes_reset_username EMAIL`; every lockout is logged.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=6)  # the failure that locks
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_CLIENT_STR_CALLABLE = "accounts.security.axes_client_str"  # logs name users by id
+# How many reverse proxies append to X-Forwarded-For in front of the portal (docker-compose: 1);
+# 0 trusts only the connection's address, which a client cannot forge.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+
+# Two-factor sign-in (django-otp, TOTP with recovery codes): required for the roles listed in
+# accounts.security.TWO_FACTOR_ROLES, offered to everyone. Only the demo (DEMO_MODE) may switch
+# the requirement off, so that its well-known logins open without an authenticator app.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEMO_MODE) or not DEMO_MODE
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="MSC Portal")
 
 # Strict Content-Security-Policy: templates carry no inline script or style.
 # The admin and Swagger UI set inline styles of their own: they get 'unsafe-inline' for styles
@@ -282,7 +321,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous request is told 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -298,6 +337,27 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Counted in the cache (Redis); a client over its rate is told 429 with Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "msc_portal.api.LookupRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+        "user": env.str("API_THROTTLE_USER", default="600/minute"),
+        # Finding people by code (msc_portal.api.LookupRateThrottle).
+        "lookup": env.str("API_THROTTLE_LOOKUP", default="30/minute"),
+    },
+}
+# API tokens (django-rest-knox): stored as a hash, named by their owner, expiring.
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations create its default token table even when the model is swapped for ours
+# (and then nothing empties it); without them, no table is made for a swapped model.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "MSC Portal API",

@@ -1,6 +1,7 @@
 """Writes of the TVR programme. Each checks who may do it, validates, saves, and queues mail
 after the transaction commits."""
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -78,11 +79,18 @@ def _set_many(instance, data: dict):
 @transaction.atomic
 def host_register(
     *, host_data: dict, registrant: User | None = None, email="", full_name="", password=""
-) -> Host:
-    """Registers an institution; the registrant (a new host member if anonymous) joins it."""
+) -> Host | None:
+    """Registers an institution; the registrant (a new host member if anonymous) joins it.
+
+    Anonymous, with the e-mail address of an existing account: nothing is registered, and the
+    account's owner gets an e-mail (None is returned, and the page says what it always says)."""
     if registrant is None:
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError({"email": ACCOUNT_EXISTS})
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            # The page answers as for a new address; the owner of the account learns by e-mail.
+            _after_commit(tasks.send_account_exists, existing.pk)
+            make_password(password)  # as slow as creating the account: timing tells nothing
+            return None
         registrant = user_create(
             email=email, full_name=full_name, password=password, role=Role.HOST_MEMBER
         )
@@ -205,10 +213,16 @@ def need_move(*, need: Need, target: str, actor: User) -> Need:
 
 
 @transaction.atomic
-def expert_register(*, email: str, full_name: str, password: str) -> User:
-    """A new expert account, inactive until the e-mailed link is opened."""
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": ACCOUNT_EXISTS})
+def expert_register(*, email: str, full_name: str, password: str) -> User | None:
+    """A new expert account, inactive until the e-mailed link is opened.
+
+    With the e-mail address of an existing account, the owner of that account gets an e-mail
+    instead and None is returned: the page answers the same, so it reveals no account."""
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        _after_commit(tasks.send_account_exists, existing.pk)
+        make_password(password)  # as slow as creating the account: timing tells nothing
+        return None
     user = user_create(email=email, full_name=full_name, password=password, role=Role.EXPERT)
     user.is_active = False
     user.save(update_fields=["is_active"])

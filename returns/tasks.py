@@ -57,6 +57,24 @@ def send_expert_activation(user_id: int) -> None:
     _send("activation", {"user": user, "path": path}, [(user.email, user.preferred_language)])
 
 
+@shared_task
+def send_account_exists(user_id: int) -> None:
+    """Someone signed up with the e-mail address of an existing account: its owner is told,
+    while the page said what it says to everyone (issue 12: sign-up reveals no account)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    if not user.is_active and user.role == Role.EXPERT and user.last_login is None:
+        send_expert_activation(user.pk)  # they registered before and lost the first e-mail
+        return
+    context = {
+        "user": user,
+        "login_path": reverse("accounts:login"),
+        "reset_path": reverse("accounts:password_reset"),
+    }
+    _send("account_exists", context, [(user.email, user.preferred_language)])
+
+
 def status_change_recipients(change) -> list[tuple[str, str]]:
     """The people concerned: the expert, the host once the expert was proposed to it, and the
     programme when someone else made the move. Never the actor."""

@@ -112,7 +112,7 @@ def host_register(request):
             messages.success(
                 request,
                 _("%(name)s is registered. The programme will verify it before it can publish.")
-                % {"name": host.name},
+                % {"name": form.cleaned_data["name"]},
             )
             if account:
                 return redirect("accounts:login")

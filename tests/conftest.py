@@ -10,8 +10,14 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.http import HttpRequest
+from django.test import Client as DjangoClient
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.test import APIClient as DRFAPIClient
 
 from accounts.models import Role
+from accounts.security import has_two_factor, two_factor_required
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.centres.factories import CentreFactory
 
@@ -39,6 +45,38 @@ def _fast_tests(settings):
 def _empty_cache():
     # The cache is the real Redis: nothing cached by one test may answer another.
     cache.clear()
+
+
+class SecondFactorMixin:
+    """Signs in as a person does: through django-axes (which needs the request) and, for a role
+    that needs two-factor sign-in, with the persona's authenticator, confirming the session."""
+
+    def login(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return super().login(**credentials)
+
+    def _login(self, user, backend=None):
+        super()._login(user, backend)
+        if two_factor_required(user) or has_two_factor(user):
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is None:
+                device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+
+class Client(SecondFactorMixin, DjangoClient):
+    pass
+
+
+class APIClient(SecondFactorMixin, DRFAPIClient):
+    pass
+
+
+@pytest.fixture
+def client():
+    return Client()
 
 
 @pytest.fixture
@@ -116,6 +154,4 @@ def login(client):
 
 @pytest.fixture
 def api_client():
-    from rest_framework.test import APIClient
-
     return APIClient()

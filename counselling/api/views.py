@@ -27,6 +27,7 @@ class VisitorViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [COUNSEL]
     filterset_class = VisitorFilter
     lookup_field = "code"
+    lookup_query_params = ["code"]  # a stricter rate for guessing codes (LookupRateThrottle)
     ordering_fields = ["created_at", "code"]
 
     def get_queryset(self):
@@ -53,6 +54,7 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SessionSerializer
     permission_classes = [COUNSEL]
     filterset_class = SessionFilter
+    lookup_query_params = ["visitor"]  # sessions by visitor code: a look-up too
     ordering_fields = ["date", "created_at"]
 
     def get_queryset(self):

@@ -1,6 +1,9 @@
 from accounts.permissions import Permission
 from tests.matrix import SIGNED_IN, Route
 
+# Personas whose role does not need two-factor sign-in (they have no authenticator app).
+NO_AUTHENTICATOR = ["counsellor_a", "counsellor_b", "host", "expert"]
+
 ROUTES = [
     Route(
         "accounts:login",
@@ -10,7 +13,35 @@ ROUTES = [
     ),
     Route("accounts:logout", public=True, method="post", ok=302),
     Route("accounts:profile"),
-    Route("accounts:api_token", method="post"),
+    Route("accounts:api_token", method="post", data={"name": "laptop"}),
+    Route(
+        "accounts:api_token_revoke",
+        method="post",
+        kwargs=lambda world: {"digest": "0" * 128},
+        ok=404,
+        note="a token is found among one's own only",
+    ),
+    Route(
+        "accounts:session_end",
+        method="post",
+        kwargs=lambda world: {"pk": 0},
+        ok=404,
+        note="a session is found among one's own only",
+    ),
+    Route("accounts:sign_out_everywhere", method="post", ok=302),
+    Route("accounts:two_factor_setup"),
+    Route(
+        "accounts:two_factor_verify",
+        ok=302,
+        note="a verified session, or one without an authenticator, goes on",
+    ),
+    Route(
+        "accounts:recovery_codes",
+        method="post",
+        overrides=dict.fromkeys(NO_AUTHENTICATOR, 302),
+        note="without an authenticator app: sent to set one up",
+    ),
+    Route("accounts:two_factor_disable", method="post", ok=302),
     Route("accounts:people", permission=Permission.VIEW_STAFF),
     Route("accounts:set_language", public=True, method="post", data={"language": "sq"}, ok=302),
     Route("accounts:password_change"),

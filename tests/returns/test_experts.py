@@ -195,3 +195,33 @@ def test_it_deletes_an_account_and_keeps_anonymous_statistics(
     assert application.status == "submitted"  # the statistics remain
     assert application.changes.get().comment == ""
     assert client.get(reverse("returns:expert_profile")).status_code == 302  # signed out
+
+
+def test_it_answers_an_expert_sign_up_with_an_existing_address_as_any_other(
+    client, host, django_capture_on_commit_callbacks
+):
+    def sign_up(email):
+        data = {
+            "full_name": "Arben Krasniqi",
+            "email": email,
+            "password": "a long enough passphrase 42",
+            "consent": "on",
+        }
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("returns:expert_register"), data)
+
+    new, existing = sign_up("arben@example.org"), sign_up(host.email)
+    assert existing.status_code == new.status_code == 200
+    assert re.sub(r"[A-Za-z0-9]{64}", "", existing.text) == re.sub(r"[A-Za-z0-9]{64}", "", new.text)
+    assert User.objects.get(email=host.email).role == Role.HOST_MEMBER  # unchanged
+    assert [m.to for m in mail.outbox] == [["arben@example.org"], [host.email]]
+    assert "already has an account" in mail.outbox[1].body
+
+
+def test_it_refuses_a_password_shorter_than_12_characters(client):
+    response = client.post(
+        reverse("returns:expert_register"),
+        {"full_name": "A", "email": "a@example.org", "password": "short pass1", "consent": "on"},
+    )
+    assert "at least 12 characters" in response.text
+    assert not User.objects.filter(email="a@example.org").exists()
