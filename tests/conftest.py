@@ -8,10 +8,12 @@
 """
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client as DjangoClient
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient as DRFAPIClient
@@ -39,6 +41,14 @@ def _fast_tests(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    # A request activates the signed-in user's language for the thread and nothing resets it
+    # between tests (each real request activates its own): start every test in English.
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
