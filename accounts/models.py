@@ -243,8 +243,8 @@ class UserSession(models.Model):
     user_agent = models.CharField(_("browser"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = _("browser session")
+        verbose_name_plural = _("browser sessions")
         ordering = ["-created_at"]
 
     def __str__(self):

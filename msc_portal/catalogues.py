@@ -58,6 +58,13 @@ KEEP_LATIN_WORDS = [
     "UTF",
     "JSON",
     "URI",
+    "QR",
+    # authenticator apps named on the two-factor page
+    "FreeOTP",
+    "Aegis",
+    "Google",
+    "Microsoft",
+    "Authenticator",
     "Rev",
 ]
 _KEEP = re.compile(
