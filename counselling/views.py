@@ -12,6 +12,7 @@ from centres.models import Centre
 
 from . import codes, importer, selectors, services
 from .forms import (
+    AuditSearchForm,
     ConsentForm,
     GroupSessionForm,
     ImportForm,
@@ -56,6 +57,12 @@ def visitor_list(request):
     centre = _centre_from_query(request)
     visitors = selectors.visitor_list(user=request.user, centre=centre)
     page = Paginator(visitors, 50).get_page(request.GET.get("page"))
+    services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.LISTED,
+        centre=centre,
+        count=len(page.object_list),
+    )
     context = {
         "page": page,
         "search_form": SearchForm(),
@@ -77,6 +84,8 @@ def search(request):
             return render(request, "counselling/_search_results.html", {"limited": str(error)})
         return _too_many(request, error)
     visible = set(Visitor.objects.visible_to(request.user).filter(pk__in=[v.pk for v in results]))
+    # Who searched and how many they found; what they typed may be a name, so it is not kept.
+    services.audit_record(user=request.user, action=AuditEvent.Action.SEARCHED, count=len(results))
     if form.is_valid() and len(results) == 1 and not request.htmx:
         # "Log a session" on the desk goes straight to the form; so does another centre's code.
         wants_session = request.POST.get("then") == "session"
@@ -390,6 +399,25 @@ def visitor_audit(request, code: str):
     events = visitor.audit_events.select_related("user")
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(request, "counselling/audit.html", {"visitor": visitor, "page": page})
+
+
+@permission_required(Permission.SEARCH_AUDIT)
+def audit_search(request):
+    """Who read or changed personal data in the manager's scope (centres, country, network)."""
+    form = AuditSearchForm(request.GET or None, user=request.user)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "who": data["user"],
+            "visitor_code": data["visitor"],
+            "action": data["action"],
+            "start": data["start"],
+            "end": data["end"],
+        }
+    events = selectors.audit_event_list(user=request.user, **filters)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(request, "counselling/audit_search.html", {"form": form, "page": page})
 
 
 @permission_required(Permission.MANAGE_CENTRE)
