@@ -698,6 +698,7 @@ class AuditEvent(models.Model):
         REPORT_DOWNLOADED = "report_downloaded", _("report downloaded")
         RESEARCH_EXPORT = "research_export", _("research data exported")
         ACCESS_DENIED = "access_denied", _("access denied")
+        ACCESS_GRANTED = "access_granted", _("staff access granted")
 
     visitor = models.ForeignKey(
         Visitor,

@@ -91,6 +91,7 @@ class Migration(migrations.Migration):
                     ("report_downloaded", "report downloaded"),
                     ("research_export", "research data exported"),
                     ("access_denied", "access denied"),
+                    ("access_granted", "staff access granted"),
                 ],
                 max_length=20,
                 verbose_name="action",
