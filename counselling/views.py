@@ -62,6 +62,7 @@ def visitor_list(request):
         action=AuditEvent.Action.LISTED,
         centre=centre,
         count=len(page.object_list),
+        detail="visitors",
     )
     context = {
         "page": page,
@@ -307,9 +308,17 @@ def group_session_create(request):
 def group_session_detail(request, pk: int):
     group = get_visible_or_404(GroupSession, request.user, pk=pk)
     counts = list(group.counts.all())
+    attendees = list(group.attendees.order_by("code"))
+    services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.LISTED,
+        centre=group.centre_id,
+        count=len(attendees),
+        detail=f"group session {group.pk}",
+    )
     context = {
         "group": group,
-        "attendees": group.attendees.order_by("code"),
+        "attendees": attendees,
         # Attending opens no record: other centres' attendees are shown by code only.
         "visible": set(Visitor.objects.visible_to(request.user).filter(group_sessions=group)),
         "counts": counts,
@@ -340,8 +349,16 @@ def referral_list(request):
     referrals = selectors.referral_list(user=request.user, open_only=not show_all)
     if centre is not None:
         referrals = referrals.filter(centre=centre)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.LISTED,
+        centre=centre,
+        count=len(page.object_list),
+        detail="referrals",
+    )
     context = {
-        "page": Paginator(referrals, 50).get_page(request.GET.get("page")),
+        "page": page,
         "show_all": show_all,
         "centres": Centre.objects.staffed_by(request.user).active().order_by("name"),
         "centre": centre,
@@ -367,6 +384,12 @@ def referral_detail(request, pk: int):
         else:
             messages.success(request, _("Referral updated."))
             return redirect("counselling:referral_detail", pk=referral.pk)
+    services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.VIEWED,
+        visitor=referral.visitor,
+        detail=f"referral {referral.pk}",
+    )
     context = {
         "referral": referral,
         "form": form if referral.next_statuses() else None,

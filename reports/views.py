@@ -9,8 +9,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404, permission_required
 from accounts.permissions import Permission
-from counselling.models import AuditEvent
-from counselling.services import audit_record
 
 from . import selectors, services
 from .charts import bar_chart
@@ -73,14 +71,7 @@ def run_download(request, pk: int):
     run = get_visible_or_404(ReportRun, request.user, pk=pk)
     if not run.file:
         raise Http404
-    research = run.exporter.startswith("research")
-    audit_record(
-        user=request.user,
-        action=AuditEvent.Action.RESEARCH_EXPORT
-        if research
-        else AuditEvent.Action.REPORT_DOWNLOADED,
-        detail=f"{run.exporter} {run.pk}",
-    )
+    services.report_run_downloaded(run=run, user=request.user)
     return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
 
 

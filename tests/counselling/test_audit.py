@@ -11,8 +11,14 @@ from django.urls import reverse
 
 from counselling import services
 from counselling.models import AuditEvent, Visitor
+from reports.models import ReportRun
 from tests.accounts.factories import PASSWORD
-from tests.counselling.factories import ReferralFactory, SessionFactory, make_visitor
+from tests.counselling.factories import (
+    GroupSessionFactory,
+    ReferralFactory,
+    SessionFactory,
+    make_visitor,
+)
 from tests.returns.factories import ExpertProfileFactory
 from tests.returns.routes import PDF
 
@@ -155,3 +161,44 @@ def test_it_shows_a_coordinator_their_country_and_a_programme_manager_the_networ
     network = login(programme_manager).get(AUDIT).text
     assert in_serbia.code in network
     assert in_albania.code in network
+
+
+def test_it_audits_referral_and_group_pages(login, counsellor_a, centre_a):
+    visitor = make_visitor(counsellor_a, centre_a)
+    referral = ReferralFactory(visitor=visitor, created_by=counsellor_a)
+    group = GroupSessionFactory(centre=centre_a, created_by=counsellor_a)
+    group.attendees.add(visitor)
+    client = login(counsellor_a)
+    client.get(reverse("counselling:referral_list"))
+    client.get(reverse("counselling:referral_detail", args=[referral.pk]))
+    client.get(reverse("counselling:group_session_detail", args=[group.pk]))
+    events = AuditEvent.objects.filter(user=counsellor_a).exclude(action="created")
+    assert sorted(events.values_list("action", "count", "detail")) == sorted(
+        [
+            ("listed", 1, "referrals"),
+            ("viewed", None, f"referral {referral.pk}"),
+            ("listed", 1, f"group session {group.pk}"),
+        ]
+    )
+
+
+def test_it_audits_report_and_research_downloads(login, api_client, programme_manager):
+    runs = []
+    for exporter in ("indicators", "research_sessions"):
+        run = ReportRun.objects.create(
+            exporter=exporter,
+            output_format="csv",
+            requested_by=programme_manager,
+            status=ReportRun.Status.DONE,
+            fingerprint=exporter,
+        )
+        run.file.save(f"{exporter}.csv", ContentFile(b"figures"))
+        runs.append(run)
+        assert (
+            login(programme_manager).get(reverse("reports:run_download", args=[run.pk])).status_code
+            == 200
+        )
+    api_client.force_authenticate(programme_manager)
+    assert api_client.get(reverse("api:reportrun-download", args=[runs[0].pk])).status_code == 200
+    actions = AuditEvent.objects.filter(user=programme_manager).values_list("action", flat=True)
+    assert sorted(actions) == ["report_downloaded", "report_downloaded", "research_export"]
