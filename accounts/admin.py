@@ -1,3 +1,5 @@
+from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -60,4 +62,22 @@ class UserAdmin(DjangoUserAdmin):
         if obj is None:
             return ["last_login", "date_joined"]
         return super().get_readonly_fields(request, obj)
+
     filter_horizontal = []
+
+
+class _KeptLogAdmin:
+    """Sign-ins are part of the audit trail: administrators read them but cannot delete them
+    (lifting a lockout deletes access attempts, which stay deletable)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for model, model_admin in [(AccessLog, AccessLogAdmin), (AccessFailureLog, AccessFailureLogAdmin)]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, type(model_admin.__name__, (_KeptLogAdmin, model_admin), {}))

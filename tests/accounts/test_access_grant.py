@@ -1,6 +1,8 @@
 """Issue 12, point 4: staff access is granted in the portal by those who own the decision, with
 an audit entry; administrators stay technical and cannot grant it to anyone in /admin/."""
 
+from axes.models import AccessFailureLog, AccessLog
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role, User
@@ -149,3 +151,18 @@ def test_it_shows_no_visitor_data_in_the_admin(login, administrator, counsellor_
         response = client.get(url)
         assert response.status_code in (302, 404)
         assert "Berisha" not in response.text
+
+
+def test_it_keeps_sign_in_logs_from_deletion_in_the_admin(login, administrator, counsellor_a):
+    Client().post(
+        reverse("accounts:login"), {"username": counsellor_a.email, "password": "wrong password"}
+    )
+    failure = AccessFailureLog.objects.get(username=counsellor_a.email)
+    client = login(administrator)
+    success = AccessLog.objects.get(username=administrator.email)
+    for name, pk in [("accessfailurelog", failure.pk), ("accesslog", success.pk)]:
+        assert client.get(reverse(f"admin:axes_{name}_changelist")).status_code == 200
+        delete = reverse(f"admin:axes_{name}_delete", args=[pk])
+        assert client.post(delete, {"post": "yes"}).status_code == 403
+    assert AccessFailureLog.objects.filter(pk=failure.pk).exists()
+    assert AccessLog.objects.filter(pk=success.pk).exists()
