@@ -119,6 +119,23 @@ def two_factor_disable(*, user: User) -> None:
     StaticDevice.objects.filter(user=user).delete()
 
 
+@transaction.atomic
+def user_erase(*, user: User) -> None:
+    """Deletes an account at its owner's request. An account named on the audit trail, which
+    cannot change, is emptied instead: no name, no address, no way to sign in; its id stays."""
+    from counselling.models import AuditEvent
+
+    if not AuditEvent.objects.filter(user=user).exists():
+        user.delete()
+        return
+    user.memberships.all().delete()
+    user.email = f"erased-{user.pk}@erased.invalid"
+    user.full_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+
+
 def grantable_roles(granter: User) -> list[str]:
     """The staff roles a person may grant: the programme manager the network's, centre managers
     and coordinators the roles of the centres they oversee."""

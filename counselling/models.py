@@ -668,8 +668,10 @@ class AuditEventQuerySet(models.QuerySet):
         about = _scope_filter(user, "centre")
         if about is None:
             return self.none()
+        # A colleague's entries that concern no centre (expert profiles, reports, denials);
+        # those about another centre are that centre's manager's to read.
         colleagues = get_user_model().objects.visible_to(user).values("pk")
-        return self.filter(about | Q(user__in=colleagues))
+        return self.filter(about | Q(centre__isnull=True, user__in=colleagues))
 
 
 class AuditEvent(models.Model):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from counselling import services
 from counselling.models import AuditEvent, Visitor
 from reports.models import ReportRun
-from tests.accounts.factories import PASSWORD
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.counselling.factories import (
     GroupSessionFactory,
     ReferralFactory,
@@ -202,3 +202,30 @@ def test_it_audits_report_and_research_downloads(login, api_client, programme_ma
     assert api_client.get(reverse("api:reportrun-download", args=[runs[0].pk])).status_code == 200
     actions = AuditEvent.objects.filter(user=programme_manager).values_list("action", flat=True)
     assert sorted(actions) == ["report_downloaded", "report_downloaded", "research_export"]
+
+
+def test_it_keeps_the_audit_when_an_expert_on_it_deletes_their_account(login, expert):
+    ExpertProfileFactory(user=expert)
+    client = login(expert)
+    assert client.get(AUDIT).status_code == 403  # the expert is now on the audit trail
+    response = client.post(reverse("returns:expert_delete"), {"confirm": "on"}, follow=True)
+    assert "Your account and personal data are deleted." in response.text
+    denied = AuditEvent.objects.get(action=AuditEvent.Action.ACCESS_DENIED)
+    assert denied.user_id == expert.pk
+    expert.refresh_from_db()
+    assert expert.email != "expert@example.org"
+    assert expert.full_name == ""
+    assert not expert.is_active
+    assert not expert.has_usable_password()
+
+
+def test_it_shows_a_manager_no_colleague_entries_about_another_centre(
+    login, manager_a, centre_a, centre_b, counsellor_b
+):
+    both = UserFactory(role="counsellor", centres=[centre_a, centre_b])
+    elsewhere = make_visitor(counsellor_b, centre_b)
+    services.audit_record(user=both, visitor=elsewhere, action=AuditEvent.Action.VIEWED)
+    services.audit_record(user=both, action=AuditEvent.Action.EXPERT_VIEWED, detail="expert 7")
+    page = login(manager_a).get(AUDIT).text
+    assert elsewhere.code not in page
+    assert "expert 7" in page
