@@ -4,8 +4,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
-from .models import User
+from centres.models import Centre
+
+from .models import ADMIN_CREATABLE_ROLES, Role, User
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -31,9 +34,17 @@ class ProfileForm(forms.ModelForm):
 
 
 class UserCreationForm(BaseUserCreationForm):
+    """The admin's form for a new account: only roles without access to personal data."""
+
     class Meta:
         model = User
-        fields = ["email", "full_name", "role", "country"]
+        fields = ["email", "full_name", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (value, label) for value, label in Role.choices if value in ADMIN_CREATABLE_ROLES
+        ]
 
 
 class UserChangeForm(DjangoUserChangeForm):
@@ -76,3 +87,38 @@ class TwoFactorCodeForm(forms.Form):
         raise forms.ValidationError(
             _("This code is not right, or has expired. Try the code your app shows now.")
         )
+
+
+class AccessGrantForm(forms.Form):
+    """A staff role and centres for a colleague's existing account, found by e-mail address."""
+
+    email = forms.EmailField(label=_("E-mail address of the account"))
+    role = forms.ChoiceField(label=_("Role"))
+    centres = forms.ModelMultipleChoiceField(
+        label=_("Centres"),
+        queryset=Centre.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For counsellors and centre managers: where they work among your centres."),
+    )
+    country = CountryField(blank=True).formfield(
+        label=_("Country"), required=False, help_text=_("For country coordinators.")
+    )
+
+    def __init__(self, *args, granter, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [(value, Role(value).label) for value in roles]
+        self.fields["centres"].queryset = (
+            Centre.objects.staffed_by(granter).active().order_by("name")
+        )
+        if Role.COUNTRY_COORDINATOR not in roles:
+            del self.fields["country"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].lower()
+        self.person = User.objects.filter(email=email, is_active=True).first()
+        if self.person is None:
+            raise forms.ValidationError(
+                _("No active account has this address: ask an administrator to create it.")
+            )
+        return email

@@ -91,3 +91,27 @@ class UserTimezoneMiddleware:
                 httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
             )
         return response
+
+
+class AccessDeniedAuditMiddleware:
+    """Writes a signed-in user's 403 answers to the audit trail: repeated denials are how a
+    colleague probing beyond their role shows up on the manager's audit page. Only the route's
+    name is kept, never the URL (which may carry a visitor code)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if response.status_code == 403 and user is not None and user.is_authenticated:
+            from counselling.models import AuditEvent
+            from counselling.services import audit_record
+
+            match = request.resolver_match
+            audit_record(
+                user=user,
+                action=AuditEvent.Action.ACCESS_DENIED,
+                detail=f"{request.method} {match.view_name if match else ''}",
+            )
+        return response

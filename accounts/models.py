@@ -28,6 +28,11 @@ class Role(models.TextChoices):
 
 
 CENTRE_ROLES = frozenset({Role.COUNSELLOR, Role.CENTRE_MANAGER})
+# Roles that open visitors' records: granted in the portal by whoever owns the decision
+# (accounts.services.user_access_grant), never in the admin site.
+STAFF_ROLES = frozenset({*CENTRE_ROLES, Role.COUNTRY_COORDINATOR, Role.PROGRAMME_MANAGER})
+# Roles an administrator may give a new account in the admin: no personal data of visitors.
+ADMIN_CREATABLE_ROLES = frozenset({Role.ADMINISTRATOR, Role.HOST_MEMBER, Role.EXPERT})
 
 
 def validate_timezone(value: str):

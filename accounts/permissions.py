@@ -13,6 +13,8 @@ from .models import Role
 class Permission(StrEnum):
     # Centres and staff
     VIEW_STAFF = "view_staff"
+    GRANT_ACCESS = "grant_access"  # staff roles and centre memberships, within one's scope
+    SEARCH_AUDIT = "search_audit"  # who read or changed personal data, within one's scope
     # Counselling (visitors, sessions, referrals): personal data of the user's centres
     COUNSEL_VISITORS = "counsel_visitors"
     MANAGE_CENTRE = "manage_centre"  # merge visitors, audit trails, data quality
@@ -39,12 +41,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.COUNSELLOR: frozenset(_CENTRE_STAFF),
     Role.CENTRE_MANAGER: frozenset(
         _CENTRE_STAFF
-        | {Permission.VIEW_STAFF, Permission.MANAGE_CENTRE, Permission.VIEW_CENTRE_STATISTICS}
+        | {
+            Permission.VIEW_STAFF,
+            Permission.GRANT_ACCESS,
+            Permission.SEARCH_AUDIT,
+            Permission.MANAGE_CENTRE,
+            Permission.VIEW_CENTRE_STATISTICS,
+        }
     ),
     Role.COUNTRY_COORDINATOR: frozenset(
         _CENTRE_STAFF
         | {
             Permission.VIEW_STAFF,
+            Permission.GRANT_ACCESS,
+            Permission.SEARCH_AUDIT,
             Permission.MANAGE_CENTRE,
             Permission.VIEW_CENTRE_STATISTICS,
             Permission.RUN_REPORTS,
@@ -53,6 +63,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.PROGRAMME_MANAGER: frozenset(
         {
             Permission.VIEW_STAFF,
+            Permission.GRANT_ACCESS,
+            Permission.SEARCH_AUDIT,
             Permission.VIEW_CENTRE_STATISTICS,
             Permission.VIEW_NETWORK_STATISTICS,
             Permission.MANAGE_PROGRAMME,

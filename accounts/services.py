@@ -1,16 +1,28 @@
 from django.contrib.sessions.models import Session
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import ApiToken, User, UserSession
+from centres.models import Centre
+
+from .models import CENTRE_ROLES, STAFF_ROLES, ApiToken, Role, User, UserSession
+from .permissions import Permission
 
 RECOVERY_CODE_COUNT = 10
 API_TOKEN_LIMIT = 10
 TOO_MANY_TOKENS = _("You have %(limit)d tokens already: revoke one you no longer use first.")
+GRANT_SELF = _("You cannot change your own access: ask the person above you.")
+GRANT_ADMINISTRATOR = _(
+    "An administrator's account stays technical: it gets no access to personal data."
+)
+GRANT_ROLE_NOT_YOURS = _("This role is not yours to grant.")
+GRANT_PERSON_NOT_YOURS = _("This person's access is decided by someone else.")
+GRANT_CENTRE_NOT_YOURS = _("You can grant access only to centres you manage.")
+GRANT_CENTRE_NEEDED = _("Choose at least one centre.")
+GRANT_COUNTRY_NEEDED = _("A country coordinator needs a country.")
 
 
 @transaction.atomic
@@ -105,3 +117,97 @@ def recovery_codes_renew(*, user: User) -> list[str]:
 def two_factor_disable(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+
+
+@transaction.atomic
+def user_erase(*, user: User) -> None:
+    """Deletes an account at its owner's request. An account named on the audit trail, which
+    cannot change, is emptied instead: no name, no address, no way to sign in; its id stays."""
+    from counselling.models import AuditEvent
+
+    if not AuditEvent.objects.filter(user=user).exists():
+        user.delete()
+        return
+    user.memberships.all().delete()
+    user.email = f"erased-{user.pk}@erased.invalid"
+    user.full_name = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+
+
+def grantable_roles(granter: User) -> list[str]:
+    """The staff roles a person may grant: the programme manager the network's, centre managers
+    and coordinators the roles of the centres they oversee."""
+    if not granter.can(Permission.GRANT_ACCESS):
+        return []
+    if granter.scope.whole_network:
+        return [
+            Role.COUNSELLOR,
+            Role.CENTRE_MANAGER,
+            Role.COUNTRY_COORDINATOR,
+            Role.PROGRAMME_MANAGER,
+        ]
+    return [Role.COUNSELLOR, Role.CENTRE_MANAGER]
+
+
+@transaction.atomic
+def user_access_grant(
+    *, granter: User, user: User, role: str, centres=(), country: str = ""
+) -> User:
+    """Gives `user` a staff role and sets their memberships among the granter's centres (those
+    elsewhere stay), then writes the change to the audit trail. Administrators' accounts stay
+    technical, and nobody changes their own access."""
+    from counselling.models import AuditEvent
+    from counselling.services import audit_record
+
+    allowed = grantable_roles(granter)
+    if not allowed:
+        raise PermissionDenied
+    if user.pk == granter.pk:
+        raise ValidationError(GRANT_SELF)
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        raise ValidationError(GRANT_ADMINISTRATOR)
+    if role not in allowed:
+        raise ValidationError({"role": GRANT_ROLE_NOT_YOURS})
+    if user.role in STAFF_ROLES and user.role not in allowed:
+        raise ValidationError(GRANT_PERSON_NOT_YOURS)
+    mine = Centre.objects.staffed_by(granter)
+    chosen = set(centres)
+    if not chosen <= set(mine):
+        raise ValidationError({"centres": GRANT_CENTRE_NOT_YOURS})
+    elsewhere = user.memberships.exclude(centre__in=mine)
+    if role in CENTRE_ROLES:
+        if role != user.role and elsewhere.exists():
+            raise ValidationError(GRANT_PERSON_NOT_YOURS)
+        if not chosen and not elsewhere.exists():
+            raise ValidationError({"centres": GRANT_CENTRE_NEEDED})
+        country = ""
+    else:
+        chosen = set()
+        if role == Role.COUNTRY_COORDINATOR and not country:
+            raise ValidationError({"country": GRANT_COUNTRY_NEEDED})
+        if role == Role.PROGRAMME_MANAGER:
+            country = ""
+    before = set(user.centres.filter(pk__in=mine))
+    if role not in CENTRE_ROLES:
+        before = set(user.centres.all())
+        user.memberships.all().delete()
+    else:
+        user.memberships.filter(centre__in=mine).exclude(centre__in=chosen).delete()
+        for centre in chosen - before:
+            user.memberships.create(centre=centre)
+    user.role, user.country = role, country
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["role", "country"])
+    touched = sorted(chosen ^ before, key=lambda centre: centre.pk) or sorted(
+        chosen, key=lambda centre: centre.pk
+    )
+    ids = ",".join(str(centre.pk) for centre in sorted(chosen, key=lambda centre: centre.pk))
+    audit_record(
+        user=granter,
+        action=AuditEvent.Action.ACCESS_GRANTED,
+        centre=touched[0] if touched else None,
+        detail=f"user {user.pk}: {role} {country} centres [{ids}]",
+    )
+    return user

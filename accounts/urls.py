@@ -31,6 +31,7 @@ urlpatterns = [
     path("two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
     path("people/", views.people, name="people"),
+    path("people/access/", views.access_grant, name="access_grant"),
     path("language/", views.set_language, name="set_language"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .access import permission_required
-from .forms import ApiTokenForm, ProfileForm, TwoFactorCodeForm
+from .forms import AccessGrantForm, ApiTokenForm, ProfileForm, TwoFactorCodeForm
 from .models import ApiToken, User, UserSession
 from .permissions import Permission
 from .security import has_two_factor, two_factor_required
@@ -102,7 +102,36 @@ def people(request):
         .order_by("role", "full_name")
     )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/people.html", {"page": page})
+    context = {"page": page, "can_grant": request.user.can(Permission.GRANT_ACCESS)}
+    return render(request, "accounts/people.html", context)
+
+
+@permission_required(Permission.GRANT_ACCESS)
+def access_grant(request):
+    """A centre manager (their centres), a coordinator (their country's centres) or the programme
+    manager (the network) gives a colleague's account a staff role and centres; audited."""
+    roles = services.grantable_roles(request.user)
+    form = AccessGrantForm(request.POST or None, granter=request.user, roles=roles)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.user_access_grant(
+                granter=request.user,
+                user=form.person,
+                role=data["role"],
+                centres=data["centres"],
+                country=data.get("country", ""),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s. They see it at their next page.")
+                % {"name": person.full_name, "role": person.get_role_display()},
+            )
+            return redirect("accounts:people")
+    return render(request, "accounts/access_grant.html", {"form": form})
 
 
 @require_POST

@@ -9,10 +9,12 @@ from msc_portal.fields import TEXT_MAX_LENGTH, sensible_date
 from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
 
+from . import codes
 from .models import (
     AGE_BAND_CHOICES,
     IDENTIFYING_FIELDS,
     PROFILE_FIELDS,
+    AuditEvent,
     GroupSession,
     Referral,
     Session,
@@ -370,3 +372,28 @@ class StatisticsForm(forms.Form):
             raise forms.ValidationError(_("The start is after the end."))
         data["start"], data["end"] = start, end
         return data
+
+
+class AuditSearchForm(forms.Form):
+    """Filters of the manager's audit page; every field is optional."""
+
+    user = forms.ModelChoiceField(
+        label=_("Who"), queryset=User.objects.none(), required=False, empty_label=_("All")
+    )
+    visitor = forms.CharField(label=_("Visitor code"), required=False, max_length=20)
+    action = forms.ChoiceField(
+        label=_("What"), choices=[("", _("All")), *AuditEvent.Action.choices], required=False
+    )
+    start = forms.DateField(
+        label=_("From"), widget=DateInput, required=False, validators=[sensible_date]
+    )
+    end = forms.DateField(
+        label=_("To"), widget=DateInput, required=False, validators=[sensible_date]
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.visible_to(user).order_by("full_name")
+
+    def clean_visitor(self):
+        return codes.normalise(self.cleaned_data["visitor"])

@@ -9,6 +9,7 @@ reaches a visitor only for one visit, after the visitor's proof of presence:
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -21,6 +22,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 from django_countries.fields import CountryField
 
 from accounts.models import CENTRE_ROLES, Role
+from accounts.permissions import Permission
 from centres.models import PartnerOrganisation
 from msc_portal.fields import BoundedTextField, SensibleDateField
 from msc_portal.languages import language_choices
@@ -655,8 +657,31 @@ class ReferralEvent(models.Model):
         return f"{self.status} {self.date}"
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Audit entries a manager may search: about their centres' data (a coordinator: their
+        country's) or made by the colleagues they see; a programme manager: the network."""
+        if not user.is_authenticated or not user.can(Permission.SEARCH_AUDIT):
+            return self.none()
+        if user.scope.whole_network:
+            return self.all()
+        about = _scope_filter(user, "centre")
+        if about is None:
+            return self.none()
+        # A colleague's entries that concern no centre (expert profiles, reports, denials);
+        # those about another centre are that centre's manager's to read.
+        colleagues = get_user_model().objects.visible_to(user).values("pk")
+        return self.filter(about | Q(centre__isnull=True, user__in=colleagues))
+
+
 class AuditEvent(models.Model):
-    """Who created, changed, viewed, exported or merged a visitor record (never the values)."""
+    """Who read, created, changed, exported or merged personal data (never the values).
+
+    Append-only: a PostgreSQL trigger (migration 0008) refuses UPDATE and DELETE, and a visitor
+    with audit entries cannot be deleted (PROTECT), so the trail outlives any mistake or cover-up.
+    `centre` is the centre whose data was reached, so that its manager finds the entry; a list or
+    search records how many rows it showed (`count`), never what was typed.
+    """
 
     class Action(models.TextChoices):
         CREATED = "created", _("created")
@@ -667,16 +692,43 @@ class AuditEvent(models.Model):
         CONSENT = "consent", _("consent recorded")
         PRESENCE = "presence", _("presence proved at another centre")
         NO_PROOF = "no_proof", _("presence not proved")
+        LISTED = "listed", _("list viewed")
+        SEARCHED = "searched", _("searched")
+        API_READ = "api_read", _("read through the API")
+        EXPERT_VIEWED = "expert_viewed", _("expert profile viewed")
+        CV_DOWNLOADED = "cv_downloaded", _("CV downloaded")
+        REPORT_DOWNLOADED = "report_downloaded", _("report downloaded")
+        RESEARCH_EXPORT = "research_export", _("research data exported")
+        ACCESS_DENIED = "access_denied", _("access denied")
+        ACCESS_GRANTED = "access_granted", _("staff access granted")
 
-    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="audit_events")
+    visitor = models.ForeignKey(
+        Visitor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+    )
+    centre = models.ForeignKey(
+        "centres.Centre",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("centre"),
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     at = models.DateTimeField(_("when"), default=now)
+    count = models.PositiveIntegerField(_("rows shown"), null=True, blank=True)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("audit event")
         ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["centre", "-at"]), models.Index(fields=["user", "-at"])]
 
     def __str__(self):
         return f"{self.action} {self.at:%Y-%m-%d %H:%M}"

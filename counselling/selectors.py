@@ -134,3 +134,21 @@ def presence_list(*, user):
         .select_related("visitor", "user")
         .order_by("-at", "-pk")
     )
+
+
+def audit_event_list(
+    *, user, who=None, visitor_code: str = "", action: str = "", start=None, end=None
+):
+    """The audit entries a manager may search (AuditEventQuerySet.visible_to), filtered."""
+    events = AuditEvent.objects.visible_to(user)
+    if who is not None:
+        events = events.filter(user=who)
+    if visitor_code:
+        events = events.filter(visitor__code=visitor_code)
+    if action:
+        events = events.filter(action=action)
+    if start is not None:
+        events = events.filter(at__date__gte=start)
+    if end is not None:
+        events = events.filter(at__date__lte=end)
+    return events.select_related("user", "visitor", "centre").order_by("-at", "-pk")

@@ -74,8 +74,27 @@ CONSENT_FIELDS = {
 }
 
 
-def audit_record(*, visitor: Visitor, user, action: str, detail: str = "") -> None:
-    AuditEvent.objects.create(visitor=visitor, user=user, action=action, detail=detail[:300])
+def audit_record(
+    *,
+    user,
+    action: str,
+    visitor: Visitor | None = None,
+    centre=None,
+    count: int | None = None,
+    detail: str = "",
+) -> None:
+    """One append-only audit row. `centre` defaults to the visitor's: its manager finds the row.
+    `detail` never carries the values read or typed (a search records its number of results)."""
+    if centre is None and visitor is not None:
+        centre = visitor.centre_id
+    AuditEvent.objects.create(
+        visitor=visitor,
+        centre_id=getattr(centre, "pk", centre),
+        user=user,
+        action=action,
+        count=count,
+        detail=detail[:300],
+    )
 
 
 def _check_centre(user, centre: Centre) -> None:
@@ -358,5 +377,6 @@ def visitor_merge(*, user, keep: Visitor, remove: Visitor) -> Visitor:
 
 def visitors_viewed(*, visitors: QuerySet | list, user, action=AuditEvent.Action.VIEWED) -> None:
     AuditEvent.objects.bulk_create(
-        AuditEvent(visitor=visitor, user=user, action=action) for visitor in visitors
+        AuditEvent(visitor=visitor, centre_id=visitor.centre_id, user=user, action=action)
+        for visitor in visitors
     )

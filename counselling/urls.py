@@ -23,6 +23,7 @@ urlpatterns = [
     path("group-sessions/<int:pk>/", views.group_session_detail, name="group_session_detail"),
     path("referrals/", views.referral_list, name="referral_list"),
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
+    path("audit/", views.audit_search, name="audit_search"),
     path("statistics/", views.statistics, name="statistics"),
     path("import/", views.sessions_import, name="sessions_import"),
     path("import/template.csv", views.import_template, name="import_template"),

@@ -12,6 +12,7 @@ from centres.models import Centre
 
 from . import codes, importer, selectors, services
 from .forms import (
+    AuditSearchForm,
     ConsentForm,
     GroupSessionForm,
     ImportForm,
@@ -56,6 +57,13 @@ def visitor_list(request):
     centre = _centre_from_query(request)
     visitors = selectors.visitor_list(user=request.user, centre=centre)
     page = Paginator(visitors, 50).get_page(request.GET.get("page"))
+    services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.LISTED,
+        centre=centre,
+        count=len(page.object_list),
+        detail="visitors",
+    )
     context = {
         "page": page,
         "search_form": SearchForm(),
@@ -77,6 +85,8 @@ def search(request):
             return render(request, "counselling/_search_results.html", {"limited": str(error)})
         return _too_many(request, error)
     visible = set(Visitor.objects.visible_to(request.user).filter(pk__in=[v.pk for v in results]))
+    # Who searched and how many they found; what they typed may be a name, so it is not kept.
+    services.audit_record(user=request.user, action=AuditEvent.Action.SEARCHED, count=len(results))
     if form.is_valid() and len(results) == 1 and not request.htmx:
         # "Log a session" on the desk goes straight to the form; so does another centre's code.
         wants_session = request.POST.get("then") == "session"
@@ -298,9 +308,17 @@ def group_session_create(request):
 def group_session_detail(request, pk: int):
     group = get_visible_or_404(GroupSession, request.user, pk=pk)
     counts = list(group.counts.all())
+    attendees = list(group.attendees.order_by("code"))
+    services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.LISTED,
+        centre=group.centre_id,
+        count=len(attendees),
+        detail=f"group session {group.pk}",
+    )
     context = {
         "group": group,
-        "attendees": group.attendees.order_by("code"),
+        "attendees": attendees,
         # Attending opens no record: other centres' attendees are shown by code only.
         "visible": set(Visitor.objects.visible_to(request.user).filter(group_sessions=group)),
         "counts": counts,
@@ -331,8 +349,16 @@ def referral_list(request):
     referrals = selectors.referral_list(user=request.user, open_only=not show_all)
     if centre is not None:
         referrals = referrals.filter(centre=centre)
+    page = Paginator(referrals, 50).get_page(request.GET.get("page"))
+    services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.LISTED,
+        centre=centre,
+        count=len(page.object_list),
+        detail="referrals",
+    )
     context = {
-        "page": Paginator(referrals, 50).get_page(request.GET.get("page")),
+        "page": page,
         "show_all": show_all,
         "centres": Centre.objects.staffed_by(request.user).active().order_by("name"),
         "centre": centre,
@@ -358,6 +384,12 @@ def referral_detail(request, pk: int):
         else:
             messages.success(request, _("Referral updated."))
             return redirect("counselling:referral_detail", pk=referral.pk)
+    services.audit_record(
+        user=request.user,
+        action=AuditEvent.Action.VIEWED,
+        visitor=referral.visitor,
+        detail=f"referral {referral.pk}",
+    )
     context = {
         "referral": referral,
         "form": form if referral.next_statuses() else None,
@@ -390,6 +422,25 @@ def visitor_audit(request, code: str):
     events = visitor.audit_events.select_related("user")
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     return render(request, "counselling/audit.html", {"visitor": visitor, "page": page})
+
+
+@permission_required(Permission.SEARCH_AUDIT)
+def audit_search(request):
+    """Who read or changed personal data in the manager's scope (centres, country, network)."""
+    form = AuditSearchForm(request.GET or None, user=request.user)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "who": data["user"],
+            "visitor_code": data["visitor"],
+            "action": data["action"],
+            "start": data["start"],
+            "end": data["end"],
+        }
+    events = selectors.audit_event_list(user=request.user, **filters)
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(request, "counselling/audit_search.html", {"form": form, "page": page})
 
 
 @permission_required(Permission.MANAGE_CENTRE)

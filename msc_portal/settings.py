@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.middleware.AccessDeniedAuditMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -241,6 +242,10 @@ AXES_CLIENT_STR_CALLABLE = "accounts.security.axes_client_str"  # logs name user
 # 0 trusts only the connection's address, which a client cannot forge.
 PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# The sign-in part of the audit trail (SECURITY.md): successful sign-ins (AccessLog) and every
+# failed one (AccessFailureLog), kept although a success resets the lockout's attempt counter.
+AXES_DISABLE_ACCESS_LOG = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 # Two-factor sign-in (django-otp, TOTP with recovery codes): required for the roles listed in
 # accounts.security.TWO_FACTOR_ROLES, offered to everyone. Only the demo (DEMO_MODE) may switch

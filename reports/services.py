@@ -190,3 +190,13 @@ def _finish(run: ReportRun, status: str, *, message: str = "", rendered=None, co
         run.figures = rendered.figures
     run.status, run.message, run.finished_at = status, message, timezone.now()
     run.save()
+
+
+def report_run_downloaded(*, run: ReportRun, user) -> None:
+    """Writes a report's or research export's download to the audit trail (SECURITY.md)."""
+    from counselling.models import AuditEvent
+    from counselling.services import audit_record
+
+    research = run.exporter.startswith("research")
+    action = AuditEvent.Action.RESEARCH_EXPORT if research else AuditEvent.Action.REPORT_DOWNLOADED
+    audit_record(user=user, action=action, detail=f"{run.exporter} {run.pk}")

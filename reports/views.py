@@ -71,6 +71,7 @@ def run_download(request, pk: int):
     run = get_visible_or_404(ReportRun, request.user, pk=pk)
     if not run.file:
         raise Http404
+    services.report_run_downloaded(run=run, user=request.user)
     return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
 
 

@@ -10,7 +10,7 @@ from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
-from accounts.services import user_create
+from accounts.services import user_create, user_erase
 
 from . import tasks
 from .eligibility import eligibility_check, is_eligible
@@ -386,7 +386,7 @@ def expert_delete(*, expert: ExpertProfile) -> None:
         storage = expert.cv.storage
         transaction.on_commit(lambda: storage.delete(cv_name))
     if user is not None:
-        user.delete()
+        user_erase(user=user)
 
 
 # --- Applications and assignments -------------------------------------------------------------

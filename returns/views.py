@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import permission_required
 from accounts.models import Role
 from accounts.permissions import Permission
+from counselling.models import AuditEvent
+from counselling.services import audit_record
 
 from . import selectors, services
 from .eligibility import eligibility_check, is_eligible
@@ -430,12 +432,19 @@ def expert_cv_upload(request):
     return _form_page(request, _("Upload your CV"), form, submit=_("Upload"), multipart=True)
 
 
+def _audit_expert_read(request, expert: ExpertProfile, action: str) -> None:
+    """Staff and hosts reading an expert's profile or CV are audited; the expert is not."""
+    if expert.user_id != request.user.pk:
+        audit_record(user=request.user, action=action, detail=f"expert {expert.pk}")
+
+
 @permission_required(Permission.FOLLOW_RETURNS)
 def expert_cv(request, pk: int):
     """The CV, only for the expert, programme staff and hosts the expert was proposed to."""
     expert = _visible(ExpertProfile, request.user, pk=pk)
     if not expert.cv:
         raise Http404
+    _audit_expert_read(request, expert, AuditEvent.Action.CV_DOWNLOADED)
     response = FileResponse(expert.cv.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="cv-{expert.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
@@ -447,6 +456,7 @@ def expert_detail(request, pk: int):
     expert = _visible(
         ExpertProfile.objects.select_related("user", "occupation"), request.user, pk=pk
     )
+    _audit_expert_read(request, expert, AuditEvent.Action.EXPERT_VIEWED)
     context = {
         "expert": expert,
         "skills": expert.skills.select_related("skill"),

@@ -20,6 +20,32 @@ from .serializers import (
 COUNSEL = api_permission(Permission.COUNSEL_VISITORS)
 
 
+class AuditedReadMixin:
+    """Writes one audit row per API read: a page of a list with its number of rows, or one
+    object with the visitor it concerns."""
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        services.audit_record(
+            user=self.request.user,
+            action=AuditEvent.Action.API_READ,
+            count=len(page or []),
+            detail=self.basename,
+        )
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        services.audit_record(
+            user=request.user,
+            action=AuditEvent.Action.API_READ,
+            visitor=getattr(instance, "visitor", None),
+            centre=instance.centre_id,
+            detail=f"{self.basename} {instance.pk}",
+        )
+        return Response(self.get_serializer(instance).data)
+
+
 class VisitorViewSet(viewsets.ReadOnlyModelViewSet):
     """Visitors of the user's centres (a coordinator: country). Each answer is audited."""
 
@@ -48,7 +74,7 @@ class VisitorViewSet(viewsets.ReadOnlyModelViewSet):
         return visitor
 
 
-class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class SessionViewSet(AuditedReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Sessions of the user's visitors; POST logs one (visitor by code, topics by code)."""
 
     serializer_class = SessionSerializer
@@ -80,7 +106,7 @@ class SessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(output.data, status=status.HTTP_201_CREATED)
 
 
-class GroupSessionViewSet(viewsets.ReadOnlyModelViewSet):
+class GroupSessionViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = GroupSessionSerializer
     permission_classes = [COUNSEL]
     filterset_class = GroupSessionFilter
@@ -94,7 +120,7 @@ class GroupSessionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class ReferralViewSet(viewsets.ReadOnlyModelViewSet):
+class ReferralViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReferralSerializer
     permission_classes = [COUNSEL]
     filterset_class = ReferralFilter

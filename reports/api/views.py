@@ -55,4 +55,5 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         run = self.get_object()
         if not run.file:
             raise Http404
+        services.report_run_downloaded(run=run, user=request.user)
         return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)

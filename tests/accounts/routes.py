@@ -43,6 +43,7 @@ ROUTES = [
     ),
     Route("accounts:two_factor_disable", method="post", ok=302),
     Route("accounts:people", permission=Permission.VIEW_STAFF),
+    Route("accounts:access_grant", permission=Permission.GRANT_ACCESS),
     Route("accounts:set_language", public=True, method="post", data={"language": "sq"}, ok=302),
     Route("accounts:password_change"),
     Route("accounts:password_change_done"),

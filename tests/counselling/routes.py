@@ -33,6 +33,7 @@ ROUTES = [
     Route("counselling:visitor_create", permission=COUNSEL),
     Route("counselling:visitor_merge", permission=Permission.MANAGE_CENTRE),
     Route("counselling:presence_list", permission=Permission.MANAGE_CENTRE),
+    Route("counselling:audit_search", permission=Permission.SEARCH_AUDIT),
     Route("counselling:visitor_detail", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
     Route("counselling:visitor_edit", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
     Route(
