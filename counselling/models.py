@@ -269,6 +269,8 @@ class Visitor(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
+    # When names, contacts and free text were removed (retention or erasure on request).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -667,6 +669,7 @@ class AuditEvent(models.Model):
         CONSENT = "consent", _("consent recorded")
         PRESENCE = "presence", _("presence proved at another centre")
         NO_PROOF = "no_proof", _("presence not proved")
+        ERASED = "erased", _("erased on request")
 
     visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="audit_events")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

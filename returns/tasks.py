@@ -142,3 +142,12 @@ def send_follow_up_surveys() -> int:
             _send("follow_up", {"assignment": assignment}, users_as_recipients(users))
             sent += 1
     return sent
+
+
+@shared_task
+def delete_inactive_cvs() -> int:
+    """Nightly (CELERY_BEAT_SCHEDULE): CVs of experts inactive for longer than their country's
+    period are deleted; safe to run twice."""
+    from .services import expert_cvs_delete_inactive  # services import this module
+
+    return expert_cvs_delete_inactive()
