@@ -397,7 +397,7 @@ def visitors_anonymise_inactive(*, today=None) -> int:
         with transaction.atomic():
             ids = list(
                 selectors.visitors_due_for_retention(today=today)
-                .select_for_update(skip_locked=True)
+                .select_for_update(skip_locked=True, of=("self",))
                 .values_list("pk", flat=True)[:RETENTION_BATCH]
             )
             if not ids:
