@@ -1,5 +1,6 @@
 """E-mails of the TVR programme. Thin: load by id, decide, send; safe to run twice."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -150,4 +151,6 @@ def delete_inactive_cvs() -> int:
     period are deleted; safe to run twice."""
     from .services import expert_cvs_delete_inactive  # services import this module
 
-    return expert_cvs_delete_inactive()
+    count = expert_cvs_delete_inactive()
+    logging.getLogger(__name__).info("Retention: %d CVs of inactive experts deleted", count)
+    return count
