@@ -326,6 +326,22 @@ class MergeForm(forms.Form):
         return self._visitor("remove")
 
 
+class EraseForm(forms.Form):
+    """Article 17: the visitor asked to be erased. The reason goes to the audit trail."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("For the audit trail, e.g. the date of the visitor's request. No names."),
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I confirm that the visitor asked for their data to be erased. Names, contacts and "
+            "notes are removed for good."
+        ),
+    )
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Legacy log (CSV or XLSX)"),

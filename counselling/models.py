@@ -271,6 +271,8 @@ class Visitor(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
+    # When names, contacts and free text were removed (retention or erasure on request).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -701,6 +703,7 @@ class AuditEvent(models.Model):
         RESEARCH_EXPORT = "research_export", _("research data exported")
         ACCESS_DENIED = "access_denied", _("access denied")
         ACCESS_GRANTED = "access_granted", _("staff access granted")
+        ERASED = "erased", _("erased on request")
 
     visitor = models.ForeignKey(
         Visitor,

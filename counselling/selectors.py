@@ -1,14 +1,18 @@
 """Reads of the counselling desk: lists, the visitor's timeline, the counsellor's day."""
 
-from django.db.models import Max, Q
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.timezone import localdate
 
 from centres.models import Centre
+from msc_portal import retention
 
 from . import codes
 from .models import (
     AuditEvent,
     ConsentEvent,
+    GroupAttendance,
     GroupSession,
     Referral,
     ReferralEvent,
@@ -152,3 +156,127 @@ def audit_event_list(
     if end is not None:
         events = events.filter(at__date__lte=end)
     return events.select_related("user", "visitor", "centre").order_by("-at", "-pk")
+
+
+# --- Retention and people's rights ------------------------------------------------------------
+
+
+def _inactive_before(cutoff: date) -> Q:
+    """No activity on or after the cut-off: registration, record changes (consent included),
+    sessions, group attendance, referrals sent or moved on."""
+    sessions = Session.objects.filter(visitor=OuterRef("pk"), date__gte=cutoff)
+    groups = GroupAttendance.objects.filter(visitor=OuterRef("pk"), group_session__date__gte=cutoff)
+    referrals = Referral.objects.filter(visitor=OuterRef("pk")).filter(
+        Q(sent_on__gte=cutoff) | Q(status_changed_on__gte=cutoff)
+    )
+    return (
+        Q(created_at__date__lt=cutoff, updated_at__date__lt=cutoff)
+        & ~Exists(sessions)
+        & ~Exists(groups)
+        & ~Exists(referrals)
+    )
+
+
+def visitors_due_for_retention(*, today: date, visitors=None):
+    """Visitors not yet anonymised whose last activity is older than their country's period
+    (the country of the registering centre)."""
+    visitors = Visitor.objects.all() if visitors is None else visitors
+    due = Q(pk__in=[])
+    for country in Centre.objects.values_list("country", flat=True).distinct():
+        cutoff = retention.cutoff(retention.visitor_months(country), today)
+        due |= Q(centre__country=country) & _inactive_before(cutoff)
+    return visitors.filter(anonymised_at__isnull=True).filter(due)
+
+
+def retention_preview(*, user, today: date | None = None) -> dict:
+    """What the next nightly run would anonymise in the user's scope: a count per centre and
+    each centre's cut-off date. The run is at night, so the day looked at is tomorrow."""
+    run_on = (today or localdate()) + timedelta(days=1)
+    due = visitors_due_for_retention(
+        today=run_on, visitors=Visitor.objects.visible_to(user)
+    ).order_by()
+    counts = dict(due.values_list("centre").annotate(n=Count("pk")))
+    rows = [
+        {
+            "centre": centre,
+            "months": retention.visitor_months(centre.country),
+            "cutoff": retention.cutoff(retention.visitor_months(centre.country), run_on),
+            "count": counts.get(centre.pk, 0),
+        }
+        for centre in Centre.objects.staffed_by(user).order_by("country", "name")
+    ]
+    return {"run_on": run_on, "rows": rows, "total": sum(row["count"] for row in rows)}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def visitor_data(*, visitor: Visitor) -> dict:
+    """Everything held about one visitor (Article 15/20), in plain JSON types."""
+    profile = {
+        field.name: getattr(visitor, field.attname)
+        for field in Visitor._meta.concrete_fields
+        if field.name not in ("pin_hash", "merged_into", "created_by", "centre")
+    }
+    profile.update(
+        centre=visitor.centre.name,
+        citizenship=str(visitor.citizenship),
+        residence_country=str(visitor.residence_country),
+        destinations=[str(country) for country in visitor.destinations],
+        created_at=_iso(visitor.created_at),
+        updated_at=_iso(visitor.updated_at),
+        anonymised_at=_iso(visitor.anonymised_at),
+    )
+    sessions = visitor.sessions.select_related("centre").prefetch_related("topics")
+    referrals = visitor.referrals.select_related("centre", "partner").prefetch_related("events")
+    attendances = visitor.group_attendances.select_related("group_session__centre")
+    return {
+        "profile": profile,
+        "consent_history": [
+            {"purpose": e.purpose, "action": e.action, "recorded_at": _iso(e.recorded_at)}
+            for e in visitor.consent_events.order_by("recorded_at", "pk")
+        ],
+        "sessions": [
+            {
+                "date": _iso(s.date),
+                "centre": s.centre.name,
+                "mode": s.mode,
+                "duration_minutes": s.duration_minutes,
+                "topics": [topic.code for topic in s.topics.all()],
+                "destinations": [str(country) for country in s.destinations],
+                "services": s.services,
+                "notes": s.notes,
+                "follow_up_date": _iso(s.follow_up_date),
+            }
+            for s in sessions
+        ],
+        "group_attendance": [
+            {
+                "date": _iso(a.group_session.date),
+                "type": a.group_session.type,
+                "centre": a.group_session.centre.name,
+                "place": a.group_session.place,
+            }
+            for a in attendances
+        ],
+        "referrals": [
+            {
+                "centre": r.centre.name,
+                "partner": r.partner.name,
+                "service": r.service,
+                "status": r.status,
+                "sent_on": _iso(r.sent_on),
+                "outcome": r.outcome,
+                "events": [
+                    {"status": e.status, "date": _iso(e.date), "note": e.note}
+                    for e in r.events.all()
+                ],
+            }
+            for r in referrals
+        ],
+        "accesses": [
+            {"at": _iso(e.at), "action": e.action, "by": e.user.full_name, "detail": e.detail}
+            for e in visitor.audit_events.select_related("user").order_by("at", "pk")
+        ],
+    }

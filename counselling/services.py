@@ -15,7 +15,7 @@ from accounts.models import CENTRE_ROLES
 from accounts.permissions import Permission
 from centres.models import Centre
 
-from . import codes
+from . import codes, selectors
 from .models import (
     IDENTIFYING_FIELDS,
     PRESENCE_GRANT_LENGTH,
@@ -380,3 +380,67 @@ def visitors_viewed(*, visitors: QuerySet | list, user, action=AuditEvent.Action
         AuditEvent(visitor=visitor, centre_id=visitor.centre_id, user=user, action=action)
         for visitor in visitors
     )
+
+
+# --- Retention and people's rights (SECURITY.md) ----------------------------------------------
+
+# What anonymisation removes from the visitor row: names, contacts, the municipality and the
+# card's PIN. The statistical profile (sex, birth year and month, education, status,
+# destinations...) stays, so reports for past periods do not change.
+ANONYMISED_VALUES = {
+    "given_name": "",
+    "family_name": "",
+    "phone": "",
+    "email": "",
+    "municipality": "",
+    "pin_hash": "",
+}
+RETENTION_BATCH = 500
+
+
+def _visitors_anonymise(*, ids: list[int], when) -> int:
+    """Removes names, contacts and free text of these visitors; keeps what reports count."""
+    Session.objects.filter(visitor__in=ids).exclude(notes="").update(notes="")
+    Referral.objects.filter(visitor__in=ids).exclude(outcome="").update(outcome="")
+    ReferralEvent.objects.filter(referral__visitor__in=ids).exclude(note="").update(note="")
+    Visitor.objects.filter(pk__in=ids).update(**ANONYMISED_VALUES)
+    return Visitor.objects.filter(pk__in=ids, anonymised_at__isnull=True).update(anonymised_at=when)
+
+
+def visitors_anonymise_inactive(*, today=None) -> int:
+    """The nightly retention run: anonymises every visitor inactive for longer than their
+    country's period (see selectors.visitors_due_for_retention). Safe to run twice: a visitor
+    once anonymised is no longer due. Works in batches, each in its own transaction."""
+    today = today or localdate()
+    done = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                selectors.visitors_due_for_retention(today=today)
+                .select_for_update(skip_locked=True, of=("self",))
+                .values_list("pk", flat=True)[:RETENTION_BATCH]
+            )
+            if not ids:
+                return done
+            done += _visitors_anonymise(ids=ids, when=now())
+
+
+@transaction.atomic
+def visitor_erase(*, visitor: Visitor, user, reason: str) -> Visitor:
+    """Article 17: anonymises the visitor now, at their request; statistics stay."""
+    if not user.can(Permission.MANAGE_CENTRE):
+        raise PermissionDenied
+    _visitors_anonymise(ids=[visitor.pk], when=now())
+    audit_record(visitor=visitor, user=user, action=AuditEvent.Action.ERASED, detail=reason)
+    visitor.refresh_from_db()
+    return visitor
+
+
+def visitor_export(*, visitor: Visitor, user) -> dict:
+    """Article 15/20: everything held about the visitor, written to their audit trail."""
+    if not user.can(Permission.MANAGE_CENTRE):
+        raise PermissionDenied
+    audit_record(
+        visitor=visitor, user=user, action=AuditEvent.Action.EXPORTED, detail="Article 15/20"
+    )
+    return selectors.visitor_data(visitor=visitor)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +14,7 @@ from . import codes, importer, selectors, services
 from .forms import (
     AuditSearchForm,
     ConsentForm,
+    EraseForm,
     GroupSessionForm,
     ImportForm,
     MergeForm,
@@ -450,6 +451,44 @@ def presence_list(request):
         request.GET.get("page")
     )
     return render(request, "counselling/presence_list.html", {"page": page})
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def retention_preview(request):
+    """How many visitors of the user's centres the next nightly retention run anonymises."""
+    preview = selectors.retention_preview(user=request.user)
+    return render(request, "counselling/retention_preview.html", preview)
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def visitor_export(request, code: str):
+    """Article 15/20: everything held about the visitor, as a JSON file; audited."""
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    data = services.visitor_export(visitor=visitor, user=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{visitor.code}.json"'
+    return response
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def visitor_erase(request, code: str):
+    """Article 17: anonymise the visitor now, on their request; statistics stay."""
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    form = EraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.visitor_erase(
+            visitor=visitor, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            _(
+                "Names, contacts and notes of %(code)s are erased. The anonymous profile is "
+                "still counted in statistics."
+            )
+            % {"code": visitor.code},
+        )
+        return redirect("counselling:visitor_detail", code=visitor.code)
+    return render(request, "counselling/erase.html", {"form": form, "visitor": visitor})
 
 
 @permission_required(Permission.VIEW_CENTRE_STATISTICS)

@@ -172,8 +172,34 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "returns.tasks.send_follow_up_surveys",
         "schedule": 24 * 60 * 60,
     },
+    # Retention (SECURITY.md): anonymise inactive visitors, delete inactive experts' CVs.
+    # Both tasks only touch what is still due, so a second run the same night changes nothing.
+    "anonymise-inactive-visitors": {
+        "task": "counselling.tasks.anonymise_inactive_visitors",
+        "schedule": crontab(minute=30, hour=2),
+    },
+    "delete-inactive-expert-cvs": {
+        "task": "returns.tasks.delete_inactive_cvs",
+        "schedule": crontab(minute=45, hour=2),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+
+def _months_by_country(name: str) -> dict[str, int]:
+    """ "AL=36,RS=60" -> {"AL": 36, "RS": 60}: ISO 3166-1 alpha-2 codes, whole months."""
+    pairs = (item.split("=", 1) for item in env.list(name, default=[]) if item.strip())
+    return {country.strip().upper(): int(months) for country, months in pairs}
+
+
+# --- Retention ------------------------------------------------------------------------------
+# Months without activity after which a visitor is anonymised (names, contacts, free text go;
+# the statistical profile stays), per country of the registering centre: e.g. "AL=36,RS=60".
+RETENTION_MONTHS_DEFAULT = env.int("RETENTION_MONTHS_DEFAULT", default=60)
+RETENTION_MONTHS = _months_by_country("RETENTION_MONTHS")
+# The same for experts' CVs, per country of origin; the profile stays.
+CV_RETENTION_MONTHS_DEFAULT = env.int("CV_RETENTION_MONTHS_DEFAULT", default=36)
+CV_RETENTION_MONTHS = _months_by_country("CV_RETENTION_MONTHS")
 
 # --- Accounts and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -6,11 +6,13 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils.timezone import now
+from django.db.models import Exists, OuterRef, Q
+from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from accounts.services import user_create, user_erase
+from msc_portal import retention
 
 from . import tasks
 from .eligibility import eligibility_check, is_eligible
@@ -387,6 +389,46 @@ def expert_delete(*, expert: ExpertProfile) -> None:
         transaction.on_commit(lambda: storage.delete(cv_name))
     if user is not None:
         user_erase(user=user)
+
+
+def _expert_inactive_before(cutoff) -> Q:
+    """No sign-in, registration, application or assignment on or after the cut-off."""
+    applications = Application.objects.filter(expert=OuterRef("pk"), created_at__date__gte=cutoff)
+    assignments = Assignment.objects.filter(application__expert=OuterRef("pk")).filter(
+        Q(end__gte=cutoff) | Q(created_at__date__gte=cutoff)
+    )
+    return (
+        Q(created_at__date__lt=cutoff)
+        & (
+            Q(user__isnull=True)
+            | Q(user__last_login__isnull=True)
+            | Q(user__last_login__date__lt=cutoff)
+        )
+        & ~Exists(applications)
+        & ~Exists(assignments)
+    )
+
+
+def expert_cvs_due(*, today):
+    """Experts with a CV, inactive for longer than the period of their country of origin."""
+    with_cv = ExpertProfile.objects.exclude(cv="")
+    due = Q(pk__in=[])
+    for country in with_cv.values_list("country_of_origin", flat=True).distinct():
+        cutoff = retention.cutoff(retention.cv_months(country), today)
+        due |= Q(country_of_origin=country) & _expert_inactive_before(cutoff)
+    return with_cv.filter(due)
+
+
+def expert_cvs_delete_inactive(*, today=None) -> int:
+    """The nightly retention run for CVs: the file and the reference go, the profile stays.
+    The file is deleted first, so that a run stopped half-way leaves nothing the next run
+    would not finish; a CV already gone is not due any more (safe to run twice)."""
+    deleted = 0
+    for expert in expert_cvs_due(today=today or localdate()).iterator():
+        name = expert.cv.name
+        expert.cv.storage.delete(name)
+        deleted += ExpertProfile.objects.filter(pk=expert.pk, cv=name).update(cv="")
+    return deleted
 
 
 # --- Applications and assignments -------------------------------------------------------------

@@ -1,5 +1,6 @@
 """E-mails of the TVR programme. Thin: load by id, decide, send; safe to run twice."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -142,3 +143,14 @@ def send_follow_up_surveys() -> int:
             _send("follow_up", {"assignment": assignment}, users_as_recipients(users))
             sent += 1
     return sent
+
+
+@shared_task
+def delete_inactive_cvs() -> int:
+    """Nightly (CELERY_BEAT_SCHEDULE): CVs of experts inactive for longer than their country's
+    period are deleted; safe to run twice."""
+    from .services import expert_cvs_delete_inactive  # services import this module
+
+    count = expert_cvs_delete_inactive()
+    logging.getLogger(__name__).info("Retention: %d CVs of inactive experts deleted", count)
+    return count

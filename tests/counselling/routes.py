@@ -63,6 +63,14 @@ ROUTES = [
     ),
     Route("counselling:referral_create", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
     Route("counselling:visitor_audit", permission=Permission.MANAGE_CENTRE, kwargs=_code),
+    Route("counselling:retention_preview", permission=Permission.MANAGE_CENTRE),
+    Route("counselling:visitor_export", permission=Permission.MANAGE_CENTRE, kwargs=_code),
+    Route(
+        "counselling:visitor_erase",
+        permission=Permission.MANAGE_CENTRE,
+        kwargs=_code,
+        note="the confirmation form; erasing is a POST with a reason",
+    ),
     Route(
         "counselling:follow_up_done",
         permission=COUNSEL,
