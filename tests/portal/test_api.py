@@ -20,9 +20,31 @@ def test_it_lists_centres_filtered_and_paginated(api_client, expert, centre_a, c
 
 def test_it_answers_a_bad_filter_with_field_errors(api_client, expert, centre_a):
     api_client.force_authenticate(expert)
-    response = api_client.get(reverse("api:centre-list"), {"country": "FR"})
+    response = api_client.get(reverse("api:partnerorganisation-list"), {"service": "catering"})
     assert response.status_code == 400
-    assert "country" in response.json()
+    assert "service" in response.json()
+
+
+def test_it_matches_nothing_for_a_free_text_filter_that_names_nothing(api_client, expert, centre_a):
+    # The schema documents the country and city as strings and a sector as an id, not as the
+    # values in the database today: any of those is a valid question, answered by no rows.
+    api_client.force_authenticate(expert)
+    for url, query in [
+        ("api:centre-list", {"country": "FR"}),
+        ("api:centre-list", {"city": "I"}),
+        ("api:need-list", {"sector": 999999}),
+        ("api:application-list", {"need": 999999}),
+    ]:
+        response = api_client.get(reverse(url), query)
+        assert response.status_code == 200, (url, query)
+        assert response.json()["count"] == 0, (url, query)
+
+
+def test_it_refuses_an_id_filter_that_is_not_a_whole_number(api_client, expert, centre_a):
+    api_client.force_authenticate(expert)
+    response = api_client.get(reverse("api:need-list"), {"sector": "1.5"})
+    assert response.status_code == 400
+    assert "sector" in response.json()
 
 
 def test_it_filters_partner_organisations_by_service(api_client, counsellor_a, db):
@@ -99,3 +121,14 @@ def test_it_documents_the_error_answers_of_every_operation(client, db):
     assert visitors["404"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
+
+
+def test_it_documents_a_page_past_the_last_and_fields_that_may_be_empty(client, db):
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    centres = schema["paths"]["/api/v1/centres/"]["get"]
+    assert "page" in {p["name"] for p in centres["parameters"]}
+    assert "404" in centres["responses"]
+    demand = schema["components"]["schemas"]["SkillDemand"]["properties"]
+    assert all(demand[field]["nullable"] for field in ("isco_group", "occupation", "skill"))
+    email = schema["components"]["schemas"]["Visitor"]["properties"]["email"]
+    assert {"type": "string", "maxLength": 0} in email["oneOf"]
