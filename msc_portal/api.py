@@ -77,10 +77,19 @@ ERROR_SCHEMA = {
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
 }
+NESTED_ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
 FIELD_ERRORS_SCHEMA = {
     "type": "object",
-    "description": "Messages per field; `non_field_errors` for those across fields.",
-    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "description": (
+        "Messages per field; `non_field_errors` for those across fields. A list's or a nested"
+        ' object\'s messages are nested the same way: per position ("3") or per field.'
+    ),
+    "additionalProperties": {
+        "anyOf": [
+            {"type": "array", "items": {"anyOf": [{"type": "string"}, NESTED_ERRORS]}},
+            NESTED_ERRORS,
+        ]
+    },
 }
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input: messages per field.",

@@ -26,14 +26,15 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts.services import api_token_create
 
-CHECKS = [
+CHANGE_CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
-    positive_data_acceptance,
 ]
-EXAMPLES_PER_OPERATION = 12
+READ_CHECKS = [*CHANGE_CHECKS, positive_data_acceptance]
+READ_EXAMPLES = 10
+CHANGE_EXAMPLES = 8
 ROLES = [
     "counsellor_a",
     "manager_a",
@@ -73,30 +74,18 @@ def demo_network(settings, centre_a, centre_a2, centre_b):
     settings.DEMO_MODE = False
 
 
-def _read_operations(app):
+def _operations(app, methods):
     schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(public=True))
     schema.app = app
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if operation.method.upper() == "GET":
-            yield operation
+    operations = [result.ok() for result in schema.get_all_operations()]
+    return [operation for operation in operations if operation.method.upper() in methods]
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_it_answers_every_read_as_its_schema_says(request, db, role, api_app, no_throttling):
-    headers = {}
-    user = request.getfixturevalue(role) if role else None
-    request.getfixturevalue("demo_network")
-    if user is not None:
-        _, key = api_token_create(user=user, name="contract")
-        headers["Authorization"] = f"Token {key}"
-
-    operations = list(_read_operations(api_app))
-    assert len(operations) > 10
+def _check_operations(operations, app, headers, checks, examples):
     for operation in operations:
 
         @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
+            max_examples=examples,
             deadline=None,
             database=None,
             derandomize=True,
@@ -104,6 +93,33 @@ def test_it_answers_every_read_as_its_schema_says(request, db, role, api_app, no
         )
         @given(case=operation.as_strategy())
         def check(case):
-            case.call_and_validate(headers=headers, checks=CHECKS, app=api_app)
+            case.call_and_validate(headers=headers, checks=checks, app=app)
 
         check()
+
+
+def _token_headers(request, role):
+    user = request.getfixturevalue(role) if role else None
+    request.getfixturevalue("demo_network")
+    if user is None:
+        return {}
+    _, key = api_token_create(user=user, name="contract")
+    return {"Authorization": f"Token {key}"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_answers_every_read_as_its_schema_says(request, db, role, api_app, no_throttling):
+    headers = _token_headers(request, role)
+    operations = _operations(api_app, {"GET"})
+    assert len(operations) > 10
+    _check_operations(operations, api_app, headers, READ_CHECKS, READ_EXAMPLES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_it_answers_every_change_as_its_schema_says(request, db, role, api_app, no_throttling):
+    # A body can match the schema and still be refused (a visitor's code that names no one, a
+    # move a need's status does not allow): a 400 with field errors is a documented answer here.
+    headers = _token_headers(request, role)
+    operations = _operations(api_app, {"POST", "PUT", "PATCH", "DELETE"})
+    assert operations
+    _check_operations(operations, api_app, headers, CHANGE_CHECKS, CHANGE_EXAMPLES)
