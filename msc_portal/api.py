@@ -13,11 +13,42 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import pagination, throttling
+from rest_framework.exceptions import ValidationError
+
+# The API's schema and messages are in English (the schema's descriptions are too).
+INVALID_PAGE_SIZE = "A whole number from 1."
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
+    """Pages of 50 by default; `page_size` asks for 1 to 500 (more is read as 500). A page size
+    that is not a whole number from 1 is refused (400), not silently replaced by the default."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError({self.page_size_query_param: [INVALID_PAGE_SIZE]})
+        return min(size, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
+                parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Number of results per page, {self.page_size} unless given; at most"
+                    f" {self.max_page_size} (more is read as {self.max_page_size})."
+                )
+        return parameters
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -25,6 +56,26 @@ class IdFilter(django_filters.NumberFilter):
     """An object by its id, as a whole number: an id that names nothing matches nothing."""
 
     field_class = forms.IntegerField
+
+
+class BooleanField(forms.TypedChoiceField):
+    """A query's boolean as the schema writes it: `true` or `false`, nothing else."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.pop("widget", None)
+        super().__init__(
+            *args,
+            choices=[("true", "true"), ("false", "false")],
+            coerce=lambda value: value == "true",
+            empty_value=None,
+            **kwargs,
+        )
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """`true` or `false`; any other value is refused (400), not read as "either"."""
+
+    field_class = BooleanField
 
 
 def _as_documented(filter_):
@@ -43,6 +94,8 @@ def _as_documented(filter_):
         "distinct": filter_.distinct,
         "exclude": filter_.exclude,
     }
+    if isinstance(filter_, django_filters.BooleanFilter):
+        return BooleanFilter(**options)
     if isinstance(filter_, django_filters.ModelMultipleChoiceFilter):
         return filter_
     if isinstance(filter_, django_filters.ModelChoiceFilter):

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
@@ -128,7 +127,8 @@ class AssignmentViewSet(_MoveMixin, viewsets.ReadOnlyModelViewSet):
         return Assignment.objects.visible_to(self.request.user).order_by("-start")
 
 
-NO_PROFILE_YET = OpenApiResponse(description=_("The expert has not filled in a profile yet."))
+# In English, as the schema's other descriptions (msc_portal.api.ERROR_DESCRIPTIONS).
+NO_PROFILE_YET = OpenApiResponse(description="The expert has not filled in a profile yet.")
 
 
 @extend_schema_view(

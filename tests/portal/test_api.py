@@ -132,3 +132,17 @@ def test_it_documents_a_page_past_the_last_and_fields_that_may_be_empty(client, 
     assert all(demand[field]["nullable"] for field in ("isco_group", "occupation", "skill"))
     email = schema["components"]["schemas"]["Visitor"]["properties"]["email"]
     assert {"type": "string", "maxLength": 0} in email["oneOf"]
+
+
+def test_it_refuses_a_yes_or_no_filter_or_page_size_it_would_otherwise_ignore(
+    api_client, expert, centre_a
+):
+    # Read as "either" or "the default", these would answer a question the caller did not ask.
+    api_client.force_authenticate(expert)
+    for query, field in [({"is_active": "1"}, "is_active"), ({"page_size": "lots"}, "page_size")]:
+        response = api_client.get(reverse("api:centre-list"), query)
+        assert response.status_code == 400, query
+        assert field in response.json(), query
+    body = api_client.get(reverse("api:centre-list"), {"is_active": "false"}).json()
+    assert body["count"] == 0
+    assert api_client.get(reverse("api:centre-list"), {"page_size": 9999}).status_code == 200
