@@ -1,5 +1,9 @@
+import importlib
+
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from openapi_spec_validator import validate
+from rest_framework import serializers
 
 from tests.centres.factories import PartnerOrganisationFactory
 
@@ -146,3 +150,37 @@ def test_it_refuses_a_yes_or_no_filter_or_page_size_it_would_otherwise_ignore(
     body = api_client.get(reverse("api:centre-list"), {"is_active": "false"}).json()
     assert body["count"] == 0
     assert api_client.get(reverse("api:centre-list"), {"page_size": 9999}).status_code == 200
+
+
+def _may_be_null(model, source: str) -> bool:
+    """Whether a model attribute path crosses a field that may be null (None on the way)."""
+    for attr in source.split("."):
+        try:
+            field = model._meta.get_field(attr)
+        except FieldDoesNotExist:
+            return False
+        if field.null:
+            return True
+        model = field.related_model
+    return False
+
+
+def test_it_marks_every_field_that_may_be_null():
+    # A read-only field declared by hand forgets the model's null=True unless told: the schema
+    # would then promise a string where the API answers null.
+    forgotten = []
+    for app in ["accounts", "centres", "counselling", "reports", "returns", "skills"]:
+        module = importlib.import_module(f"{app}.api.serializers")
+        for serializer_class in vars(module).values():
+            if not (
+                isinstance(serializer_class, type)
+                and issubclass(serializer_class, serializers.ModelSerializer)
+                and serializer_class.__module__ == module.__name__
+            ):
+                continue
+            for name, field in serializer_class().fields.items():
+                if not field.read_only or field.source == "*" or field.allow_null:
+                    continue
+                if _may_be_null(serializer_class.Meta.model, field.source):
+                    forgotten.append(f"{serializer_class.__name__}.{name}")
+    assert forgotten == []
