@@ -47,7 +47,8 @@ ROLES = [
 
 
 @pytest.fixture
-def api_app(settings):
+def api_app(db, settings):
+    # `db` first: the test database must be set up before `settings` is changed.
     settings.ALLOWED_HOSTS = ["*"]
     # Requests in one test share the test's transaction: the handler must not close it.
     request_started.disconnect(close_old_connections)
