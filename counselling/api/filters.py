@@ -1,6 +1,7 @@
 import django_filters
 
 from counselling.models import GroupSession, Referral, Session, Visitor
+from msc_portal.api import IdFilter
 
 
 class VisitorFilter(django_filters.FilterSet):
@@ -27,7 +28,7 @@ class GroupSessionFilter(django_filters.FilterSet):
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
     topic = django_filters.CharFilter(field_name="topics__code")
-    facilitator = django_filters.NumberFilter(field_name="facilitators")
+    facilitator = IdFilter(field_name="facilitators")
 
     class Meta:
         model = GroupSession
@@ -37,7 +38,7 @@ class GroupSessionFilter(django_filters.FilterSet):
 class ReferralFilter(django_filters.FilterSet):
     sent_after = django_filters.DateFilter(field_name="sent_on", lookup_expr="gte")
     sent_before = django_filters.DateFilter(field_name="sent_on", lookup_expr="lte")
-    counsellor = django_filters.NumberFilter(field_name="created_by")
+    counsellor = IdFilter(field_name="created_by")
 
     class Meta:
         model = Referral

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -126,6 +127,14 @@ class AssignmentViewSet(_MoveMixin, viewsets.ReadOnlyModelViewSet):
         return Assignment.objects.visible_to(self.request.user).order_by("-start")
 
 
+# In English, as the schema's other descriptions (msc_portal.api.ERROR_DESCRIPTIONS).
+NO_PROFILE_YET = OpenApiResponse(description="The expert has not filled in a profile yet.")
+
+
+@extend_schema_view(
+    get=extend_schema(responses={200: ExpertProfileSerializer, 404: NO_PROFILE_YET}),
+    patch=extend_schema(responses={200: ExpertProfileSerializer, 404: NO_PROFILE_YET}),
+)
 class ExpertMeView(generics.RetrieveUpdateAPIView):
     """The signed-in expert's own profile; no one else's is reachable here."""
 

@@ -4,7 +4,7 @@ from skills.models import Occupation, Sector, Skill, SkillDemand, TrainingOpport
 
 
 class SectorSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Sector
@@ -26,7 +26,7 @@ class SkillSerializer(serializers.ModelSerializer):
 
 
 class OccupationSerializer(serializers.ModelSerializer):
-    isco_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    isco_group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Occupation
@@ -36,9 +36,11 @@ class OccupationSerializer(serializers.ModelSerializer):
 class SkillDemandSerializer(serializers.ModelSerializer):
     sector = serializers.SlugRelatedField(slug_field="code", read_only=True)
     section = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    isco_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    occupation = serializers.SlugRelatedField(slug_field="esco_uri", read_only=True)
-    skill = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    isco_group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    occupation = serializers.SlugRelatedField(
+        slug_field="esco_uri", read_only=True, allow_null=True
+    )
+    skill = serializers.SlugRelatedField(slug_field="name", read_only=True, allow_null=True)
 
     class Meta:
         model = SkillDemand
@@ -61,7 +63,7 @@ class SkillDemandSerializer(serializers.ModelSerializer):
 
 
 class TrainingSerializer(serializers.ModelSerializer):
-    sector = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    sector = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = TrainingOpportunity
