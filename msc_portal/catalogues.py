@@ -56,6 +56,7 @@ KEEP_LATIN_WORDS = [
     "HTTPS",
     "TOTP",
     "UTF",
+    "GDPR",
     "JSON",
     "URI",
     "QR",
