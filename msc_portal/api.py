@@ -102,6 +102,9 @@ def _as_documented(filter_):
         return IdFilter(**options)
     if isinstance(filter_, django_filters.ChoiceFilter) and callable(filter_.extra["choices"]):
         return django_filters.CharFilter(**options)
+    if isinstance(filter_, django_filters.DateFilter):
+        # The schema says `format: date`: ISO only, not the page language's own formats.
+        return django_filters.DateFilter(input_formats=["%Y-%m-%d"], **options)
     return filter_
 
 

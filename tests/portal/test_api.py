@@ -29,6 +29,15 @@ def test_it_answers_a_bad_filter_with_field_errors(api_client, expert, centre_a)
     assert "service" in response.json()
 
 
+def test_it_takes_only_iso_dates_in_date_filters(api_client, counsellor_a):
+    api_client.force_authenticate(counsellor_a)
+    url = reverse("api:session-list")
+    assert api_client.get(url, {"date_after": "2026-11-24"}).status_code == 200
+    refused = api_client.get(url, {"date_after": "24.11.2026"})
+    assert refused.status_code == 400
+    assert "date_after" in refused.json()
+
+
 def test_it_matches_nothing_for_a_free_text_filter_that_names_nothing(api_client, expert, centre_a):
     # The schema documents the country and city as strings and a sector as an id, not as the
     # values in the database today: any of those is a valid question, answered by no rows.
