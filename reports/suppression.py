@@ -34,6 +34,7 @@ things (e.g. "people reached" and "visitors counselled"), as statistical offices
 published table.
 """
 
+import math
 from dataclasses import dataclass, field
 
 DEFAULT_THRESHOLD = 5
@@ -226,7 +227,109 @@ def suppress_linked(
                 if table.status[r][-1] == PUBLISHED and status != PUBLISHED:
                     table.status[r][-1] = status
             changed |= table.protect_all()
+        if not changed:
+            # Each table's rectangles protect it alone; tables that share their totals can
+            # still pin a hidden figure together: hide more until none is pinned.
+            changed = _widen_pinned(protected, threshold)
     return protected
+
+
+def _cell_key(table_number: int, table: SuppressedTable, row: int, column: int):
+    """One unknown per figure: the shared last column is the same figure in every table."""
+    return ("total", row) if column == table.columns - 1 else (table_number, row, column)
+
+
+def _lines(tables: list[SuppressedTable]):
+    """(members, total) for every row and column of every table, by cell key."""
+    for number, table in enumerate(tables):
+        last_row, last_column = table.rows - 1, table.columns - 1
+        grids = [
+            [_cell_key(number, table, r, c) for c in range(table.columns)]
+            for r in range(table.rows)
+        ]
+        lines = [
+            ([grids[r][c] for r in range(last_row)], grids[last_row][c])
+            for c in range(table.columns)
+        ]
+        if table.columns > 1:
+            lines += [
+                ([grids[r][c] for c in range(last_column)], grids[r][last_column])
+                for r in range(table.rows)
+            ]
+        yield from lines
+
+
+def _widen_pinned(tables: list[SuppressedTable], threshold: int) -> bool:
+    """Hides one more figure where the published figures of all the linked tables bound a hidden
+    one to a range no wider than the threshold (checked with linear programming, as the
+    disclosure audit attacks the files); True if a figure was hidden."""
+    from scipy.optimize import linprog
+
+    value, hidden, place = {}, set(), {}
+    for number, table in enumerate(tables):
+        for r in range(table.rows):
+            for c in range(table.columns):
+                key = _cell_key(number, table, r, c)
+                value[key] = table.values[r][c]
+                place.setdefault(key, []).append((table, r, c))
+                if table.is_hidden(r, c):
+                    hidden.add(key)
+    unknowns = sorted(hidden, key=str)
+    index = {key: i for i, key in enumerate(unknowns)}
+    lines = list(_lines(tables))
+    equalities, equal_to, inequalities, below = [], [], [], []
+    for members, total in lines:
+        row, known = [0.0] * len(unknowns), 0
+        for member in members:
+            if member in index:
+                row[index[member]] += 1
+            else:
+                known += value[member]
+        if total in index:
+            row[index[total]] -= 1
+        else:
+            known -= value[total]
+        if not any(row):
+            continue
+        if sum(value[m] for m in members) == value[total]:
+            equalities.append(row)
+            equal_to.append(-known)
+        else:  # counts of people: the members add up to at least the total
+            inequalities.append([-v for v in row])
+            below.append(known)
+    for key in unknowns:
+        bounds = []
+        for sign in (1, -1):
+            objective = [0.0] * len(unknowns)
+            objective[index[key]] = sign
+            answer = linprog(
+                objective,
+                A_ub=inequalities or None,
+                b_ub=below or None,
+                A_eq=equalities or None,
+                b_eq=equal_to or None,
+                bounds=[(0, None)] * len(unknowns),
+                method="highs",
+            )
+            bounds.append(math.inf * -sign if answer.status == 3 else sign * answer.fun)
+        if bounds[1] - bounds[0] > threshold:
+            continue
+        # Pinned: hide the largest published figure of a line through it, which gives the
+        # intruder's equations the most room.
+        candidates = {
+            member
+            for members, total in lines
+            if key in members or key == total
+            for member in [*members, total]
+            if member not in hidden and value[member] > 0
+        }
+        if not candidates:
+            continue
+        chosen = max(candidates, key=lambda k: (value[k], str(k)))
+        for table, r, c in place[chosen]:
+            table.status[r][c] = SECONDARY
+        return True
+    return False
 
 
 def suppress(
