@@ -20,6 +20,11 @@ suppression and the hypercube method of τ-ARGUS). The rule, shown to users in e
    another are printed `x`, never with a value they do not have.
 3. Tables that share figures (the Summary's figures by country and every breakdown's totals of
    the same indicator) are protected together: a figure hidden in one is hidden in all.
+4. Rectangles protect each table alone; two breakdowns of the same totals can still pin a hidden
+   figure together. So the linked tables are then checked jointly, exactly as an intruder would
+   attack them: linear programming bounds every hidden figure from all the published ones, and
+   while one is bounded to a range no wider than `threshold`, the largest published figure of a
+   line through it is hidden too (`_widen_pinned`).
 
 Totals are computed from the true counts, so every printed figure is exact. tests/reports/
 test_disclosure_audit.py attacks the published files as an intruder would (linear programming on
