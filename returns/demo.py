@@ -10,7 +10,7 @@ from django.utils.timezone import now
 
 from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from accounts.models import Role, User
-from skills.models import IscedLevel, Sector, Skill
+from skills.models import IscedLevel, IscoGroup, Sector, Skill
 
 from .models import (
     Application,
@@ -89,6 +89,9 @@ NEEDS = [
     ("Organic farming module", 2, "A", [10], [11], "either", 15, "published"),
     ("EU funds project office", 3, "O", [9, 8], [], "physical", 40, "published"),
 ]
+# The occupation (ISCO-08 unit group) of each need and expert, in the order of NEEDS and EXPERTS.
+NEED_ISCO = ["2221", "2221", "2221", "2512", "2212", "2221", "2212", "2512", "2529", "2132", "2422"]
+EXPERT_ISCO = ["2212", "2221", "2529", "2132", "2422", "3221", "2512", "2211"]
 EXPERTS = [
     # e-mail, name, origin, residence, city, isced, years, skills, languages, mode
     (
@@ -255,6 +258,7 @@ def _needs(hosts, sectors, skills, programme, creator) -> list[Need]:
                 "programme": programme,
                 "description": f"{title}: the institution asks an expert to train its staff.",
                 "sector": sectors[sector],
+                "isco_group": IscoGroup.objects.get(code=NEED_ISCO[n]),
                 "mode": mode,
                 "duration_days": days,
                 "window_start": start,
@@ -276,7 +280,8 @@ def _needs(hosts, sectors, skills, programme, creator) -> list[Need]:
 
 def _experts(skills, sectors) -> list[ExpertProfile]:
     experts = []
-    for email, name, origin, residence, city, isced, years, own, languages, mode in EXPERTS:
+    for n, row in enumerate(EXPERTS):
+        email, name, origin, residence, city, isced, years, own, languages, mode = row
         user = User.objects.filter(email=email).first() or _user(email, name, Role.EXPERT)
         expert, _ = ExpertProfile.objects.update_or_create(
             user=user,
@@ -286,6 +291,7 @@ def _experts(skills, sectors) -> list[ExpertProfile]:
                 "city_of_residence": city,
                 "citizenships": [origin, residence],
                 "residence_status": ExpertProfile.ResidenceStatus.PERMANENT,
+                "isco_group": IscoGroup.objects.get(code=EXPERT_ISCO[n]),
                 "isced_level": isced,
                 "field_of_education": "Health sciences" if 0 in own else "Engineering",
                 "years_experience": years,

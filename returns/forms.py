@@ -11,7 +11,8 @@ from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
 from skills.forms import SectorChoiceField, sections_and_divisions
 from skills.models import CefrLevel, Occupation, Skill
-from skills.widgets import OccupationPicker, SkillPicker
+from skills.selectors import esco_imported, isco_unit_groups
+from skills.widgets import IscoPicker, OccupationPicker, SkillPicker
 
 from .models import (
     Application,
@@ -65,6 +66,33 @@ def occupation_field(*, required=False):
         required=required,
         label=_("Occupation"),
         widget=OccupationPicker(),
+    )
+
+
+class OccupationFormMixin:
+    """One occupation picker: ESCO occupations when imported, else the ISCO-08 unit groups.
+    The model stores the ISCO-08 unit group in both cases (OccupationMixin)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if esco_imported():
+            del self.fields["isco_group"]
+        else:
+            del self.fields["occupation"]
+
+    def _post_clean(self):
+        if "occupation" in self.fields and not self.cleaned_data.get("occupation"):
+            self.instance.isco_group = None  # the occupation was cleared: so is its group
+        super()._post_clean()
+
+
+def isco_field(*, required=False):
+    return forms.ModelChoiceField(
+        queryset=isco_unit_groups(),
+        required=required,
+        label=_("Occupation"),
+        help_text=_("An ISCO-08 unit group: type a few letters of the occupation or its code."),
+        widget=IscoPicker(),
     )
 
 
@@ -174,9 +202,10 @@ class InvitationAcceptForm(forms.Form):
         return self.cleaned_data["password"]
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(OccupationFormMixin, forms.ModelForm):
     sector = sector_field()
     occupation = occupation_field()
+    isco_group = isco_field()
     essential_skills = skill_field(label=_("Essential skills"))
     optional_skills = skill_field(required=False, label=_("Optional skills"))
 
@@ -187,6 +216,7 @@ class NeedForm(forms.ModelForm):
             "description",
             "sector",
             "occupation",
+            "isco_group",
             "essential_skills",
             "optional_skills",
             "min_isced",
@@ -307,8 +337,9 @@ class ExpertRegistrationForm(AccountForm):
     )
 
 
-class ExpertProfileForm(forms.ModelForm):
+class ExpertProfileForm(OccupationFormMixin, forms.ModelForm):
     occupation = occupation_field()
+    isco_group = isco_field()
     sectors = sector_field(multiple=True, required=False, label=_("Sectors"))
 
     class Meta:
@@ -320,6 +351,7 @@ class ExpertProfileForm(forms.ModelForm):
             "citizenships",
             "residence_status",
             "occupation",
+            "isco_group",
             "sectors",
             "isced_level",
             "field_of_education",

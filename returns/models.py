@@ -174,6 +174,24 @@ class Programme(models.Model):
 # --- Skill needs ------------------------------------------------------------------------------
 
 
+class OccupationMixin:
+    """Needs and profiles store the ISCO-08 unit group in every case: chosen directly when ESCO is
+    not imported, else taken from the chosen ESCO occupation (the finer choice wins)."""
+
+    def save(self, *args, **kwargs):
+        if self.occupation_id:
+            group_id = self.occupation.isco_group_id
+            if group_id and group_id != self.isco_group_id:
+                self.isco_group_id = group_id
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "isco_group"}
+        super().save(*args, **kwargs)
+
+    @property
+    def occupation_label(self) -> str:
+        return str(self.occupation or self.isco_group or "")
+
+
 class NeedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Need.Status.PUBLISHED)
@@ -192,7 +210,7 @@ class NeedQuerySet(models.QuerySet):
         return self.filter(published)
 
 
-class Need(models.Model):
+class Need(OccupationMixin, models.Model):
     """A skill need written up as Terms of Reference by a host institution."""
 
     class Status(models.TextChoices):
@@ -217,6 +235,16 @@ class Need(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("occupation"),
+    )
+    isco_group = models.ForeignKey(
+        "skills.IscoGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"code__regex": r"^[0-9]{4}$"},
+        verbose_name=_("occupation (ISCO-08 unit group)"),
+        help_text=_("Set from the ESCO occupation when one is chosen."),
     )
     essential_skills = models.ManyToManyField(
         "skills.Skill", related_name="+", verbose_name=_("essential skills")
@@ -306,7 +334,7 @@ class ExpertQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
-class ExpertProfile(models.Model):
+class ExpertProfile(OccupationMixin, models.Model):
     class ResidenceStatus(models.TextChoices):
         CITIZEN = "citizen", _("Citizen of the country of residence")
         PERMANENT = "permanent", _("Permanent resident")
@@ -334,6 +362,16 @@ class ExpertProfile(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("occupation"),
+    )
+    isco_group = models.ForeignKey(
+        "skills.IscoGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"code__regex": r"^[0-9]{4}$"},
+        verbose_name=_("occupation (ISCO-08 unit group)"),
+        help_text=_("Set from the ESCO occupation when one is chosen."),
     )
     sectors = models.ManyToManyField(
         "skills.Sector", blank=True, related_name="+", verbose_name=_("sectors")

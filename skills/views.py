@@ -12,13 +12,21 @@ from .exporters import EXPORTERS, FORMATS
 from .filters import SkillDemandFilter, TrainingFilter
 from .forms import SkillDemandForm, SkillDemandImportForm, TrainingForm
 from .models import SkillDemand, TrainingOpportunity
-from .selectors import PICKER_MIN_LENGTH, demand_matrix, occupation_search, skill_search
+from .selectors import (
+    PICKER_MIN_LENGTH,
+    demand_matrix,
+    isco_unit_search,
+    occupation_search,
+    skill_search,
+)
 from .services import DemandImportError, skill_demand_import, skill_demand_save, training_save
 
 
 def _picker_options(request, search, hint):
     query = request.GET.get("q", "").strip()
-    options = [{"pk": o.pk, "name": o.name, "hint": hint(o)} for o in search(query)]
+    options = [
+        {"pk": o.pk, "name": getattr(o, "label", o.name), "hint": hint(o)} for o in search(query)
+    ]
     context = {"options": options, "query_long_enough": len(query) >= PICKER_MIN_LENGTH}
     return render(request, "skills/picker_options.html", context)
 
@@ -34,6 +42,12 @@ def occupation_picker(request):
     return _picker_options(
         request, occupation_search, lambda o: o.isco_group.code if o.isco_group else ""
     )
+
+
+@require_GET
+def isco_picker(request):
+    """Autocomplete for the ISCO-08 unit groups, the occupations used while ESCO is not imported."""
+    return _picker_options(request, isco_unit_search, lambda g: g.code)
 
 
 def _demand_filter(request):
