@@ -42,6 +42,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Trainings"), "skills:training_list", group=SKILLS),
     NavItem(_("Dashboard"), "reports:dashboard", Permission.RUN_REPORTS, REPORTS),
     NavItem(_("Donor reports"), "reports:builder", Permission.RUN_REPORTS, REPORTS),
+    NavItem(_("Results framework"), "reports:project_list", Permission.MANAGE_PROGRAMME, REPORTS),
 ]
 
 

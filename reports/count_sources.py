@@ -24,7 +24,10 @@ from .indicators import DISAGGREGATIONS, ReportQuery, group_rows
 
 def _choices(model: str, field_name: str) -> Callable[[], list[tuple[str, str]]]:
     def choices():
-        return [(str(value), str(label)) for value, label in _model(model)._meta.get_field(field_name).choices]
+        return [
+            (str(value), str(label))
+            for value, label in _model(model)._meta.get_field(field_name).choices
+        ]
 
     return choices
 

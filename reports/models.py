@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
 from django_countries.fields import CountryField
 
 from msc_portal.fields import BoundedTextField, SensibleDateField
@@ -134,6 +133,8 @@ class CountIndicator(models.Model):
 class FrameworkChange(models.Model):
     """Who changed what in the results framework, and how (append-only by the services)."""
 
+    ACTIONS = {"created": _("created"), "changed": _("changed"), "removed": _("removed")}
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     project = models.ForeignKey(
@@ -148,6 +149,10 @@ class FrameworkChange(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.action} {self.what}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTIONS.get(self.action, self.action))
 
 
 class ReportRunQuerySet(models.QuerySet):
