@@ -22,7 +22,11 @@ from .models import (
     ExpertSkill,
     Host,
     HostEvaluation,
+    InternshipIdentification,
     Need,
+    OfficialParticipant,
+    OfficialTraining,
+    SurveyQuestion,
 )
 
 CV_MAX_BYTES = 5 * 1024 * 1024
@@ -424,3 +428,99 @@ class EvaluationForm(forms.ModelForm):
     class Meta:
         model = HostEvaluation
         fields = ["overall", "relevance", "expertise", "comments"]
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+
+
+class SurveyQuestionForm(forms.ModelForm):
+    class Meta:
+        model = SurveyQuestion
+        fields = [
+            "audience",
+            "moment",
+            "text",
+            "kind",
+            "options",
+            "measures",
+            "required",
+            "order",
+            "is_active",
+        ]
+        widgets = {"options": forms.Textarea(attrs={"rows": 3})}
+
+
+RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SurveyAnswerForm(forms.Form):
+    """One field a question: a rating (1–5), a choice, or free text."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {f"q{question.pk}": question for question in questions}
+        for name, question in self.questions.items():
+            if question.kind == SurveyQuestion.Kind.RATING:
+                field = forms.ChoiceField(
+                    choices=RATING_CHOICES,
+                    widget=forms.RadioSelect,
+                    help_text=_("1 = not at all, 5 = very much"),
+                )
+            elif question.kind == SurveyQuestion.Kind.CHOICE:
+                options = [(option, option) for option in question.option_list]
+                field = forms.ChoiceField(choices=options, widget=forms.RadioSelect)
+            else:
+                field = forms.CharField(
+                    widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH
+                )
+            field.label, field.required = question.text, question.required
+            self.fields[name] = field
+
+    def answers(self) -> dict:
+        return {question: self.cleaned_data.get(name) for name, question in self.questions.items()}
+
+
+# --- Capacity building of officials -----------------------------------------------------------
+
+
+class OfficialTrainingForm(forms.ModelForm):
+    class Meta:
+        model = OfficialTraining
+        fields = ["title", "kind", "date", "country", "location", "organiser", "topics"]
+        widgets = {"date": DateInput}
+
+
+ParticipantFormSet = forms.inlineformset_factory(
+    OfficialTraining,
+    OfficialParticipant,
+    fields=["name", "institution", "function", "sex", "country", "is_consular"],
+    extra=3,
+    can_delete=True,
+)
+
+
+class InternshipForm(forms.ModelForm):
+    sector = sector_field()
+
+    class Meta:
+        model = InternshipIdentification
+        fields = [
+            "identified_by",
+            "kind",
+            "identified_on",
+            "destination",
+            "employer",
+            "sector",
+            "places",
+            "notes",
+        ]
+        widgets = {"identified_on": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["identified_by"].queryset = OfficialParticipant.objects.filter(
+            is_consular=True
+        ).select_related("training")
+        self.fields["identified_by"].help_text = _(
+            "Consular officials are recorded as participants of a training."
+        )

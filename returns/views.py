@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import force_str
@@ -17,9 +18,11 @@ from accounts.models import Role
 from accounts.permissions import Permission
 from counselling.models import AuditEvent
 from counselling.services import audit_record
+from skills.exporters import FORMATS
 
 from . import selectors, services
 from .eligibility import eligibility_check, is_eligible
+from .exporters import SurveyAnswerExporter
 from .filters import NeedFilter
 from .forms import (
     AccountForm,
@@ -32,15 +35,32 @@ from .forms import (
     ExpertProfileForm,
     ExpertRegistrationForm,
     HostForm,
+    InternshipForm,
     InvitationAcceptForm,
     InvitationForm,
     LanguageFormSet,
     MoveForm,
     NeedForm,
+    OfficialTrainingForm,
+    ParticipantFormSet,
     ReportForm,
     SkillFormSet,
+    SurveyAnswerForm,
+    SurveyQuestionForm,
 )
-from .models import Application, Assignment, ExpertProfile, Host, Need, is_programme_staff
+from .models import (
+    Application,
+    Assignment,
+    ExpertProfile,
+    Host,
+    InternshipIdentification,
+    Need,
+    OfficialTraining,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    is_programme_staff,
+)
 from .transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, NEED_MOVES, moves_for
 
 
@@ -681,7 +701,147 @@ def assignment_evaluate(request, pk: int):
         request,
         pk,
         EvaluationForm,
+        InternshipForm,
+        OfficialTrainingForm,
+        ParticipantFormSet,
+        SurveyAnswerForm,
+        SurveyQuestionForm,
         services.assignment_evaluate,
         _("Evaluate the assignment"),
         Role.HOST_MEMBER,
     )
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+
+
+@permission_required(Permission.FOLLOW_RETURNS)
+def survey_list(request):
+    """The surveys the user answers (an expert: their own; a host: their institution's); the
+    programme sees all, sets the questions and exports the answers."""
+    surveys = (
+        SurveyResponse.objects.visible_to(request.user)
+        .select_related("assignment__application__need__host")
+        .order_by(F("submitted_at").desc(nulls_first=True), "-opened_at")
+    )
+    page = Paginator(surveys, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "is_staff": is_programme_staff(request.user)}
+    return render(request, "returns/survey_list.html", context)
+
+
+@permission_required(Permission.FOLLOW_RETURNS)
+def survey_answer(request, pk: int):
+    response = _visible(
+        SurveyResponse.objects.select_related("assignment__application__need__host"),
+        request.user,
+        pk=pk,
+    )
+    questions = SurveyQuestion.objects.filter(
+        audience=response.audience, moment=response.moment, is_active=True
+    )
+    may_answer = not response.submitted_at and not is_programme_staff(request.user)
+    form = SurveyAnswerForm(request.POST or None, questions=questions) if may_answer else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.survey_answer(response=response, user=request.user, answers=form.answers())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you: your answers are saved. The programme uses them, without your "
+                    "name, to show what the assignments changed."
+                ),
+            )
+            return redirect("returns:survey_list")
+    context = {
+        "response": response,
+        "form": form,
+        "answers": response.answers.select_related("question") if response.submitted_at else [],
+    }
+    return render(request, "returns/survey_answer.html", context)
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def survey_questions(request):
+    context = {"questions": SurveyQuestion.objects.all()}
+    return render(request, "returns/survey_questions.html", context)
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def survey_question_edit(request, pk: int | None = None):
+    question = get_object_or_404(SurveyQuestion, pk=pk) if pk else None
+    form = SurveyQuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            _("The question is saved. It is asked in the surveys opened from now on."),
+        )
+        return redirect("returns:survey_questions")
+    title = _("Edit the question") if pk else _("New survey question")
+    return _form_page(request, title, form)
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def survey_export(request, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    answers = SurveyAnswer.objects.filter(
+        response__in=SurveyResponse.objects.visible_to(request.user)
+    )
+    filename, content_type, content = SurveyAnswerExporter(answers).render(fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Capacity building of officials -----------------------------------------------------------
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def capacity_overview(request):
+    context = {
+        "trainings": OfficialTraining.objects.annotate(
+            participant_count=Count("participants"),
+            women=Count("participants", filter=Q(participants__sex="F")),
+            consular=Count("participants", filter=Q(participants__is_consular=True)),
+        ),
+        "internships": InternshipIdentification.objects.select_related("identified_by", "sector")[
+            :100
+        ],
+    }
+    return render(request, "returns/capacity_overview.html", context)
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def official_training_edit(request, pk: int | None = None):
+    training = get_object_or_404(OfficialTraining, pk=pk) if pk else OfficialTraining()
+    form = OfficialTrainingForm(request.POST or None, instance=training)
+    formset = ParticipantFormSet(request.POST or None, instance=training, prefix="participants")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        services.official_training_save(form=form, formset=formset, user=request.user)
+        messages.success(
+            request,
+            _(
+                "The training and its participants are saved; the indicators of officials trained "
+                "count them."
+            ),
+        )
+        return redirect("returns:capacity_overview")
+    formset.title = _("Participants")
+    title = _("Edit the training") if pk else _("New training or workshop for officials")
+    return _form_page(request, title, form, formsets=[formset])
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def internship_edit(request, pk: int | None = None):
+    internship = get_object_or_404(InternshipIdentification, pk=pk) if pk else None
+    form = InternshipForm(request.POST or None, instance=internship)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The internship is saved."))
+        return redirect("returns:capacity_overview")
+    title = _("Internship identified by a consular official")
+    return _form_page(request, title, form)

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from returns import services, tasks
-from returns.models import Application, Assignment, Need
+from returns.models import Application, Assignment, Need, SurveyQuestion
 from returns.transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, FORM_MOVES
 
 from .factories import (
@@ -282,13 +282,19 @@ def test_it_sends_the_follow_up_survey_once_a_year_after(parties, host, expert):
     )
     AssignmentFactory(status=S.EVALUATED, end=today - datetime.timedelta(days=100))  # too early
     AssignmentFactory(status=S.CANCELLED, end=today - datetime.timedelta(days=400))  # never ran
+    for audience in ("expert", "host"):
+        SurveyQuestion.objects.create(
+            audience=audience, moment="year_after", text="Still in use?", kind="text"
+        )
     assert tasks.send_follow_up_surveys() == 1
-    assert sorted(mail.outbox[0].to) == sorted([host.email, expert.email])
+    assert sorted(to for message in mail.outbox for to in message.to) == sorted(
+        [host.email, expert.email]
+    )
     assert "follow-up survey" in mail.outbox[0].subject
     due.refresh_from_db()
     assert due.follow_up_sent_at
     assert tasks.send_follow_up_surveys() == 0
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_it_schedules_the_follow_up_task(settings):
