@@ -818,7 +818,7 @@ class SurveyAnswer(models.Model):
     choice = models.CharField(max_length=300, blank=True)
     text = BoundedTextField(blank=True)
     # Whether the answer counts as "yes" for the question's indicator, fixed when answered.
-    positive = models.BooleanField(null=True)
+    positive = models.BooleanField(null=True, blank=True)
 
     class Meta:
         constraints = [

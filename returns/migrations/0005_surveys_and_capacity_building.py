@@ -123,7 +123,7 @@ class Migration(migrations.Migration):
                 ('rating', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
                 ('choice', models.CharField(blank=True, max_length=300)),
                 ('text', msc_portal.fields.BoundedTextField(blank=True, max_length=10000)),
-                ('positive', models.BooleanField(null=True)),
+                ('positive', models.BooleanField(blank=True, null=True)),
                 ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='returns.surveyquestion')),
                 ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='returns.surveyresponse')),
             ],

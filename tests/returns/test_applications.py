@@ -270,7 +270,9 @@ def test_it_keeps_the_budget_in_decimal_euros(login, programme_manager):
     assert "3212.75" in page.text
 
 
-def test_it_sends_the_follow_up_survey_once_a_year_after(parties, host, expert):
+def test_it_sends_the_follow_up_survey_once_a_year_after(
+    parties, host, expert, django_capture_on_commit_callbacks
+):
     institution, profile = parties
     today = datetime.date.today()
     due = AssignmentFactory(
@@ -286,7 +288,8 @@ def test_it_sends_the_follow_up_survey_once_a_year_after(parties, host, expert):
         SurveyQuestion.objects.create(
             audience=audience, moment="year_after", text="Still in use?", kind="text"
         )
-    assert tasks.send_follow_up_surveys() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_follow_up_surveys() == 1
     assert sorted(to for message in mail.outbox for to in message.to) == sorted(
         [host.email, expert.email]
     )
