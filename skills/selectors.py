@@ -136,3 +136,12 @@ def region_group_filter(group: str) -> Q:
     if group == "eu":
         return ~Q(region__in=WESTERN_BALKANS)
     return Q()
+
+
+def trainings_with_interest(queryset: QuerySet) -> QuerySet:
+    """Annotates how many visitors were told of each training (`informed`) and how many applied
+    (`applied`), as the centres recorded it (counselling.TrainingInterest), in the same query."""
+    return queryset.annotate(
+        informed=Count("interests__visitor", filter=Q(interests__status="informed"), distinct=True),
+        applied=Count("interests__visitor", filter=Q(interests__status="applied"), distinct=True),
+    )

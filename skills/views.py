@@ -18,6 +18,7 @@ from .selectors import (
     isco_unit_search,
     occupation_search,
     skill_search,
+    trainings_with_interest,
 )
 from .services import DemandImportError, skill_demand_import, skill_demand_save, training_save
 
@@ -113,25 +114,36 @@ def _can_manage(user) -> bool:
     return user.is_authenticated and user.can(Permission.MANAGE_PROGRAMME)
 
 
+def _sees_interest(user) -> bool:
+    """Counsellors and the programme see how many visitors were told of a training or applied."""
+    return user.is_authenticated and (
+        user.can(Permission.COUNSEL_VISITORS) or user.can(Permission.MANAGE_PROGRAMME)
+    )
+
+
 def training_list(request):
     """Paid trainings and internships in the EU for graduate students; open calls by default."""
-    training_filter = TrainingFilter(
-        request.GET, queryset=TrainingOpportunity.objects.published().select_related("sector")
-    )
+    trainings = TrainingOpportunity.objects.published().select_related("sector")
+    training_filter = TrainingFilter(request.GET, queryset=trainings_with_interest(trainings))
     page = Paginator(training_filter.qs, 20).get_page(request.GET.get("page"))
     context = {
         "filter": training_filter,
         "page": page,
         "can_manage": _can_manage(request.user),
+        "show_interest": _sees_interest(request.user),
     }
     return render(request, "skills/training_list.html", context)
 
 
 def training_detail(request, pk: int):
     can_manage = _can_manage(request.user)
-    queryset = TrainingOpportunity.objects.select_related("sector")
+    queryset = trainings_with_interest(TrainingOpportunity.objects.select_related("sector"))
     training = get_object_or_404(queryset if can_manage else queryset.published(), pk=pk)
-    context = {"training": training, "can_manage": can_manage}
+    context = {
+        "training": training,
+        "can_manage": can_manage,
+        "show_interest": _sees_interest(request.user),
+    }
     return render(request, "skills/training_detail.html", context)
 
 
