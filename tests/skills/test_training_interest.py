@@ -49,7 +49,7 @@ def test_it_refuses_the_same_record_twice(login, counsellor_a, centre_a):
 
 
 def test_another_centre_cannot_record_for_a_visitor(login, counsellor_a, counsellor_b, centre_a):
-    training = TrainingFactory()
+    TrainingFactory()
     ana = make_visitor(counsellor_a, centre_a)
     response = login(counsellor_b).get(
         reverse("counselling:training_interest_create", args=[ana.code])
