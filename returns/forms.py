@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -383,11 +386,67 @@ class DeleteAccountForm(forms.Form):
     )
 
 
+def working_days(start, end) -> int:
+    """Monday to Friday from start to end, both included."""
+    days, day = 0, start
+    while day <= end:
+        days += day.weekday() < 5
+        day += timedelta(days=1)
+    return days
+
+
+def working_day_end(start, days: int):
+    """The day on which `days` working days from `start` (included) are done."""
+    day, counted = start, 0
+    while True:
+        counted += day.weekday() < 5
+        if counted >= days:
+            return day
+        day += timedelta(days=1)
+
+
 class ApplicationForm(forms.ModelForm):
+    """Dates default to the need's duration from the start of its window; a longer period is
+    possible, but only when the expert confirms it."""
+
+    longer_on_purpose = forms.BooleanField(
+        label=_("I propose a longer period than the need asks for, on purpose"), required=False
+    )
+
     class Meta:
         model = Application
         fields = ["motivation", "proposed_start", "proposed_end", "mode"]
         widgets = {"proposed_start": DateInput, "proposed_end": DateInput}
+
+    def __init__(self, *args, need, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.need = need
+        start = need.window_start
+        end = min(working_day_end(start, need.duration_days), need.window_end)
+        self.initial.update({"mode": need.mode, "proposed_start": start, "proposed_end": end})
+        self.fields["proposed_end"].help_text = ngettext_lazy(
+            "The need asks for %(days)s working day.",
+            "The need asks for %(days)s working days.",
+            "days",
+        ) % {"days": need.duration_days}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("proposed_start"), cleaned.get("proposed_end")
+        need = self.need
+        in_window = start and end and need.window_start <= start <= end <= need.window_end
+        if in_window and not cleaned.get("longer_on_purpose"):
+            proposed = working_days(start, end)
+            if proposed > self.need.duration_days:
+                self.add_error(
+                    "proposed_end",
+                    _(
+                        "These dates span %(proposed)s working days; the need asks for "
+                        "%(days)s. Shorten them, or tick the box below to propose them anyway."
+                    )
+                    % {"proposed": proposed, "days": self.need.duration_days},
+                )
+        return cleaned
 
 
 class MoveForm(forms.Form):

@@ -210,6 +210,15 @@ class NeedQuerySet(models.QuerySet):
             return self.filter(published | Q(applications__expert__user=user)).distinct()
         return self.filter(published)
 
+    def managed_by(self, user):
+        """The needs a user works on: a host member's institutions' own (not the others'
+        published needs they may read); every need for the programme; none for others."""
+        if is_programme_staff(user):
+            return self.all()
+        if user.is_authenticated and user.role == Role.HOST_MEMBER:
+            return self.filter(host__memberships__user=user).distinct()
+        return self.none()
+
 
 class Need(OccupationMixin, models.Model):
     """A skill need written up as Terms of Reference by a host institution."""

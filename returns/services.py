@@ -117,6 +117,7 @@ def host_verify(*, host: Host, actor: User) -> Host:
     if host.verified_at is None:
         host.verified_at, host.verified_by = now(), actor
         host.save(update_fields=["verified_at", "verified_by"])
+        _after_commit(tasks.send_host_verified, host.pk)
     return host
 
 
@@ -215,6 +216,7 @@ def need_move(*, need: Need, target: str, actor: User) -> Need:
     if target == Need.Status.PUBLISHED:
         need.published_at = now()
     need.save(update_fields=["status", "published_at"])
+    _after_commit(tasks.send_need_moved, need.pk, actor.pk)
     return need
 
 

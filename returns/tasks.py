@@ -111,6 +111,32 @@ def send_status_change(change_id: int) -> None:
 
 
 @shared_task
+def send_need_moved(need_id: int, actor_id: int | None) -> None:
+    """A need changed state: its host's members and the programme hear of it (not the actor)."""
+    from .models import Need
+
+    need = Need.objects.select_related("host").filter(pk=need_id).first()
+    if need is None:
+        return
+    users = [m.user for m in need.host.memberships.select_related("user")]
+    users += list(User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True))
+    recipients = users_as_recipients(u for u in users if u.pk != actor_id)
+    _send("need_moved", {"need": need}, recipients)
+
+
+@shared_task
+def send_host_verified(host_id: int) -> None:
+    """The programme verified an institution: its members may now submit skill needs."""
+    from .models import Host
+
+    host = Host.objects.filter(pk=host_id, verified_at__isnull=False).first()
+    if host is None:
+        return
+    users = [m.user for m in host.memberships.select_related("user")]
+    _send("host_verified", {"host": host}, users_as_recipients(users))
+
+
+@shared_task
 def send_follow_up_surveys() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): opens the surveys due (before, at the end, and a year after
     each assignment), asks the expert and the host to answer the one-year survey, and reminds

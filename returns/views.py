@@ -8,8 +8,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,7 +62,7 @@ from .models import (
     SurveyResponse,
     is_programme_staff,
 )
-from .transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, NEED_MOVES, moves_for
+from .transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, NEED_MOVES, after_move, moves_for
 
 
 def _visible(model_or_queryset, user, **lookup):
@@ -111,6 +112,12 @@ def need_detail(request, pk: int):
         if user.role == Role.EXPERT and need.status == Need.Status.PUBLISHED:
             expert = services.expert_profile_for(user=user)
             context["criteria"] = eligibility_check(need.programme, expert, need)
+            context["applied"] = (
+                Application.objects.filter(need=need, expert=expert).only("pk").first()
+            )
+    elif need.status == Need.Status.PUBLISHED:
+        # Visitors of the public page: sign in or register, then straight back to applying.
+        context["apply_url"] = reverse("returns:application_create", args=[need.pk])
     return render(request, "returns/need_detail.html", context)
 
 
@@ -160,6 +167,8 @@ def host_list(request):
         .select_related("sector")
         .order_by("verified_at", "name")
     )
+    if request.GET.get("verified") == "no":  # the home page's "to verify" count links here
+        hosts = hosts.filter(verified_at__isnull=True)
     page = Paginator(hosts, 50).get_page(request.GET.get("page"))
     return render(request, "returns/host_list.html", {"page": page})
 
@@ -182,7 +191,11 @@ def host_detail(request, pk: int):
 def host_verify(request, pk: int):
     host = _visible(Host, request.user, pk=pk)
     services.host_verify(host=host, actor=request.user)
-    messages.success(request, _("%(name)s is verified.") % {"name": host.name})
+    messages.success(
+        request,
+        _("%(name)s is verified: its members have been told and can now submit skill needs.")
+        % {"name": host.name},
+    )
     return redirect("returns:host_list")
 
 
@@ -229,7 +242,7 @@ def need_manage(request):
     if request.user.role == Role.EXPERT:
         raise PermissionDenied
     needs = (
-        Need.objects.visible_to(request.user)
+        Need.objects.managed_by(request.user)
         .select_related("host")
         .order_by("status", "-created_at")
     )
@@ -264,7 +277,10 @@ def need_create(request, host_pk: int):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("The draft is saved."))
+            messages.success(
+                request,
+                _("The draft is saved. Submit it for approval when it is complete."),
+            )
             return redirect("returns:need_detail", need.pk)
     return _need_form_page(request, form, languages, _("New skill need for %s") % host.name)
 
@@ -297,7 +313,10 @@ def need_edit(request, pk: int):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("The draft is saved."))
+            messages.success(
+                request,
+                _("The draft is saved. Submit it for approval when it is complete."),
+            )
             return redirect("returns:need_detail", need.pk)
     return _need_form_page(request, form, languages, _("Edit skill need"))
 
@@ -313,7 +332,7 @@ def _move(request, obj, service, detail_url, **kwargs):
     except PermissionDenied as error:
         messages.error(request, str(error) or services.MOVE_REFUSED)
         return redirect(detail_url, obj.pk)
-    messages.success(request, _("Done."))
+    messages.success(request, after_move(obj, form.cleaned_data["target"]))
     return redirect(detail_url, obj.pk)
 
 
@@ -350,6 +369,9 @@ def expert_register(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = ExpertRegistrationForm(request.POST or None)
+    after = request.GET.get("next", "")
+    if after and url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()}):
+        request.session[AFTER_ACTIVATION] = after  # e.g. the application to a need
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
         try:
@@ -388,8 +410,17 @@ def expert_activate(request, uidb64: str, token: str):
         message = _("This activation link is invalid or was used already.")
         return render(request, "returns/message.html", {"message": message})
     services.expert_activate(user=user)
+    after = request.session.pop(AFTER_ACTIVATION, "")
+    if after:
+        messages.success(
+            request, _("Your account is active. Sign in to go on with your application.")
+        )
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': after})}")
     messages.success(request, _("Your account is active. Please sign in."))
     return redirect("accounts:login")
+
+
+AFTER_ACTIVATION = "returns:after-activation"
 
 
 def _own_expert(request) -> ExpertProfile:
@@ -474,7 +505,9 @@ def expert_cv(request, pk: int):
 @permission_required(Permission.FOLLOW_RETURNS)
 def expert_detail(request, pk: int):
     expert = _visible(
-        ExpertProfile.objects.select_related("user", "occupation"), request.user, pk=pk
+        ExpertProfile.objects.select_related("user", "occupation", "isco_group"),
+        request.user,
+        pk=pk,
     )
     _audit_expert_read(request, expert, AuditEvent.Action.EXPERT_VIEWED)
     context = {
@@ -539,19 +572,21 @@ def application_create(request, need_pk: int):
     )
     expert = _own_expert(request)
     criteria = eligibility_check(need.programme, expert, need)
-    initial = {
-        "mode": need.mode,
-        "proposed_start": need.window_start,
-        "proposed_end": need.window_end,
-    }
-    form = ApplicationForm(request.POST or None, initial=initial)
+    form = ApplicationForm(request.POST or None, need=need)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "longer_on_purpose"}
         try:
-            application = services.application_submit(expert=expert, need=need, **form.cleaned_data)
+            application = services.application_submit(expert=expert, need=need, **data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Your application is sent."))
+            messages.success(
+                request,
+                _(
+                    "Your application is sent. The programme screens it next and tells you by "
+                    "e-mail at each step."
+                ),
+            )
             return redirect("returns:application_detail", application.pk)
     context = {
         "need": need,
@@ -569,8 +604,13 @@ def application_list(request):
         .select_related("need__host", "expert__user")
         .order_by("-created_at")
     )
+    # ?status=submitted&status=screening: the home page's "to screen" count links here.
+    statuses = [s for s in request.GET.getlist("status") if s in Application.Status.values]
+    if statuses:
+        applications = applications.filter(status__in=statuses)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
-    return render(request, "returns/application_list.html", {"page": page})
+    context = {"page": page, "statuses": Application.Status.choices, "chosen": statuses}
+    return render(request, "returns/application_list.html", context)
 
 
 @permission_required(Permission.FOLLOW_RETURNS)
@@ -683,7 +723,10 @@ def _after_form(request, pk, form_class, service, title, role):
             _apply_errors(form, error)
             return _form_page(request, title, form, submit=_("Send"))
         else:
-            messages.success(request, _("Thank you: it is sent."))
+            target = (
+                Assignment.Status.REPORTED if role == Role.EXPERT else Assignment.Status.EVALUATED
+            )
+            messages.success(request, after_move(assignment, target))
         return redirect("returns:assignment_detail", assignment.pk)
     return _form_page(request, title, form, submit=_("Send"))
 
@@ -701,11 +744,6 @@ def assignment_evaluate(request, pk: int):
         request,
         pk,
         EvaluationForm,
-        InternshipForm,
-        OfficialTrainingForm,
-        ParticipantFormSet,
-        SurveyAnswerForm,
-        SurveyQuestionForm,
         services.assignment_evaluate,
         _("Evaluate the assignment"),
         Role.HOST_MEMBER,

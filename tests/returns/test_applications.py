@@ -95,7 +95,7 @@ def test_it_lets_an_expert_apply_once_to_a_published_need(login, expert):
     data = {
         "motivation": "I ran this training in Graz.",
         "proposed_start": "2027-01-10",
-        "proposed_end": "2027-02-10",
+        "proposed_end": "2027-02-05",  # 20 working days, as the need asks
         "mode": "physical",
     }
     response = login(expert).post(reverse("returns:application_create", args=[need.pk]), data)
@@ -129,7 +129,7 @@ def test_it_lets_an_expert_apply_once_to_a_published_need(login, expert):
             "Propose dates between 2026-12-23 and 2027-03-23.",
         ),
         ("2027-03-01", "2027-04-10", "physical", "Propose dates between"),
-        ("2027-01-10", "2027-02-10", "virtual", "This need asks for: Physical (on site)."),
+        ("2027-01-10", "2027-02-05", "virtual", "This need asks for: Physical (on site)."),
         ("2027-02-10", "2027-01-10", "physical", "The end must come after the start."),
     ],
 )
@@ -385,3 +385,30 @@ def test_it_e_mails_the_host_and_programme_when_the_expert_reports(
     assert sorted(mail.outbox[0].to) == sorted([host.email, programme_manager.email])
     assert "Assignment “ICU training”" in mail.outbox[0].subject
     assert "To: Reported" in mail.outbox[0].body
+
+
+def test_proposed_dates_default_to_the_needs_duration_and_warn_when_longer(login, expert):
+    ExpertProfileFactory(user=expert)
+    need = NeedFactory(
+        duration_days=20,
+        window_start=datetime.date(2027, 3, 1),  # a Monday
+        window_end=datetime.date(2027, 6, 30),
+    )
+    client = login(expert)
+    form = client.get(reverse("returns:application_create", args=[need.pk])).context["form"]
+    # 20 working days from Monday 1 March end on Friday 26 March, not with the window
+    assert form.initial["proposed_end"] == datetime.date(2027, 3, 26)
+    data = {
+        "motivation": "x",
+        "proposed_start": "2027-03-01",
+        "proposed_end": "2027-06-30",
+        "mode": "physical",
+    }
+    page = client.post(reverse("returns:application_create", args=[need.pk]), data)
+    assert "These dates span 88 working days; the need asks for 20." in page.text
+    assert not Application.objects.exists()
+    response = client.post(
+        reverse("returns:application_create", args=[need.pk]), {**data, "longer_on_purpose": "on"}
+    )
+    assert response.status_code == 302
+    assert "The programme screens it next" in client.get(response.url).text
