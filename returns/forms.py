@@ -87,10 +87,12 @@ class OccupationFormMixin:
         else:
             del self.fields["occupation"]
 
-    def _post_clean(self):
-        if "occupation" in self.fields and not self.cleaned_data.get("occupation"):
-            self.instance.isco_group = None  # the occupation was cleared: so is its group
-        super()._post_clean()
+    def clean(self):
+        cleaned = super().clean()
+        if "occupation" in self.fields:  # the group follows the ESCO occupation, even cleared
+            occupation = cleaned.get("occupation")
+            cleaned["isco_group"] = occupation.isco_group if occupation else None
+        return cleaned
 
 
 def isco_field(*, required=False):

@@ -39,3 +39,34 @@ def test_it_shows_an_expert_the_isco_picker_on_the_profile_page(login, expert):
     assert 'name="isco_group"' in page.text
     assert reverse("skills:isco_picker") in page.text
     assert profile.isco_group is None
+
+
+def test_a_host_saves_a_need_with_an_isco_occupation(login, host):
+    from .factories import HostFactory, SectorFactory, SkillFactory
+
+    isco_groups_load()
+    institution = HostFactory(members=[host])
+    skill = SkillFactory(name="Network security")
+    sector = SectorFactory(code="J", level=1)
+    response = login(host).post(
+        reverse("returns:need_create", args=[institution.pk]),
+        {
+            "title": "Cyber security lab",
+            "description": "Set up a lab.",
+            "sector": sector.pk,
+            "isco_group": IscoGroup.objects.get(code="2529").pk,
+            "essential_skills": [skill.pk],
+            "mode": "virtual",
+            "duration_days": 20,
+            "window_start": "2027-03-01",
+            "window_end": "2027-06-30",
+            "experts_wanted": 1,
+            "lang-TOTAL_FORMS": "0",
+            "lang-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    need = institution.needs.get()
+    assert need.isco_group.code == "2529"
+    page = login(host).get(reverse("returns:need_detail", args=[need.pk]))
+    assert "2529" in page.text
