@@ -737,8 +737,11 @@ class SurveyQuestion(models.Model):
     moment = models.CharField(_("moment"), max_length=12, choices=SurveyMoment.choices)
     text = models.CharField(_("question"), max_length=300)
     kind = models.CharField(_("kind of answer"), max_length=10, choices=Kind.choices)
-    options = models.TextField(
-        _("options"), blank=True, help_text=_("For a choice: one option a line, “yes” first.")
+    options = BoundedTextField(
+        _("options"),
+        max_length=2000,
+        blank=True,
+        help_text=_("For a choice: one option a line, “yes” first."),
     )
     measures = models.CharField(
         _("feeds the indicator"), max_length=20, choices=Measure.choices, blank=True

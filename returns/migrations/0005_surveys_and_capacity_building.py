@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('moment', models.CharField(choices=[('before', 'Before the assignment'), ('end', 'At the end'), ('year_after', 'One year after')], max_length=12, verbose_name='moment')),
                 ('text', models.CharField(max_length=300, verbose_name='question')),
                 ('kind', models.CharField(choices=[('rating', 'Rating from 1 to 5'), ('choice', 'One choice among options'), ('text', 'Free text')], max_length=10, verbose_name='kind of answer')),
-                ('options', models.TextField(blank=True, help_text='For a choice: one option a line, “yes” first.', verbose_name='options')),
+                ('options', msc_portal.fields.BoundedTextField(blank=True, help_text='For a choice: one option a line, “yes” first.', max_length=2000, verbose_name='options')),
                 ('measures', models.CharField(blank=True, choices=[('lasting_change', 'Lasting change at the host'), ('still_in_contact', 'Expert still in contact with the host')], max_length=20, verbose_name='feeds the indicator')),
                 ('required', models.BooleanField(default=True, verbose_name='answer required')),
                 ('order', models.PositiveSmallIntegerField(default=10, verbose_name='order')),
