@@ -678,6 +678,8 @@ def assignment_detail(request, pk: int):
         "can_evaluate": user.role == Role.HOST_MEMBER
         and assignment.status == Assignment.Status.REPORTED,
         "can_edit": is_programme_staff(user),
+        # The surveys of this assignment the user answers (or, for the programme, all of them).
+        "surveys": SurveyResponse.objects.visible_to(user).filter(assignment=assignment),
     }
     return render(request, "returns/assignment_detail.html", context)
 

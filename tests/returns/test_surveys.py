@@ -183,3 +183,14 @@ def test_a_choice_question_needs_options(login, programme_manager):
         {"audience": "host", "moment": "end", "kind": "choice", "text": "Pick", "order": 1},
     )
     assert "A choice needs at least two options." in response.text
+
+
+def test_the_assignment_page_links_each_party_to_its_own_survey(
+    login, year_after, questions, host, expert
+):
+    services.surveys_open()
+    page = login(expert).get(reverse("returns:assignment_detail", args=[year_after.pk]))
+    mine = SurveyResponse.objects.get(assignment=year_after, audience="expert")
+    theirs = SurveyResponse.objects.get(assignment=year_after, audience="host")
+    assert reverse("returns:survey_answer", args=[mine.pk]) in page.text
+    assert reverse("returns:survey_answer", args=[theirs.pk]) not in page.text
