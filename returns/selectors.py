@@ -4,7 +4,14 @@ from accounts.models import Role
 
 from .eligibility import eligibility_check, is_eligible
 from .matching import ExpertFacts, Match, NeedFacts, rank, score
-from .models import Application, ExpertProfile, Host, Need, is_programme_staff
+from .models import (
+    Application,
+    ExpertProfile,
+    Host,
+    Need,
+    SurveyResponse,
+    is_programme_staff,
+)
 
 
 def _section(sector) -> str:
@@ -38,8 +45,14 @@ def home_counts(user) -> dict:
                 status__in=[Application.Status.SUBMITTED, Application.Status.SCREENING]
             ).count(),
         }
+    surveys = SurveyResponse.objects.visible_to(user).open().count
     if user.role == Role.HOST_MEMBER:
-        return {"hosts": list(Host.objects.visible_to(user).order_by("name"))}
+        return {
+            "hosts": list(Host.objects.visible_to(user).order_by("name")),
+            "surveys_to_answer": surveys(),
+        }
+    if user.role == Role.EXPERT:
+        return {"surveys_to_answer": surveys()}
     return {}
 
 

@@ -194,3 +194,11 @@ def test_the_assignment_page_links_each_party_to_its_own_survey(
     theirs = SurveyResponse.objects.get(assignment=year_after, audience="host")
     assert reverse("returns:survey_answer", args=[mine.pk]) in page.text
     assert reverse("returns:survey_answer", args=[theirs.pk]) not in page.text
+
+
+def test_the_home_page_counts_the_surveys_to_answer(login, year_after, questions, host, expert):
+    services.surveys_open()
+    for user in (host, expert):
+        home = login(user).get(reverse("home")).text
+        assert "1 survey to answer" in home
+        assert reverse("returns:survey_list") in home
