@@ -24,7 +24,14 @@ from .forms import (
     TargetForm,
 )
 from .indicators import registry
-from .models import CountIndicator, IndicatorTarget, Project, ProjectIndicator, ReportRun
+from .models import (
+    CountIndicator,
+    FrameworkChange,
+    IndicatorTarget,
+    Project,
+    ProjectIndicator,
+    ReportRun,
+)
 
 
 @permission_required(Permission.RUN_REPORTS)
@@ -151,6 +158,8 @@ def project_list(request):
     context = {
         "projects": Project.objects.prefetch_related("indicators"),
         "count_indicators": CountIndicator.objects.all(),
+        # Changes of the count indicators (those of a project show on its page).
+        "changes": FrameworkChange.objects.filter(project__isnull=True).select_related("user")[:50],
     }
     return render(request, "reports/project_list.html", context)
 

@@ -109,6 +109,7 @@ def test_a_count_indicator_defined_without_code_counts_group_sessions_of_a_type(
     # registered alongside the indicators in code: a project and the report builder offer it
     assert "count_job_fairs" in {item.identifier for item in registry.values()}
     assert FrameworkChange.objects.filter(what="Job fairs held", action="created").exists()
+    assert "Job fairs held" in client.get(reverse("reports:project_list")).text
 
 
 def test_it_refuses_filters_and_breakdowns_outside_the_whitelist(login, programme_manager):
