@@ -20,6 +20,7 @@ from .models import (
     Session,
     Sex,
     Topic,
+    TrainingInterest,
     Visitor,
 )
 from .services import TooManyAttempts, visitor_find_by_code
@@ -413,3 +414,18 @@ class AuditSearchForm(forms.Form):
 
     def clean_visitor(self):
         return codes.normalise(self.cleaned_data["visitor"])
+
+
+class TrainingInterestForm(forms.ModelForm):
+    class Meta:
+        model = TrainingInterest
+        fields = ["training", "status", "date"]
+        widgets = {"date": DateInput, "status": forms.RadioSelect}
+
+    def __init__(self, *args, user, **kwargs):
+        from skills.models import TrainingOpportunity
+
+        super().__init__(*args, **kwargs)
+        self.fields["centre"] = centre_field(user)
+        self.fields["training"].queryset = TrainingOpportunity.objects.published().order_by("title")
+        self.order_fields(["centre", "training", "status", "date"])

@@ -759,3 +759,48 @@ class PresenceGrant(models.Model):
 
     def __str__(self):
         return f"{self.visitor_id} @ {self.centre_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class TrainingInterestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Those of the visitors the user may see (the visitor's rule, in one place)."""
+        return self.filter(visitor__in=Visitor.objects.visible_to(user))
+
+
+class TrainingInterest(models.Model):
+    """A student visitor was told of a listed graduate training, or applied to it."""
+
+    class Status(models.TextChoices):
+        INFORMED = "informed", _("Informed")
+        APPLIED = "applied", _("Applied")
+
+    visitor = models.ForeignKey(
+        Visitor, on_delete=models.PROTECT, related_name="training_interests"
+    )
+    training = models.ForeignKey(
+        "skills.TrainingOpportunity",
+        on_delete=models.PROTECT,
+        related_name="interests",
+        verbose_name=_("training"),
+    )
+    centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    date = SensibleDateField(_("date"), default=localdate)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = TrainingInterestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training interest")
+        verbose_name_plural = _("training interests")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visitor", "training", "status"], name="training_interest_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.visitor} — {self.training} ({self.get_status_display()})"

@@ -30,6 +30,7 @@ from .models import (
     Referral,
     ReferralEvent,
     Session,
+    TrainingInterest,
     Visitor,
 )
 
@@ -444,3 +445,28 @@ def visitor_export(*, visitor: Visitor, user) -> dict:
         visitor=visitor, user=user, action=AuditEvent.Action.EXPORTED, detail="Article 15/20"
     )
     return selectors.visitor_data(visitor=visitor)
+
+
+TRAINING_INTEREST_EXISTS = gettext_lazy("This is already recorded for this visitor and training.")
+
+
+@transaction.atomic
+def training_interest_record(
+    *, user, visitor: Visitor, centre: Centre, training, status: str, date=None
+) -> TrainingInterest:
+    """Records that a visitor was told of a listed graduate training, or applied to it."""
+    _check_centre(user, centre)
+    interest = TrainingInterest(
+        visitor=visitor,
+        centre=centre,
+        training=training,
+        status=status,
+        date=date or localdate(),
+        recorded_by=user,
+    )
+    if TrainingInterest.objects.filter(visitor=visitor, training=training, status=status).exists():
+        raise ValidationError({"status": TRAINING_INTEREST_EXISTS})
+    interest.full_clean()
+    interest.save()
+    audit_record(visitor=visitor, user=user, action=AuditEvent.Action.CHANGED, detail="training")
+    return interest

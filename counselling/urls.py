@@ -18,6 +18,11 @@ urlpatterns = [
     path("visitors/<str:code>/sessions/new/", views.session_create, name="session_create"),
     path("visitors/<str:code>/referrals/new/", views.referral_create, name="referral_create"),
     path("visitors/<str:code>/audit/", views.visitor_audit, name="visitor_audit"),
+    path(
+        "visitors/<str:code>/trainings/new/",
+        views.training_interest_create,
+        name="training_interest_create",
+    ),
     path("visitors/<str:code>/export/", views.visitor_export, name="visitor_export"),
     path("visitors/<str:code>/erase/", views.visitor_erase, name="visitor_erase"),
     path("sessions/<int:pk>/follow-up-done/", views.follow_up_done, name="follow_up_done"),

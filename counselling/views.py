@@ -24,6 +24,7 @@ from .forms import (
     SearchForm,
     SessionForm,
     StatisticsForm,
+    TrainingInterestForm,
     VisitorForm,
     VisitorRegisterForm,
 )
@@ -155,6 +156,7 @@ def visitor_detail(request, code: str):
         "timeline": selectors.visitor_timeline(visitor=visitor, user=request.user),
         "consent_purposes": _consent_purposes(visitor),
         "can_manage": request.user.can(Permission.MANAGE_CENTRE),
+        "training_interests": visitor.training_interests.select_related("training"),
     }
     return render(request, "counselling/visitor_detail.html", context)
 
@@ -542,3 +544,25 @@ def import_template(request):
     response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="msc-sessions-template.csv"'
     return response
+
+
+@permission_required(COUNSEL)
+def training_interest_create(request, code: str):
+    """A student visitor was told of a listed graduate training, or applied to it."""
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    form = TrainingInterestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.training_interest_record(
+                user=request.user, visitor=visitor, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(
+                request,
+                _("Recorded: the training's page counts it among those informed or applied."),
+            )
+            return redirect("counselling:visitor_detail", code=visitor.code)
+    context = {"form": form, "visitor": visitor}
+    return render(request, "counselling/training_interest_form.html", context)

@@ -38,10 +38,15 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Hosts"), "returns:host_list", Permission.MANAGE_PROGRAMME, RETURNS),
     NavItem(_("Applications"), "returns:application_list", Permission.FOLLOW_RETURNS, RETURNS),
     NavItem(_("Assignments"), "returns:assignment_list", Permission.FOLLOW_RETURNS, RETURNS),
+    NavItem(_("Surveys"), "returns:survey_list", Permission.FOLLOW_RETURNS, RETURNS),
+    NavItem(
+        _("Capacity building"), "returns:capacity_overview", Permission.MANAGE_PROGRAMME, RETURNS
+    ),
     NavItem(_("Skills in demand"), "skills:demand_browse", group=SKILLS),
     NavItem(_("Trainings"), "skills:training_list", group=SKILLS),
     NavItem(_("Dashboard"), "reports:dashboard", Permission.RUN_REPORTS, REPORTS),
     NavItem(_("Donor reports"), "reports:builder", Permission.RUN_REPORTS, REPORTS),
+    NavItem(_("Results framework"), "reports:project_list", Permission.MANAGE_PROGRAMME, REPORTS),
 ]
 
 

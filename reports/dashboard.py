@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import get_language, pgettext
 from django_countries import countries as country_names
@@ -24,6 +24,7 @@ from .models import IndicatorTarget
 from .suppression import DEFAULT_THRESHOLD, published_figure, suppress
 
 CACHE_SECONDS = 600
+VERSION_KEY = "dashboard:version"
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,21 @@ class DashboardFilter:
 
     @property
     def cache_key(self) -> str:
-        # Names in the figures (countries, topics, sectors) are in the language of the page.
-        return f"dashboard:{get_language()}:{self.start}:{self.end}:{','.join(self.countries)}"
+        # Names in the figures (countries, topics, sectors) are in the language of the page; the
+        # version changes with the results framework, so that a new target shows at once.
+        version = cache.get(VERSION_KEY, 0)
+        return (
+            f"dashboard:{version}:{get_language()}:{self.start}:{self.end}:"
+            f"{','.join(self.countries)}"
+        )
+
+
+def dashboard_invalidate() -> None:
+    """Drops every cached dashboard (after a change of projects, targets or indicators)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
 
 
 def _sessions(flt: DashboardFilter):
@@ -86,23 +100,36 @@ def top_destinations(flt: DashboardFilter, limit: int = 10) -> list[dict]:
 
 
 def indicator_progress(flt: DashboardFilter) -> list[dict]:
-    """Each project indicator with targets inside the period: its value against the target."""
+    """Each project indicator with targets inside the period: its value against the target and
+    the baseline, per country where the target names one (within the dashboard's countries)."""
     targets = (
         IndicatorTarget.objects.filter(period_start__gte=flt.start, period_end__lte=flt.end)
         .select_related("project_indicator__project")
-        .order_by("project_indicator__project__name", "project_indicator__indicator")
+        .order_by("project_indicator__project__name", "project_indicator__indicator", "country")
     )
+    if flt.countries:
+        targets = targets.filter(Q(country="") | Q(country__in=flt.countries))
     progress: dict[tuple, dict] = {}
     for target in targets:
         attached = target.project_indicator
-        key = (attached.project.name, attached.indicator)
+        country = str(target.country or "")
+        key = (attached.project.name, attached.indicator, country)
         entry = progress.setdefault(
             key,
-            {"project": attached.project.name, "indicator": attached.indicator, "target": 0},
+            {
+                "project": attached.project.name,
+                "indicator": attached.indicator,
+                "country": country,
+                "country_name": country_names.name(country) if country else "",
+                "target": 0,
+                "baseline": 0,
+            },
         )
         entry["target"] += target.value
-    query = ReportQuery(start=flt.start, end=flt.end, countries=flt.countries)
+        entry["baseline"] += target.baseline
     for entry in progress.values():
+        countries = (entry["country"],) if entry["country"] else flt.countries
+        query = ReportQuery(start=flt.start, end=flt.end, countries=countries)
         item = registry.get(entry["indicator"])
         entry["name"] = item.name if item else entry["indicator"]
         value = item.total(query) if item else 0

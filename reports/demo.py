@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from .forms import period_bounds
-from .models import IndicatorTarget, Project, ProjectIndicator
+from .models import CountIndicator, IndicatorTarget, Project, ProjectIndicator
 
 # indicator -> quarterly target
 TARGETS = {
@@ -22,7 +22,13 @@ TARGETS = {
     "tvr_applications_received": 15,
     "assignments_completed": 4,
     "expert_working_days": 80,
+    "officials_trained": 30,
+    "official_workshops_held": 2,
+    "internship_places_identified": 10,
+    "count_job_fairs": 2,
 }
+# The figures before the project (the previous phase's quarterly average): a share of the target.
+BASELINE_SHARE = Decimal("0.6")
 
 
 def seed(log) -> None:
@@ -38,9 +44,22 @@ def seed(log) -> None:
             "monthly_report": True,
         },
     )
+    CountIndicator.objects.update_or_create(
+        identifier="job_fairs",
+        defaults={
+            "name": "Job fairs held",
+            "definition": "Job fairs the centres organised in the period (a count indicator "
+            "defined without code).",
+            "unit": "events",
+            "source": "group_sessions",
+            "filters": {"type": "job_fair"},
+            "disaggregations": ["country", "centre"],
+        },
+    )
     for identifier, target in TARGETS.items():
+        baseline = (Decimal(target) * BASELINE_SHARE).quantize(Decimal(1))
         attached, _ = ProjectIndicator.objects.update_or_create(
-            project=project, indicator=identifier, defaults={"baseline": Decimal(0)}
+            project=project, indicator=identifier, defaults={"baseline": baseline}
         )
         for year in (today.year - 1, today.year):
             for quarter in range(4):
@@ -49,6 +68,6 @@ def seed(log) -> None:
                     project_indicator=attached,
                     period_start=first,
                     period_end=last,
-                    defaults={"value": Decimal(target)},
+                    defaults={"value": Decimal(target), "baseline": baseline},
                 )
     log(f"project '{project.name}' with {len(TARGETS)} indicators and quarterly targets.")

@@ -11,7 +11,7 @@ from msc_portal.fields import sensible_date
 from msc_portal.widgets import DateInput
 
 from .indicators import DISAGGREGATIONS, registry
-from .models import Project, ReportRun
+from .models import CountIndicator, IndicatorTarget, Project, ProjectIndicator, ReportRun
 
 PERIOD_CHOICES = [
     ("month", _("Month")),
@@ -197,3 +197,133 @@ class DashboardForm(forms.Form):
             return (self.user.scope.country,)
         country = self.cleaned_data.get("country")
         return (country,) if country else ()
+
+
+# --- The results framework ---------------------------------------------------------------------
+
+
+class ProjectForm(forms.ModelForm):
+    countries = forms.MultipleChoiceField(
+        label=_("Countries"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None for the whole network."),
+    )
+
+    class Meta:
+        model = Project
+        fields = ["name", "donors", "start", "end", "countries", "monthly_report"]
+        widgets = {"start": DateInput, "end": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].choices = programme_country_choices()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            self.add_error("end", _("The project must end after it starts."))
+        return cleaned
+
+
+class ProjectIndicatorForm(forms.ModelForm):
+    indicator = forms.ChoiceField(label=_("Indicator"))
+
+    class Meta:
+        model = ProjectIndicator
+        fields = ["indicator", "baseline"]
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        taken = set(project.indicators.values_list("indicator", flat=True))
+        self.fields["indicator"].choices = [
+            (item.identifier, item.name)
+            for item in sorted(registry.values(), key=lambda i: (i.order, i.identifier))
+            if item.identifier not in taken
+        ]
+        self.fields["baseline"].help_text = _("The value before the project, for all countries.")
+
+
+class TargetForm(forms.ModelForm):
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    class Meta:
+        model = IndicatorTarget
+        fields = ["period_start", "period_end", "country", "baseline", "value"]
+        widgets = {"period_start": DateInput, "period_end": DateInput}
+
+    def __init__(self, *args, project_indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project_indicator = project_indicator
+        project = project_indicator.project
+        countries = [
+            (code, name)
+            for code, name in programme_country_choices()
+            if not project.countries or code in project.countries
+        ]
+        self.fields["country"].choices = [("", _("All the project's countries")), *countries]
+        if not self.instance.pk:
+            self.initial.setdefault("period_start", project.start)
+            self.initial.setdefault("period_end", project.end)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and start > end:
+            self.add_error("period_end", _("The period must end after it starts."))
+        return cleaned
+
+
+class CountIndicatorForm(forms.ModelForm):
+    """A count over a whitelisted source; filters are `name=value` choices of that source."""
+
+    source = forms.ChoiceField(label=_("What to count"))
+    filter_values = forms.MultipleChoiceField(
+        label=_("Count only"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Filters of what is counted; at most one value each."),
+    )
+    disaggregations = forms.MultipleChoiceField(
+        label=_("Breakdowns"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = CountIndicator
+        fields = ["name", "identifier", "source", "definition", "unit", "disaggregations"]
+
+    def __init__(self, *args, **kwargs):
+        from .count_sources import SOURCES
+
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = [(key, s.label) for key, s in SOURCES.items()]
+        self.fields["filter_values"].choices = [
+            (f"{key}:{name}={value}", f"{source.label} — {spec.label}: {label}")
+            for key, source in SOURCES.items()
+            for name, spec in source.filters.items()
+            for value, label in spec.choices()
+        ]
+        self.fields["disaggregations"].choices = list(DISAGGREGATIONS.items())
+        if self.instance.pk:
+            self.initial["filter_values"] = [
+                f"{self.instance.source}:{name}={value}"
+                for name, value in self.instance.filters.items()
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        source = cleaned.get("source")
+        filters: dict[str, str] = {}
+        for choice in cleaned.get("filter_values", []):
+            key, _sep, rest = choice.partition(":")
+            name, _eq, value = rest.partition("=")
+            if key != source:
+                self.add_error("filter_values", _("Choose filters of what is counted only."))
+                break
+            if name in filters:
+                self.add_error("filter_values", _("Choose at most one value of each filter."))
+                break
+            filters[name] = value
+        self.instance.filters = filters
+        return cleaned

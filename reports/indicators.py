@@ -75,7 +75,86 @@ class Indicator:
         return self.compute(query, by)
 
 
-registry: dict[str, Indicator] = {}
+class Registry(dict):
+    """The indicators defined in code (the dict's own entries) and, looked up in the database
+    each time, the count indicators programme managers define without code
+    (`reports.models.CountIndicator`, identifiers starting with `count_`). Reads see both."""
+
+    def _defined(self) -> dict[str, Indicator]:
+        from .models import CountIndicator
+
+        return {row.registry_id: count_indicator(row) for row in CountIndicator.objects.all()}
+
+    def _one(self, key) -> Indicator | None:
+        from .models import CountIndicator
+
+        if not isinstance(key, str) or not key.startswith(CountIndicator.PREFIX):
+            return None
+        row = CountIndicator.objects.filter(
+            identifier=key.removeprefix(CountIndicator.PREFIX)
+        ).first()
+        return count_indicator(row) if row else None
+
+    def __missing__(self, key):
+        found = self._one(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or self._one(key) is not None
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def in_code(self, key) -> bool:
+        return dict.__contains__(self, key)
+
+    def all(self) -> dict[str, Indicator]:
+        return {**dict(dict.items(self)), **self._defined()}
+
+    def values(self):
+        return self.all().values()
+
+    def items(self):
+        return self.all().items()
+
+    def keys(self):
+        return self.all().keys()
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def __len__(self):
+        return len(self.all())
+
+
+registry: Registry = Registry()
+
+
+def count_indicator(row) -> Indicator:
+    """The registry's view of a CountIndicator: evaluated through its whitelisted source."""
+    from .count_sources import SOURCES
+
+    source = SOURCES[row.source]
+    filters = dict(row.filters)
+
+    def compute(query: ReportQuery, by: tuple[str, ...]) -> list[dict]:
+        return source.rows(query, filters, by)
+
+    return Indicator(
+        identifier=row.registry_id,
+        name=row.name,
+        definition=row.definition,
+        unit=row.unit,
+        compute=compute,
+        disaggregations=tuple(row.disaggregations),
+        counts_people=source.counts_people,
+        order=1000,
+    )
 
 
 def indicator(**definition):
@@ -83,7 +162,7 @@ def indicator(**definition):
 
     def decorator(compute):
         item = Indicator(compute=compute, **definition)
-        if item.identifier in registry:
+        if registry.in_code(item.identifier):
             raise ValueError(f"indicator {item.identifier} is defined twice")
         registry[item.identifier] = item
         return compute

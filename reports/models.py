@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
-from msc_portal.fields import SensibleDateField
+from msc_portal.fields import BoundedTextField, SensibleDateField
 
 
 class Project(models.Model):
@@ -70,6 +71,9 @@ class IndicatorTarget(models.Model):
     )
     period_start = SensibleDateField(_("period start"))
     period_end = SensibleDateField(_("period end"))
+    # Blank: the project's countries together.
+    country = CountryField(_("country"), blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=12, decimal_places=2, default=0)
     value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
 
     class Meta:
@@ -82,6 +86,73 @@ class IndicatorTarget(models.Model):
 
     def __str__(self):
         return f"{self.project_indicator}: {self.value} ({self.period_start}–{self.period_end})"
+
+
+class CountIndicator(models.Model):
+    """An indicator a programme manager defines without code: a count over one of the sources
+    of `reports.count_sources` (a whitelist), with filters and breakdowns that source allows.
+    Registered alongside the indicators defined in code (see `reports.indicators.registry`)."""
+
+    PREFIX = "count_"
+
+    identifier = models.SlugField(
+        _("identifier"),
+        max_length=60,
+        unique=True,
+        help_text=_("Short name in lowercase letters, digits and underscores."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    definition = BoundedTextField(_("definition"))
+    unit = models.CharField(_("unit"), max_length=60)
+    source = models.CharField(_("what to count"), max_length=40)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    disaggregations = models.JSONField(_("breakdowns"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("count indicator")
+        verbose_name_plural = _("count indicators")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def registry_id(self) -> str:
+        return f"{self.PREFIX}{self.identifier}"
+
+    def clean(self):
+        from .count_sources import validate_definition
+
+        validate_definition(self.source, self.filters, self.disaggregations)
+
+
+class FrameworkChange(models.Model):
+    """Who changed what in the results framework, and how (append-only by the services)."""
+
+    ACTIONS = {"created": _("created"), "changed": _("changed"), "removed": _("removed")}
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+    )
+    what = models.CharField(_("what"), max_length=200)
+    action = models.CharField(_("action"), max_length=20)
+    values = models.JSONField(_("values"), default=dict)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.action} {self.what}"
+
+    @property
+    def action_label(self) -> str:
+        return str(self.ACTIONS.get(self.action, self.action))
 
 
 class ReportRunQuerySet(models.QuerySet):

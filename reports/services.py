@@ -16,7 +16,7 @@ from msc_portal.celery import TRANSIENT_ERRORS
 from msc_portal.mail import send_mail_in_languages, users_as_recipients
 
 from .exporters import exporters
-from .models import ReportRun
+from .models import Project, ReportRun
 
 logger = logging.getLogger(__name__)
 
@@ -200,3 +200,107 @@ def report_run_downloaded(*, run: ReportRun, user) -> None:
     research = run.exporter.startswith("research")
     action = AuditEvent.Action.RESEARCH_EXPORT if research else AuditEvent.Action.REPORT_DOWNLOADED
     audit_record(user=user, action=action, detail=f"{run.exporter} {run.pk}")
+
+
+# --- The results framework, edited by programme managers ---------------------------------------
+
+
+def _framework_values(obj, fields) -> dict:
+    return {name: str(getattr(obj, name)) for name in fields}
+
+
+def _framework_audit(*, user, project, what: str, action: str, values: dict) -> None:
+    from .dashboard import dashboard_invalidate
+    from .models import FrameworkChange
+
+    FrameworkChange.objects.create(
+        user=user, project=project, what=what[:200], action=action, values=values
+    )
+    dashboard_invalidate()  # a new version of the cache key: harmless should the change roll back
+
+
+def _save_audited(*, user, obj, fields, project, what: str):
+    """Validates and saves one object of the framework, recording what changed (before, after)."""
+    before = {}
+    if obj.pk:
+        before = _framework_values(type(obj).objects.get(pk=obj.pk), fields)
+    obj.full_clean()
+    obj.save()
+    after = _framework_values(obj, fields)
+    changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if changed:
+        _framework_audit(
+            user=user,
+            project=obj if isinstance(obj, Project) else project,
+            what=what,
+            action="changed" if before else "created",
+            values=changed,
+        )
+    return obj
+
+
+PROJECT_FIELDS = ["name", "donors", "start", "end", "countries", "monthly_report"]
+TARGET_FIELDS = ["period_start", "period_end", "country", "baseline", "value"]
+COUNT_FIELDS = ["identifier", "name", "definition", "unit", "source", "filters", "disaggregations"]
+
+
+@transaction.atomic
+def project_save(*, user, project):
+    return _save_audited(
+        user=user, obj=project, fields=PROJECT_FIELDS, project=None, what=project.name
+    )
+
+
+@transaction.atomic
+def project_indicator_save(*, user, attached):
+    return _save_audited(
+        user=user,
+        obj=attached,
+        fields=["indicator", "baseline"],
+        project=attached.project,
+        what=attached.indicator,
+    )
+
+
+@transaction.atomic
+def project_indicator_remove(*, user, attached) -> None:
+    _framework_audit(
+        user=user,
+        project=attached.project,
+        what=attached.indicator,
+        action="removed",
+        values={"targets": [attached.targets.count(), 0]},
+    )
+    attached.delete()
+
+
+@transaction.atomic
+def target_save(*, user, target):
+    attached = target.project_indicator
+    return _save_audited(
+        user=user,
+        obj=target,
+        fields=TARGET_FIELDS,
+        project=attached.project,
+        what=f"{attached.indicator}: {_('target')}",
+    )
+
+
+@transaction.atomic
+def target_delete(*, user, target) -> None:
+    attached = target.project_indicator
+    _framework_audit(
+        user=user,
+        project=attached.project,
+        what=f"{attached.indicator}: {_('target')}",
+        action="removed",
+        values={k: [v, None] for k, v in _framework_values(target, TARGET_FIELDS).items()},
+    )
+    target.delete()
+
+
+@transaction.atomic
+def count_indicator_save(*, user, row):
+    if not row.pk:
+        row.created_by = user
+    return _save_audited(user=user, obj=row, fields=COUNT_FIELDS, project=None, what=row.name)

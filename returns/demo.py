@@ -10,7 +10,7 @@ from django.utils.timezone import now
 
 from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from accounts.models import Role, User
-from skills.models import IscedLevel, Sector, Skill
+from skills.models import IscedLevel, IscoGroup, Sector, Skill
 
 from .models import (
     Application,
@@ -23,10 +23,16 @@ from .models import (
     Host,
     HostEvaluation,
     HostMembership,
+    InternshipIdentification,
     Need,
     NeedLanguage,
+    OfficialParticipant,
+    OfficialTraining,
     Programme,
+    SurveyQuestion,
+    SurveyResponse,
 )
+from .services import survey_answer, surveys_open
 
 TODAY = datetime.date(2026, 11, 23)  # fixed, so that the demo looks the same on every run
 
@@ -89,6 +95,9 @@ NEEDS = [
     ("Organic farming module", 2, "A", [10], [11], "either", 15, "published"),
     ("EU funds project office", 3, "O", [9, 8], [], "physical", 40, "published"),
 ]
+# The occupation (ISCO-08 unit group) of each need and expert, in the order of NEEDS and EXPERTS.
+NEED_ISCO = ["2221", "2221", "2221", "2512", "2212", "2221", "2212", "2512", "2529", "2132", "2422"]
+EXPERT_ISCO = ["2212", "2221", "2529", "2132", "2422", "3221", "2512", "2211"]
 EXPERTS = [
     # e-mail, name, origin, residence, city, isced, years, skills, languages, mode
     (
@@ -255,6 +264,7 @@ def _needs(hosts, sectors, skills, programme, creator) -> list[Need]:
                 "programme": programme,
                 "description": f"{title}: the institution asks an expert to train its staff.",
                 "sector": sectors[sector],
+                "isco_group": IscoGroup.objects.get(code=NEED_ISCO[n]),
                 "mode": mode,
                 "duration_days": days,
                 "window_start": start,
@@ -276,7 +286,8 @@ def _needs(hosts, sectors, skills, programme, creator) -> list[Need]:
 
 def _experts(skills, sectors) -> list[ExpertProfile]:
     experts = []
-    for email, name, origin, residence, city, isced, years, own, languages, mode in EXPERTS:
+    for n, row in enumerate(EXPERTS):
+        email, name, origin, residence, city, isced, years, own, languages, mode = row
         user = User.objects.filter(email=email).first() or _user(email, name, Role.EXPERT)
         expert, _ = ExpertProfile.objects.update_or_create(
             user=user,
@@ -286,6 +297,7 @@ def _experts(skills, sectors) -> list[ExpertProfile]:
                 "city_of_residence": city,
                 "citizenships": [origin, residence],
                 "residence_status": ExpertProfile.ResidenceStatus.PERMANENT,
+                "isco_group": IscoGroup.objects.get(code=EXPERT_ISCO[n]),
                 "isced_level": isced,
                 "field_of_education": "Health sciences" if 0 in own else "Engineering",
                 "years_experience": years,
@@ -387,7 +399,9 @@ def seed(log) -> None:
     closed = next(n for n in needs if n.status == Need.Status.CLOSED)
     S = Assignment.Status
     _assignment(_application(filled, main, approved), S.REPORTED, report=True)
-    _assignment(_application(closed, main, approved), S.CLOSED, report=True, evaluation=True)
+    closed_assignment = _assignment(
+        _application(closed, main, approved), S.CLOSED, report=True, evaluation=True
+    )
     _assignment(_application(published[0], nikola, approved), S.PLANNED)
     _assignment(_application(published[2], teuta, approved), S.IN_PROGRESS)
     _assignment(_application(published[3], teuta, approved), S.COMPLETED)
@@ -395,8 +409,155 @@ def seed(log) -> None:
         _application(published[4], goran, approved), S.EVALUATED, report=True, evaluation=True
     )
     _assignment(_application(filled, ivana, approved), S.CANCELLED)
+    surveys = _surveys(closed_assignment, host_user)
+    _capacity_building()
+    log(
+        f"{surveys} surveys, {OfficialTraining.objects.count()} trainings of officials, "
+        f"{InternshipIdentification.objects.count()} internships identified."
+    )
     log(
         f"{Host.objects.count()} host institutions, {Need.objects.count()} needs, "
         f"{ExpertProfile.objects.count()} experts, {Application.objects.count()} applications, "
         f"{Assignment.objects.count()} assignments."
     )
+
+
+# The programme's survey questions: (audience, moment, kind, text, options, measures).
+SURVEY_QUESTIONS = [
+    ("expert", "before", "text", "What do you expect to pass on to the host?", "", ""),
+    ("host", "before", "text", "What should change thanks to the assignment?", "", ""),
+    ("expert", "end", "rating", "How well could you work with the host's staff?", "", ""),
+    ("host", "end", "rating", "How useful was the assignment for the institution?", "", ""),
+    (
+        "host",
+        "year_after",
+        "choice",
+        "Is what the expert brought still in use?",
+        "Yes\nPartly\nNo",
+        "lasting_change",
+    ),
+    ("host", "year_after", "text", "What has changed since?", "", ""),
+    (
+        "expert",
+        "year_after",
+        "choice",
+        "Are you still in contact with the host institution?",
+        "Yes\nNo",
+        "still_in_contact",
+    ),
+]
+
+
+def _surveys(closed: Assignment, host_user: User) -> int:
+    """Questions, the surveys due, and the one-year surveys of the closed assignment answered
+    (it ended fourteen months ago), so that the indicators and the export have data."""
+    for order, (audience, moment, kind, text, options, measures) in enumerate(SURVEY_QUESTIONS):
+        SurveyQuestion.objects.update_or_create(
+            text=text,
+            defaults={
+                "audience": audience,
+                "moment": moment,
+                "kind": kind,
+                "options": options,
+                "measures": measures,
+                "order": order,
+                "required": kind != "text",
+            },
+        )
+    Assignment.objects.filter(pk=closed.pk).update(
+        start=TODAY - datetime.timedelta(days=450), end=TODAY - datetime.timedelta(days=420)
+    )
+    surveys_open()
+    wanted = {"expert": "Yes", "host": "Yes"}
+    for survey in SurveyResponse.objects.open().filter(assignment=closed, moment="year_after"):
+        user = host_user if survey.audience == "host" else closed.application.expert.user
+        questions = SurveyQuestion.objects.filter(audience=survey.audience, moment="year_after")
+        answers = {
+            q: wanted[survey.audience] if q.kind == "choice" else "A triage protocol in all wards."
+            for q in questions
+        }
+        survey_answer(response=survey, user=user, answers=answers)
+    return SurveyResponse.objects.count()
+
+
+def _capacity_building() -> None:
+    """Two events for officials (a consular official among the participants) and two internships
+    that official identified."""
+    events = [
+        (
+            "Circular migration for labour ministries",
+            "training",
+            -120,
+            "RS",
+            "Belgrade",
+            "MSC network with the Ministry of Labour",
+            [
+                ("Jelena Petrović", "Ministry of Labour", "Head of unit", "F", "RS", False),
+                ("Milan Jovanović", "National Employment Service", "Adviser", "M", "RS", False),
+                ("Ana Nikolić", "Embassy of Serbia in Berlin", "Consul", "F", "RS", True),
+            ],
+        ),
+        (
+            "Regional workshop: diaspora skills for public institutions",
+            "regional_workshop",
+            -60,
+            "MK",
+            "Skopje",
+            "MSC network",
+            [
+                ("Elena Stojanovska", "Ministry of Health", "Director", "F", "MK", False),
+                ("Besnik Hoxha", "Ministry of Education", "Policy officer", "M", "AL", False),
+                ("Amra Hodžić", "Ministry of Civil Affairs", "Adviser", "F", "BA", False),
+                (
+                    "Dren Gashi",
+                    "Consulate of Kosovo in Stuttgart",
+                    "Consular officer",
+                    "M",
+                    "XK",
+                    True,
+                ),
+            ],
+        ),
+    ]
+    consuls = []
+    for title, kind, days, country, place, organiser, people in events:
+        training, _ = OfficialTraining.objects.update_or_create(
+            title=title,
+            defaults={
+                "kind": kind,
+                "date": TODAY + datetime.timedelta(days=days),
+                "country": country,
+                "location": place,
+                "organiser": organiser,
+            },
+        )
+        for name, institution, function, sex, home, consular in people:
+            person, _ = OfficialParticipant.objects.update_or_create(
+                training=training,
+                name=name,
+                defaults={
+                    "institution": institution,
+                    "function": function,
+                    "sex": sex,
+                    "country": home,
+                    "is_consular": consular,
+                },
+            )
+            if consular:
+                consuls.append(person)
+    health, it = Sector.objects.get(code="86"), Sector.objects.get(code="62")
+    for consul, employer, destination, sector, places, kind in [
+        (consuls[0], "Charité – Universitätsmedizin Berlin", "DE", health, 4, "work"),
+        (consuls[1], "Hochschule für Technik Stuttgart", "DE", it, 6, "study"),
+    ]:
+        InternshipIdentification.objects.update_or_create(
+            identified_by=consul,
+            employer=employer,
+            defaults={
+                "kind": kind,
+                "identified_on": TODAY - datetime.timedelta(days=30),
+                "destination": destination,
+                "sector": sector,
+                "places": places,
+            },
+        )

@@ -1,7 +1,10 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -11,7 +14,8 @@ from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
 from skills.forms import SectorChoiceField, sections_and_divisions
 from skills.models import CefrLevel, Occupation, Skill
-from skills.widgets import OccupationPicker, SkillPicker
+from skills.selectors import esco_imported, isco_unit_groups
+from skills.widgets import IscoPicker, OccupationPicker, SkillPicker
 
 from .models import (
     Application,
@@ -21,7 +25,11 @@ from .models import (
     ExpertSkill,
     Host,
     HostEvaluation,
+    InternshipIdentification,
     Need,
+    OfficialParticipant,
+    OfficialTraining,
+    SurveyQuestion,
 )
 
 CV_MAX_BYTES = 5 * 1024 * 1024
@@ -65,6 +73,35 @@ def occupation_field(*, required=False):
         required=required,
         label=_("Occupation"),
         widget=OccupationPicker(),
+    )
+
+
+class OccupationFormMixin:
+    """One occupation picker: ESCO occupations when imported, else the ISCO-08 unit groups.
+    The model stores the ISCO-08 unit group in both cases (OccupationMixin)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if esco_imported():
+            del self.fields["isco_group"]
+        else:
+            del self.fields["occupation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "occupation" in self.fields:  # the group follows the ESCO occupation, even cleared
+            occupation = cleaned.get("occupation")
+            cleaned["isco_group"] = occupation.isco_group if occupation else None
+        return cleaned
+
+
+def isco_field(*, required=False):
+    return forms.ModelChoiceField(
+        queryset=isco_unit_groups(),
+        required=required,
+        label=_("Occupation"),
+        help_text=_("An ISCO-08 unit group: type a few letters of the occupation or its code."),
+        widget=IscoPicker(),
     )
 
 
@@ -174,9 +211,10 @@ class InvitationAcceptForm(forms.Form):
         return self.cleaned_data["password"]
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(OccupationFormMixin, forms.ModelForm):
     sector = sector_field()
     occupation = occupation_field()
+    isco_group = isco_field()
     essential_skills = skill_field(label=_("Essential skills"))
     optional_skills = skill_field(required=False, label=_("Optional skills"))
 
@@ -187,6 +225,7 @@ class NeedForm(forms.ModelForm):
             "description",
             "sector",
             "occupation",
+            "isco_group",
             "essential_skills",
             "optional_skills",
             "min_isced",
@@ -307,8 +346,9 @@ class ExpertRegistrationForm(AccountForm):
     )
 
 
-class ExpertProfileForm(forms.ModelForm):
+class ExpertProfileForm(OccupationFormMixin, forms.ModelForm):
     occupation = occupation_field()
+    isco_group = isco_field()
     sectors = sector_field(multiple=True, required=False, label=_("Sectors"))
 
     class Meta:
@@ -320,6 +360,7 @@ class ExpertProfileForm(forms.ModelForm):
             "citizenships",
             "residence_status",
             "occupation",
+            "isco_group",
             "sectors",
             "isced_level",
             "field_of_education",
@@ -347,11 +388,67 @@ class DeleteAccountForm(forms.Form):
     )
 
 
+def working_days(start, end) -> int:
+    """Monday to Friday from start to end, both included."""
+    days, day = 0, start
+    while day <= end:
+        days += day.weekday() < 5
+        day += timedelta(days=1)
+    return days
+
+
+def working_day_end(start, days: int):
+    """The day on which `days` working days from `start` (included) are done."""
+    day, counted = start, 0
+    while True:
+        counted += day.weekday() < 5
+        if counted >= days:
+            return day
+        day += timedelta(days=1)
+
+
 class ApplicationForm(forms.ModelForm):
+    """Dates default to the need's duration from the start of its window; a longer period is
+    possible, but only when the expert confirms it."""
+
+    longer_on_purpose = forms.BooleanField(
+        label=_("I propose a longer period than the need asks for, on purpose"), required=False
+    )
+
     class Meta:
         model = Application
         fields = ["motivation", "proposed_start", "proposed_end", "mode"]
         widgets = {"proposed_start": DateInput, "proposed_end": DateInput}
+
+    def __init__(self, *args, need, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.need = need
+        start = need.window_start
+        end = min(working_day_end(start, need.duration_days), need.window_end)
+        self.initial.update({"mode": need.mode, "proposed_start": start, "proposed_end": end})
+        self.fields["proposed_end"].help_text = ngettext_lazy(
+            "The need asks for %(days)s working day.",
+            "The need asks for %(days)s working days.",
+            "days",
+        ) % {"days": need.duration_days}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("proposed_start"), cleaned.get("proposed_end")
+        need = self.need
+        in_window = start and end and need.window_start <= start <= end <= need.window_end
+        if in_window and not cleaned.get("longer_on_purpose"):
+            proposed = working_days(start, end)
+            if proposed > self.need.duration_days:
+                self.add_error(
+                    "proposed_end",
+                    _(
+                        "These dates span %(proposed)s working days; the need asks for "
+                        "%(days)s. Shorten them, or tick the box below to propose them anyway."
+                    )
+                    % {"proposed": proposed, "days": self.need.duration_days},
+                )
+        return cleaned
 
 
 class MoveForm(forms.Form):
@@ -392,3 +489,99 @@ class EvaluationForm(forms.ModelForm):
     class Meta:
         model = HostEvaluation
         fields = ["overall", "relevance", "expertise", "comments"]
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+
+
+class SurveyQuestionForm(forms.ModelForm):
+    class Meta:
+        model = SurveyQuestion
+        fields = [
+            "audience",
+            "moment",
+            "text",
+            "kind",
+            "options",
+            "measures",
+            "required",
+            "order",
+            "is_active",
+        ]
+        widgets = {"options": forms.Textarea(attrs={"rows": 3})}
+
+
+RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class SurveyAnswerForm(forms.Form):
+    """One field a question: a rating (1–5), a choice, or free text."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = {f"q{question.pk}": question for question in questions}
+        for name, question in self.questions.items():
+            if question.kind == SurveyQuestion.Kind.RATING:
+                field = forms.ChoiceField(
+                    choices=RATING_CHOICES,
+                    widget=forms.RadioSelect,
+                    help_text=_("1 = not at all, 5 = very much"),
+                )
+            elif question.kind == SurveyQuestion.Kind.CHOICE:
+                options = [(option, option) for option in question.option_list]
+                field = forms.ChoiceField(choices=options, widget=forms.RadioSelect)
+            else:
+                field = forms.CharField(
+                    widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT_MAX_LENGTH
+                )
+            field.label, field.required = question.text, question.required
+            self.fields[name] = field
+
+    def answers(self) -> dict:
+        return {question: self.cleaned_data.get(name) for name, question in self.questions.items()}
+
+
+# --- Capacity building of officials -----------------------------------------------------------
+
+
+class OfficialTrainingForm(forms.ModelForm):
+    class Meta:
+        model = OfficialTraining
+        fields = ["title", "kind", "date", "country", "location", "organiser", "topics"]
+        widgets = {"date": DateInput}
+
+
+ParticipantFormSet = forms.inlineformset_factory(
+    OfficialTraining,
+    OfficialParticipant,
+    fields=["name", "institution", "function", "sex", "country", "is_consular"],
+    extra=3,
+    can_delete=True,
+)
+
+
+class InternshipForm(forms.ModelForm):
+    sector = sector_field()
+
+    class Meta:
+        model = InternshipIdentification
+        fields = [
+            "identified_by",
+            "kind",
+            "identified_on",
+            "destination",
+            "employer",
+            "sector",
+            "places",
+            "notes",
+        ]
+        widgets = {"identified_on": DateInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["identified_by"].queryset = OfficialParticipant.objects.filter(
+            is_consular=True
+        ).select_related("training")
+        self.fields["identified_by"].help_text = _(
+            "Consular officials are recorded as participants of a training."
+        )

@@ -4,12 +4,25 @@ Needs and applications are placed in the host institution's country and the need
 assignments count in the period in which they end.
 """
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import NullIf
 from django.utils.translation import gettext_lazy as _
 
 from reports.indicators import ReportQuery, group_rows, indicator
 
-from .models import Application, Assignment, ExpertReport, Need
+from .models import (
+    Application,
+    Assignment,
+    ExpertReport,
+    InternshipIdentification,
+    Need,
+    OfficialParticipant,
+    OfficialTraining,
+    SurveyAnswer,
+    SurveyAudience,
+    SurveyMoment,
+    SurveyQuestion,
+)
 
 DONE = (
     Assignment.Status.COMPLETED,
@@ -134,4 +147,122 @@ def people_trained(query, by):
     reports = ExpertReport.objects.filter(assignment__in=_completed(query))
     fields = {name: f"assignment__{path}" for name, path in ASSIGNMENT_FIELDS.items()}
     rows = group_rows(reports, by, fields, Sum("people_trained"))
+    return [{**row, "value": row["value"] or 0} for row in rows]
+
+
+# --- Surveys: what lasts a year after --------------------------------------------------------
+
+SURVEY_FIELDS = {
+    "country": "response__assignment__application__need__host__country",
+    "mode": "response__assignment__mode",
+}
+
+
+def _measured(query: ReportQuery, audience: str, measure: str):
+    """Year-after answers of one audience to the questions feeding one measure, in the period."""
+    answers = SurveyAnswer.objects.filter(
+        response__audience=audience,
+        response__moment=SurveyMoment.YEAR_AFTER,
+        response__submitted_at__date__range=(query.start, query.end),
+        question__measures=measure,
+        positive__isnull=False,
+    )
+    return _in_countries(answers, query, "response__assignment__application__need__host")
+
+
+def _share(answers, by):
+    """Whole percent of positive answers, computed by the database."""
+    share = Count("id", filter=Q(positive=True)) * 100 / NullIf(Count("id"), 0)
+    rows = group_rows(answers, by, SURVEY_FIELDS, share)
+    return [{**row, "value": row["value"] or 0} for row in rows]
+
+
+@indicator(
+    identifier="hosts_reporting_lasting_change",
+    name=_("Share of hosts reporting lasting change"),
+    definition=_(
+        "Of the host institutions answering the survey one year after an assignment in the "
+        "period, the share whose answer to the lasting-change question is positive (a rating "
+        "of 4 or 5, or the first option)."
+    ),
+    unit=_("% of answers"),
+    disaggregations=("country", "mode"),
+    order=260,
+)
+def hosts_reporting_lasting_change(query, by):
+    measured = _measured(query, SurveyAudience.HOST, SurveyQuestion.Measure.LASTING_CHANGE)
+    return _share(measured, by)
+
+
+@indicator(
+    identifier="experts_still_in_contact",
+    name=_("Share of experts still in contact with the host"),
+    definition=_(
+        "Of the experts answering the survey one year after an assignment in the period, the "
+        "share who say they are still in contact with the host institution."
+    ),
+    unit=_("% of answers"),
+    disaggregations=("country", "mode"),
+    order=270,
+)
+def experts_still_in_contact(query, by):
+    measured = _measured(query, SurveyAudience.EXPERT, SurveyQuestion.Measure.STILL_IN_CONTACT)
+    return _share(measured, by)
+
+
+# --- Capacity building of officials ------------------------------------------------------------
+
+
+def _trainings(query: ReportQuery):
+    trainings = OfficialTraining.objects.filter(date__range=(query.start, query.end))
+    if query.countries:
+        trainings = trainings.filter(country__in=query.countries)
+    return trainings
+
+
+@indicator(
+    identifier="officials_trained",
+    name=_("Officials trained"),
+    definition=_(
+        "Participants of the trainings and workshops for officials and policymakers held in the "
+        "period (consular officials included), in the country where the event took place."
+    ),
+    unit=_("participants"),
+    disaggregations=("country", "sex"),
+    order=300,
+)
+def officials_trained(query, by):
+    participants = OfficialParticipant.objects.filter(training__in=_trainings(query))
+    return group_rows(participants, by, {"country": "training__country", "sex": "sex"}, Count("id"))
+
+
+@indicator(
+    identifier="official_workshops_held",
+    name=_("Trainings and workshops for officials held"),
+    definition=_("Trainings, workshops, regional workshops and study visits held in the period."),
+    unit=_("events"),
+    disaggregations=("country",),
+    order=310,
+)
+def official_workshops_held(query, by):
+    return group_rows(_trainings(query), by, {"country": "country"}, Count("id"))
+
+
+@indicator(
+    identifier="internship_places_identified",
+    name=_("Internship places identified by consular officials"),
+    definition=_(
+        "Places for temporary work or study internships that consular officials identified in "
+        "the destination countries in the period, by the official's country."
+    ),
+    unit=_("places"),
+    disaggregations=("country", "destination"),
+    order=320,
+)
+def internship_places_identified(query, by):
+    found = InternshipIdentification.objects.filter(identified_on__range=(query.start, query.end))
+    if query.countries:
+        found = found.filter(identified_by__country__in=query.countries)
+    fields = {"country": "identified_by__country", "destination": "destination"}
+    rows = group_rows(found, by, fields, Sum("places"))
     return [{**row, "value": row["value"] or 0} for row in rows]

@@ -6,12 +6,17 @@ every component with its weight, so that people can see why, and make the final 
 Components and weights (they add up to 100):
 - essential skills: share of the need's essential skills the expert has        × 40
 - optional skills:  share of its optional skills the expert has                 × 10
-- occupation:       same ESCO occupation 1, same ISCO-08 unit group 0.5         × 10
+- occupation:       same ESCO occupation, or same ISCO-08 unit group where one
+                    side names only the group 1; two ESCO occupations of one
+                    unit group 0.5                                               × 10
 - sector:           one of the expert's sectors 1, same NACE section 0.5        × 10
 - languages:        share of required languages spoken at the minimum level     × 15
 - mode:             the need's mode suits the expert's preference (either fits) × 5
 - availability:     share of the need's window the expert is available          × 10
-A need without optional skills or languages counts those components as fully met.
+No free points: an occupation or skills missing on either side score 0 for that part, and each
+component carries a `reason` saying why it is not full, so that the breakdown can name what would
+raise the score. A need without optional skills gives that part the essential skills' share (it
+asks for nothing more); a need without languages or window counts those parts as met.
 """
 
 from dataclasses import dataclass, field
@@ -63,6 +68,7 @@ class Component:
     name: str
     weight: int
     fraction: Decimal  # 0 … 1, how much of the component is met
+    reason: str = ""  # why it is not full (a key of returns_tags.COMPONENT_REASONS), or ""
 
     @property
     def points(self) -> Decimal:
@@ -77,6 +83,12 @@ class Match:
     missing_skills: frozenset[int]  # essential skills the expert lacks
 
     @property
+    def to_raise(self) -> tuple[Component, ...]:
+        """The parts not full, most points to gain first: what would raise the score."""
+        short = [c for c in self.components if c.fraction < 1]
+        return tuple(sorted(short, key=lambda c: -(1 - c.fraction) * c.weight))
+
+    @property
     def total(self) -> Decimal:
         return _round(sum((c.fraction * c.weight for c in self.components), Decimal(0)))
 
@@ -89,58 +101,84 @@ def _share(have: int, of: int) -> Decimal:
     return Decimal(1) if of == 0 else Decimal(have) / Decimal(of)
 
 
-def _occupation(need: NeedFacts, expert: ExpertFacts) -> Decimal:
-    if need.occupation_id is None:
-        return Decimal(1)
-    if need.occupation_id == expert.occupation_id:
-        return Decimal(1)
+Part = tuple[Decimal, str]  # (fraction, reason when not full)
+FULL: Part = (Decimal(1), "")
+
+
+def _part(fraction: Decimal, reason: str) -> Part:
+    return (fraction, "" if fraction == 1 else reason)
+
+
+def _skills(wanted: frozenset[int], have: frozenset[int], *, optional=False) -> Part:
+    if not have:
+        return (Decimal(0), "expert_no_skills")
+    if not wanted:
+        return (Decimal(0), "need_no_skills")
+    return _part(
+        _share(len(wanted & have), len(wanted)),
+        "optional_missing" if optional else "essential_missing",
+    )
+
+
+def _occupation(need: NeedFacts, expert: ExpertFacts) -> Part:
+    if need.occupation_id is None and not need.isco_code:
+        return (Decimal(0), "need_no_occupation")
+    if expert.occupation_id is None and not expert.isco_code:
+        return (Decimal(0), "expert_no_occupation")
+    if need.occupation_id is not None and need.occupation_id == expert.occupation_id:
+        return FULL
     if need.isco_code and need.isco_code == expert.isco_code:
-        return Decimal("0.5")
-    return Decimal(0)
+        both_esco = need.occupation_id is not None and expert.occupation_id is not None
+        return (Decimal("0.5"), "other_occupation_same_group") if both_esco else FULL
+    return (Decimal(0), "other_occupation")
 
 
-def _sector(need: NeedFacts, expert: ExpertFacts) -> Decimal:
+def _sector(need: NeedFacts, expert: ExpertFacts) -> Part:
     if need.sector_code in expert.sector_codes:
-        return Decimal(1)
+        return FULL
+    if not expert.sector_codes:
+        return (Decimal(0), "expert_no_sector")
     if need.section_code and need.section_code in expert.section_codes:
-        return Decimal("0.5")
-    return Decimal(0)
+        return (Decimal("0.5"), "other_sector")
+    return (Decimal(0), "other_sector")
 
 
-def _languages(need: NeedFacts, expert: ExpertFacts) -> Decimal:
+def _languages(need: NeedFacts, expert: ExpertFacts) -> Part:
     met = sum(
         1
         for language, minimum in need.languages.items()
         if language in expert.languages
         and CEFR.index(expert.languages[language]) >= CEFR.index(minimum)
     )
-    return _share(met, len(need.languages))
+    return _part(_share(met, len(need.languages)), "languages")
 
 
-def _mode(need: NeedFacts, expert: ExpertFacts) -> Decimal:
-    return Decimal(int(EITHER in (need.mode, expert.mode) or need.mode == expert.mode))
+def _mode(need: NeedFacts, expert: ExpertFacts) -> Part:
+    fits = EITHER in (need.mode, expert.mode) or need.mode == expert.mode
+    return _part(Decimal(int(fits)), "mode")
 
 
-def _availability(need: NeedFacts, expert: ExpertFacts) -> Decimal:
+def _availability(need: NeedFacts, expert: ExpertFacts) -> Part:
     """Days of the need's window (inclusive) covered by the expert's windows, as a share."""
     if need.window is None:
-        return Decimal(1)
+        return FULL
     start, end = need.window
     covered: set[int] = set()
     for window_start, window_end in expert.availability:
         first, last = max(start, window_start), min(end, window_end)
         covered.update(range(first.toordinal(), last.toordinal() + 1))
-    return _share(len(covered), (end - start).days + 1)
+    return _part(_share(len(covered), (end - start).days + 1), "availability")
 
 
 def score(need: NeedFacts, expert: ExpertFacts) -> Match:
-    fractions = {
-        "essential_skills": _share(
-            len(need.essential_skills & expert.skills), len(need.essential_skills)
-        ),
-        "optional_skills": _share(
-            len(need.optional_skills & expert.skills), len(need.optional_skills)
-        ),
+    essential = _skills(need.essential_skills, expert.skills)
+    if need.optional_skills or not expert.skills:
+        optional = _skills(need.optional_skills, expert.skills, optional=True)
+    else:  # the need asks for nothing more: as the essential skills go, so goes this part
+        optional = (essential[0], essential[1] and "optional_as_essential")
+    parts = {
+        "essential_skills": essential,
+        "optional_skills": optional,
         "occupation": _occupation(need, expert),
         "sector": _sector(need, expert),
         "languages": _languages(need, expert),
@@ -150,7 +188,7 @@ def score(need: NeedFacts, expert: ExpertFacts) -> Match:
     return Match(
         need_id=need.id,
         expert_id=expert.id,
-        components=tuple(Component(name, WEIGHTS[name], fractions[name]) for name in WEIGHTS),
+        components=tuple(Component(name, WEIGHTS[name], *parts[name]) for name in WEIGHTS),
         missing_skills=need.essential_skills - expert.skills,
     )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts.models import Role
+from counselling.models import Sex
 from msc_portal.fields import BoundedTextField, SensibleDateField
 from msc_portal.languages import language_choices
 from skills.models import CefrLevel, IscedLevel
@@ -174,6 +175,24 @@ class Programme(models.Model):
 # --- Skill needs ------------------------------------------------------------------------------
 
 
+class OccupationMixin:
+    """Needs and profiles store the ISCO-08 unit group in every case: chosen directly when ESCO is
+    not imported, else taken from the chosen ESCO occupation (the finer choice wins)."""
+
+    def save(self, *args, **kwargs):
+        if self.occupation_id:
+            group_id = self.occupation.isco_group_id
+            if group_id and group_id != self.isco_group_id:
+                self.isco_group_id = group_id
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "isco_group"}
+        super().save(*args, **kwargs)
+
+    @property
+    def occupation_label(self) -> str:
+        return str(self.occupation or self.isco_group or "")
+
+
 class NeedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Need.Status.PUBLISHED)
@@ -191,8 +210,17 @@ class NeedQuerySet(models.QuerySet):
             return self.filter(published | Q(applications__expert__user=user)).distinct()
         return self.filter(published)
 
+    def managed_by(self, user):
+        """The needs a user works on: a host member's institutions' own (not the others'
+        published needs they may read); every need for the programme; none for others."""
+        if is_programme_staff(user):
+            return self.all()
+        if user.is_authenticated and user.role == Role.HOST_MEMBER:
+            return self.filter(host__memberships__user=user).distinct()
+        return self.none()
 
-class Need(models.Model):
+
+class Need(OccupationMixin, models.Model):
     """A skill need written up as Terms of Reference by a host institution."""
 
     class Status(models.TextChoices):
@@ -217,6 +245,16 @@ class Need(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("occupation"),
+    )
+    isco_group = models.ForeignKey(
+        "skills.IscoGroup",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"code__regex": r"^[0-9]{4}$"},
+        verbose_name=_("occupation (ISCO-08 unit group)"),
+        help_text=_("Set from the ESCO occupation when one is chosen."),
     )
     essential_skills = models.ManyToManyField(
         "skills.Skill", related_name="+", verbose_name=_("essential skills")
@@ -306,7 +344,7 @@ class ExpertQuerySet(models.QuerySet):
         return self.filter(user=user)
 
 
-class ExpertProfile(models.Model):
+class ExpertProfile(OccupationMixin, models.Model):
     class ResidenceStatus(models.TextChoices):
         CITIZEN = "citizen", _("Citizen of the country of residence")
         PERMANENT = "permanent", _("Permanent resident")
@@ -334,6 +372,16 @@ class ExpertProfile(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("occupation"),
+    )
+    isco_group = models.ForeignKey(
+        "skills.IscoGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"code__regex": r"^[0-9]{4}$"},
+        verbose_name=_("occupation (ISCO-08 unit group)"),
+        help_text=_("Set from the ESCO occupation when one is chosen."),
     )
     sectors = models.ManyToManyField(
         "skills.Sector", blank=True, related_name="+", verbose_name=_("sectors")
@@ -653,3 +701,232 @@ class HostEvaluation(models.Model):
 
     def __str__(self):
         return str(self.assignment)
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+
+
+class SurveyAudience(models.TextChoices):
+    EXPERT = "expert", _("Expert")
+    HOST = "host", _("Host institution")
+
+
+class SurveyMoment(models.TextChoices):
+    BEFORE = "before", _("Before the assignment")
+    END = "end", _("At the end")
+    YEAR_AFTER = "year_after", _("One year after")
+
+
+class SurveyQuestion(models.Model):
+    """A question the programme asks one audience at one moment of every assignment.
+
+    A question may feed an indicator (`measures`): its positive answers are a rating of 4 or 5,
+    or the first option of a choice (list the option that means "yes" first).
+    """
+
+    class Kind(models.TextChoices):
+        RATING = "rating", _("Rating from 1 to 5")
+        CHOICE = "choice", _("One choice among options")
+        TEXT = "text", _("Free text")
+
+    class Measure(models.TextChoices):
+        LASTING_CHANGE = "lasting_change", _("Lasting change at the host")
+        STILL_IN_CONTACT = "still_in_contact", _("Expert still in contact with the host")
+
+    audience = models.CharField(_("asked to"), max_length=10, choices=SurveyAudience.choices)
+    moment = models.CharField(_("moment"), max_length=12, choices=SurveyMoment.choices)
+    text = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=Kind.choices)
+    options = BoundedTextField(
+        _("options"),
+        max_length=2000,
+        blank=True,
+        help_text=_("For a choice: one option a line, “yes” first."),
+    )
+    measures = models.CharField(
+        _("feeds the indicator"), max_length=20, choices=Measure.choices, blank=True
+    )
+    required = models.BooleanField(_("answer required"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=10)
+    is_active = models.BooleanField(_("asked"), default=True)
+
+    class Meta:
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+        ordering = ["audience", "moment", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+    def clean(self):
+        if self.kind == self.Kind.CHOICE and len(self.option_list) < 2:
+            raise ValidationError({"options": _("A choice needs at least two options.")})
+        if self.measures and self.kind == self.Kind.TEXT:
+            raise ValidationError(
+                {"measures": _("Only a rating or a choice can feed an indicator.")}
+            )
+
+
+class SurveyResponseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Programme staff see all; an expert the expert surveys of their own assignments; a host
+        member the host surveys of their institutions' assignments."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_programme_staff(user):
+            return self.all()
+        if user.role == Role.HOST_MEMBER:
+            return self.filter(
+                audience=SurveyAudience.HOST,
+                assignment__application__need__host__memberships__user=user,
+            ).distinct()
+        if user.role == Role.EXPERT:
+            return self.filter(
+                audience=SurveyAudience.EXPERT, assignment__application__expert__user=user
+            )
+        return self.none()
+
+    def open(self):
+        return self.filter(submitted_at__isnull=True)
+
+
+class SurveyResponse(models.Model):
+    """One survey of one assignment for one audience at one moment: opened, then answered."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="surveys")
+    audience = models.CharField(_("asked to"), max_length=10, choices=SurveyAudience.choices)
+    moment = models.CharField(_("moment"), max_length=12, choices=SurveyMoment.choices)
+    opened_at = models.DateTimeField(_("opened"), default=now)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = SurveyResponseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        ordering = ["-opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "audience", "moment"], name="one_survey_per_moment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} — {self.get_audience_display()}, {self.get_moment_display()}"
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
+    choice = models.CharField(max_length=300, blank=True)
+    text = BoundedTextField(blank=True)
+    # Whether the answer counts as "yes" for the question's indicator, fixed when answered.
+    positive = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="one_answer_a_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.question}: {self.display}"
+
+    @property
+    def display(self) -> str:
+        return str(self.rating) if self.rating is not None else (self.choice or self.text)
+
+
+# --- Capacity building of officials -----------------------------------------------------------
+
+
+class OfficialTraining(models.Model):
+    """A training or workshop for officials and policymakers (consular officials among them)."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training")
+        WORKSHOP = "workshop", _("Workshop")
+        REGIONAL_WORKSHOP = "regional_workshop", _("Regional workshop")
+        STUDY_VISIT = "study_visit", _("Study visit")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    date = SensibleDateField(_("date"))
+    country = CountryField(_("country"))
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    organiser = models.CharField(_("organiser"), max_length=200)
+    topics = BoundedTextField(_("topics"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("training of officials")
+        verbose_name_plural = _("trainings of officials")
+        ordering = ["-date", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class OfficialParticipant(models.Model):
+    Sex = Sex
+
+    training = models.ForeignKey(
+        OfficialTraining, on_delete=models.CASCADE, related_name="participants"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    institution = models.CharField(_("institution"), max_length=200)
+    function = models.CharField(_("function"), max_length=200)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    country = CountryField(_("country of the institution"))
+    is_consular = models.BooleanField(_("consular official"), default=False)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class InternshipIdentification(models.Model):
+    """Temporary work or study internships a consular official identified in the destination."""
+
+    class Kind(models.TextChoices):
+        WORK = "work", _("Temporary work")
+        STUDY = "study", _("Study")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    identified_by = models.ForeignKey(
+        OfficialParticipant,
+        on_delete=models.PROTECT,
+        related_name="internships",
+        limit_choices_to={"is_consular": True},
+        verbose_name=_("consular official"),
+    )
+    identified_on = SensibleDateField(_("identified on"))
+    destination = CountryField(_("destination country"))
+    employer = models.CharField(_("employer or school"), max_length=200)
+    sector = models.ForeignKey(
+        "skills.Sector", on_delete=models.PROTECT, related_name="+", verbose_name=_("sector")
+    )
+    places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
+    notes = BoundedTextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("internship identified")
+        verbose_name_plural = _("internships identified")
+        ordering = ["-identified_on"]
+
+    def __str__(self):
+        return f"{self.employer} ({self.get_destination_display()})"

@@ -4,7 +4,14 @@ from accounts.models import Role
 
 from .eligibility import eligibility_check, is_eligible
 from .matching import ExpertFacts, Match, NeedFacts, rank, score
-from .models import Application, ExpertProfile, Host, Need, is_programme_staff
+from .models import (
+    Application,
+    ExpertProfile,
+    Host,
+    Need,
+    SurveyResponse,
+    is_programme_staff,
+)
 
 
 def _section(sector) -> str:
@@ -14,15 +21,16 @@ def _section(sector) -> str:
     return sector.code if sector is not None else ""
 
 
-def _isco(occupation) -> str:
-    return occupation.isco_group.code if occupation and occupation.isco_group_id else ""
+def _isco(obj) -> str:
+    """The ISCO-08 unit group of a need or profile (stored in every case, see OccupationMixin)."""
+    return obj.isco_group.code if obj.isco_group_id else ""
 
 
 NEED_RELATED = [
     "host",
     "programme",
     "sector__parent__parent__parent",
-    "occupation__isco_group",
+    "isco_group",
 ]
 NEED_PREFETCH = ["essential_skills", "optional_skills", "languages"]
 
@@ -37,8 +45,14 @@ def home_counts(user) -> dict:
                 status__in=[Application.Status.SUBMITTED, Application.Status.SCREENING]
             ).count(),
         }
+    surveys = SurveyResponse.objects.visible_to(user).open().count
     if user.role == Role.HOST_MEMBER:
-        return {"hosts": list(Host.objects.visible_to(user).order_by("name"))}
+        return {
+            "hosts": list(Host.objects.visible_to(user).order_by("name")),
+            "surveys_to_answer": surveys(),
+        }
+    if user.role == Role.EXPERT:
+        return {"surveys_to_answer": surveys()}
     return {}
 
 
@@ -48,7 +62,7 @@ def need_facts(need: Need) -> NeedFacts:
         essential_skills=frozenset(s.pk for s in need.essential_skills.all()),
         optional_skills=frozenset(s.pk for s in need.optional_skills.all()),
         occupation_id=need.occupation_id,
-        isco_code=_isco(need.occupation),
+        isco_code=_isco(need),
         sector_code=need.sector.code,
         section_code=_section(need.sector),
         languages={x.language: x.min_level for x in need.languages.all()},
@@ -63,7 +77,7 @@ def expert_facts(expert: ExpertProfile) -> ExpertFacts:
         id=expert.pk,
         skills=frozenset(s.skill_id for s in expert.skills.all()),
         occupation_id=expert.occupation_id,
-        isco_code=_isco(expert.occupation),
+        isco_code=_isco(expert),
         sector_codes=frozenset(s.code for s in sectors),
         section_codes=frozenset(_section(s) for s in sectors),
         languages={x.language: x.level for x in expert.languages.all()},
@@ -75,7 +89,7 @@ def expert_facts(expert: ExpertProfile) -> ExpertFacts:
 def _experts_for_matching():
     return (
         ExpertProfile.objects.filter(user__is_active=True)
-        .select_related("user", "occupation__isco_group")
+        .select_related("user", "isco_group")
         .prefetch_related(
             "sectors__parent__parent__parent",
             "skills",

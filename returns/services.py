@@ -1,6 +1,8 @@
 """Writes of the TVR programme. Each checks who may do it, validates, saves, and queues mail
 after the transaction commits."""
 
+from datetime import timedelta
+
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
@@ -31,6 +33,11 @@ from .models import (
     Need,
     NeedLanguage,
     StatusChange,
+    SurveyAnswer,
+    SurveyAudience,
+    SurveyMoment,
+    SurveyQuestion,
+    SurveyResponse,
     is_programme_staff,
 )
 from .transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, NEED_MOVES, may_move
@@ -110,6 +117,7 @@ def host_verify(*, host: Host, actor: User) -> Host:
     if host.verified_at is None:
         host.verified_at, host.verified_by = now(), actor
         host.save(update_fields=["verified_at", "verified_by"])
+        _after_commit(tasks.send_host_verified, host.pk)
     return host
 
 
@@ -208,6 +216,7 @@ def need_move(*, need: Need, target: str, actor: User) -> Need:
     if target == Need.Status.PUBLISHED:
         need.published_at = now()
     need.save(update_fields=["status", "published_at"])
+    _after_commit(tasks.send_need_moved, need.pk, actor.pk)
     return need
 
 
@@ -551,3 +560,123 @@ def assignment_evaluate(*, assignment: Assignment, actor: User, data: dict) -> H
     evaluation.full_clean()
     evaluation.save()
     return evaluation
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+
+SURVEY_CLOSED = _("This survey has been answered already.")
+SURVEY_REMINDER_DAYS = 14
+SURVEY_DONE = (
+    Assignment.Status.COMPLETED,
+    Assignment.Status.REPORTED,
+    Assignment.Status.EVALUATED,
+    Assignment.Status.CLOSED,
+)
+
+
+def _surveys_due(today) -> list[tuple[Assignment, str]]:
+    """(assignment, moment) pairs whose surveys should be open by now."""
+    ongoing = Assignment.objects.filter(
+        status__in=[Assignment.Status.PLANNED, Assignment.Status.IN_PROGRESS]
+    )
+    done = Assignment.objects.filter(status__in=SURVEY_DONE)
+    year_ago = today - timedelta(days=365)
+    return (
+        [(a, SurveyMoment.BEFORE) for a in ongoing]
+        + [(a, SurveyMoment.END) for a in done]
+        + [(a, SurveyMoment.YEAR_AFTER) for a in done.filter(end__lte=year_ago)]
+    )
+
+
+@transaction.atomic
+def surveys_open(*, today=None) -> list[SurveyResponse]:
+    """Opens the surveys due (those with questions), for the expert and the host; safe to run
+    twice: a survey already open is left as it is. Returns the surveys opened now."""
+    today = today or localdate()
+    asked = set(
+        SurveyQuestion.objects.filter(is_active=True).values_list("audience", "moment").distinct()
+    )
+    opened = []
+    for assignment, moment in _surveys_due(today):
+        for audience in SurveyAudience.values:
+            if (audience, moment) not in asked:
+                continue
+            response, created = SurveyResponse.objects.get_or_create(
+                assignment=assignment, audience=audience, moment=moment
+            )
+            if created:
+                opened.append(response)
+    return opened
+
+
+def survey_recipients(response: SurveyResponse) -> list:
+    """Who answers a survey: the expert, or the members of the host institution."""
+    application = response.assignment.application
+    if response.audience == SurveyAudience.EXPERT:
+        return [application.expert.user] if application.expert.user_id else []
+    return [m.user for m in application.need.host.memberships.select_related("user")]
+
+
+@transaction.atomic
+def survey_reminders_send(*, at=None) -> int:
+    """Reminds once of the one-year surveys still open after SURVEY_REMINDER_DAYS."""
+    at = at or now()
+    due = SurveyResponse.objects.open().filter(
+        moment=SurveyMoment.YEAR_AFTER,
+        reminded_at__isnull=True,
+        opened_at__lte=at - timedelta(days=SURVEY_REMINDER_DAYS),
+    )
+    ids = list(due.values_list("pk", flat=True))
+    SurveyResponse.objects.filter(pk__in=ids).update(reminded_at=at)
+    for pk in ids:
+        tasks.send_survey_mail.delay_on_commit(pk, "survey_reminder")
+    return len(ids)
+
+
+def _positive(question: SurveyQuestion, value) -> bool | None:
+    if not question.measures or value in (None, ""):
+        return None
+    if question.kind == SurveyQuestion.Kind.RATING:
+        return int(value) >= 4
+    return value == question.option_list[0]
+
+
+@transaction.atomic
+def survey_answer(*, response: SurveyResponse, user, answers: dict) -> SurveyResponse:
+    """Saves the answers ({question: value}) of a survey the user may answer, once."""
+    response = SurveyResponse.objects.select_for_update().get(pk=response.pk)
+    if not SurveyResponse.objects.visible_to(user).filter(pk=response.pk).exists():
+        raise PermissionDenied(MOVE_REFUSED)
+    if response.submitted_at:
+        raise ValidationError(SURVEY_CLOSED)
+    for question, value in answers.items():
+        answer = SurveyAnswer(response=response, question=question, positive=None)
+        if value in (None, ""):
+            continue
+        if question.kind == SurveyQuestion.Kind.RATING:
+            answer.rating = int(value)
+        elif question.kind == SurveyQuestion.Kind.CHOICE:
+            answer.choice = value
+        else:
+            answer.text = value
+        answer.positive = _positive(question, value)
+        answer.full_clean()
+        answer.save()
+    response.submitted_at, response.submitted_by = now(), user
+    response.save(update_fields=["submitted_at", "submitted_by"])
+    return response
+
+
+# --- Capacity building of officials -----------------------------------------------------------
+
+
+@transaction.atomic
+def official_training_save(*, form, formset, user):
+    """A training or workshop with its participants, saved together."""
+    training = form.save(commit=False)
+    if not training.pk:
+        training.created_by = user
+    training.save()
+    formset.instance = training
+    formset.save()
+    return training

@@ -1,7 +1,6 @@
 """E-mails of the TVR programme. Thin: load by id, decide, send; safe to run twice."""
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
-from django.utils.timezone import localdate, now
+from django.utils.timezone import now
 
 from accounts.models import Role, User
 from msc_portal.mail import send_mail_in_languages, users_as_recipients
@@ -112,37 +111,68 @@ def send_status_change(change_id: int) -> None:
 
 
 @shared_task
-def send_follow_up_surveys() -> int:
-    """A year after an assignment ended, ask expert and host for the follow-up survey."""
-    from .models import Assignment
+def send_need_moved(need_id: int, actor_id: int | None) -> None:
+    """A need changed state: its host's members and the programme hear of it (not the actor)."""
+    from .models import Need
 
-    due = Assignment.objects.filter(
-        end__lte=localdate() - timedelta(days=365),
-        follow_up_sent_at__isnull=True,
-        status__in=[
-            Assignment.Status.COMPLETED,
-            Assignment.Status.REPORTED,
-            Assignment.Status.EVALUATED,
-            Assignment.Status.CLOSED,
-        ],
-    ).values_list("pk", flat=True)
-    sent = 0
-    for pk in due:
-        with transaction.atomic():
-            if not Assignment.objects.filter(pk=pk, follow_up_sent_at__isnull=True).update(
-                follow_up_sent_at=now()
-            ):
-                continue
-            assignment = Assignment.objects.select_related(
-                "application__need__host", "application__expert__user"
-            ).get(pk=pk)
-            application = assignment.application
-            users = [m.user for m in application.need.host.memberships.select_related("user")]
-            if application.expert.user:
-                users.append(application.expert.user)
-            _send("follow_up", {"assignment": assignment}, users_as_recipients(users))
-            sent += 1
-    return sent
+    need = Need.objects.select_related("host").filter(pk=need_id).first()
+    if need is None:
+        return
+    users = [m.user for m in need.host.memberships.select_related("user")]
+    users += list(User.objects.filter(role=Role.PROGRAMME_MANAGER, is_active=True))
+    recipients = users_as_recipients(u for u in users if u.pk != actor_id)
+    _send("need_moved", {"need": need}, recipients)
+
+
+@shared_task
+def send_host_verified(host_id: int) -> None:
+    """The programme verified an institution: its members may now submit skill needs."""
+    from .models import Host
+
+    host = Host.objects.filter(pk=host_id, verified_at__isnull=False).first()
+    if host is None:
+        return
+    users = [m.user for m in host.memberships.select_related("user")]
+    _send("host_verified", {"host": host}, users_as_recipients(users))
+
+
+@shared_task
+def send_follow_up_surveys() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): opens the surveys due (before, at the end, and a year after
+    each assignment), asks the expert and the host to answer the one-year survey, and reminds
+    them once two weeks later. Safe to run twice: an open survey is not opened again."""
+    from .models import Assignment
+    from .services import survey_reminders_send, surveys_open  # services import this module
+
+    year_after = [response for response in surveys_open() if response.moment == "year_after"]
+    for response in year_after:
+        send_survey_mail.delay_on_commit(response.pk, "follow_up")
+    followed_up = {response.assignment_id for response in year_after}
+    Assignment.objects.filter(pk__in=followed_up).update(follow_up_sent_at=now())
+    survey_reminders_send()
+    return len(followed_up)
+
+
+@shared_task
+def send_survey_mail(response_id: int, template: str) -> None:
+    """The invitation (template "follow_up") or the reminder ("survey_reminder") of one survey,
+    to whoever answers it, in their language."""
+    from .models import SurveyResponse
+    from .services import survey_recipients
+
+    response = (
+        SurveyResponse.objects.open()
+        .select_related("assignment__application__need__host", "assignment__application__expert")
+        .filter(pk=response_id)
+        .first()
+    )
+    if response is None:  # answered meanwhile: nothing to ask
+        return
+    context = {
+        "assignment": response.assignment,
+        "survey_url": settings.PORTAL_URL + reverse("returns:survey_answer", args=[response.pk]),
+    }
+    _send(template, context, users_as_recipients(survey_recipients(response)))
 
 
 @shared_task

@@ -79,3 +79,58 @@ def moves_for(table: dict, current: str, role: str) -> list[tuple[str, Promise]]
         for (source, target), move in table.items()
         if source == current and role in move.roles and (source, target) not in FORM_MOVES
     ]
+
+
+# What a move did and what comes next, said to whoever made it (the people concerned get mail).
+AFTER_MOVE: dict[tuple[type, str], Promise] = {
+    (Need, N.SUBMITTED): _(
+        "The need is submitted. The programme checks it and publishes it; you get an e-mail."
+    ),
+    (Need, N.DRAFT): _("The need is back in draft. The host can edit it and submit it again."),
+    (Need, N.PUBLISHED): _(
+        "The need is published: experts can find it and apply. The host has been told."
+    ),
+    (Need, N.FILLED): _("The need is marked as filled: it no longer takes applications."),
+    (Need, N.CLOSED): _("The need is closed: it no longer takes applications."),
+    (Need, N.CANCELLED): _("The need is cancelled. The people concerned have been told."),
+    (Application, A.SCREENING): _(
+        "Screening has started. Next: shortlist the expert or reject the application."
+    ),
+    (Application, A.SHORTLISTED): _(
+        "The expert is shortlisted. Next: propose them to the host institution."
+    ),
+    (Application, A.PROPOSED): _(
+        "The expert is proposed to the host, which now accepts or declines; both have been told."
+    ),
+    (Application, A.ACCEPTED): _(
+        "You accepted the expert. The programme approves the assignment next and tells you."
+    ),
+    (Application, A.DECLINED): _("You declined the expert. The programme has been told."),
+    (Application, A.APPROVED): _(
+        "Approved: the assignment is planned. Next: set its dates and budget on the assignment."
+    ),
+    (Application, A.REJECTED): _("The application is rejected. The expert has been told."),
+    (Application, A.WITHDRAWN): _(
+        "Your application is withdrawn. The programme and the host have been told."
+    ),
+    (Assignment, S.IN_PROGRESS): _(
+        "The assignment has started. When it ends, mark it as completed."
+    ),
+    (Assignment, S.COMPLETED): _(
+        "The assignment is completed. Next: the expert sends the report, then the host evaluates."
+    ),
+    (Assignment, S.REPORTED): _("The report is sent. Next: the host evaluates the assignment."),
+    (Assignment, S.EVALUATED): _(
+        "The evaluation is sent. The programme closes the assignment; a survey follows in a year."
+    ),
+    (Assignment, S.CLOSED): _(
+        "The assignment is closed. A year after its end, expert and host get the follow-up survey."
+    ),
+    (Assignment, S.CANCELLED): _(
+        "The assignment is cancelled. The people concerned have been told."
+    ),
+}
+
+
+def after_move(obj, target: str) -> Promise:
+    return AFTER_MOVE.get((type(obj), target), _("Done."))

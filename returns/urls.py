@@ -45,4 +45,19 @@ urlpatterns = [
     path("assignments/<int:pk>/move/", views.assignment_move, name="assignment_move"),
     path("assignments/<int:pk>/report/", views.assignment_report, name="assignment_report"),
     path("assignments/<int:pk>/evaluate/", views.assignment_evaluate, name="assignment_evaluate"),
+    # Surveys
+    path("surveys/", views.survey_list, name="survey_list"),
+    path("surveys/<int:pk>/", views.survey_answer, name="survey_answer"),
+    path("surveys/questions/", views.survey_questions, name="survey_questions"),
+    path("surveys/questions/new/", views.survey_question_edit, name="survey_question_create"),
+    path("surveys/questions/<int:pk>/", views.survey_question_edit, name="survey_question_edit"),
+    path("surveys/answers.<str:fmt>", views.survey_export, name="survey_export"),
+    # Capacity building of officials
+    path("capacity/", views.capacity_overview, name="capacity_overview"),
+    path("capacity/trainings/new/", views.official_training_edit, name="official_training_create"),
+    path(
+        "capacity/trainings/<int:pk>/", views.official_training_edit, name="official_training_edit"
+    ),
+    path("capacity/internships/new/", views.internship_edit, name="internship_create"),
+    path("capacity/internships/<int:pk>/", views.internship_edit, name="internship_edit"),
 ]

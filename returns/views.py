@@ -5,10 +5,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,9 +19,11 @@ from accounts.models import Role
 from accounts.permissions import Permission
 from counselling.models import AuditEvent
 from counselling.services import audit_record
+from skills.exporters import FORMATS
 
 from . import selectors, services
 from .eligibility import eligibility_check, is_eligible
+from .exporters import SurveyAnswerExporter
 from .filters import NeedFilter
 from .forms import (
     AccountForm,
@@ -32,16 +36,33 @@ from .forms import (
     ExpertProfileForm,
     ExpertRegistrationForm,
     HostForm,
+    InternshipForm,
     InvitationAcceptForm,
     InvitationForm,
     LanguageFormSet,
     MoveForm,
     NeedForm,
+    OfficialTrainingForm,
+    ParticipantFormSet,
     ReportForm,
     SkillFormSet,
+    SurveyAnswerForm,
+    SurveyQuestionForm,
 )
-from .models import Application, Assignment, ExpertProfile, Host, Need, is_programme_staff
-from .transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, NEED_MOVES, moves_for
+from .models import (
+    Application,
+    Assignment,
+    ExpertProfile,
+    Host,
+    InternshipIdentification,
+    Need,
+    OfficialTraining,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    is_programme_staff,
+)
+from .transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, NEED_MOVES, after_move, moves_for
 
 
 def _visible(model_or_queryset, user, **lookup):
@@ -91,6 +112,12 @@ def need_detail(request, pk: int):
         if user.role == Role.EXPERT and need.status == Need.Status.PUBLISHED:
             expert = services.expert_profile_for(user=user)
             context["criteria"] = eligibility_check(need.programme, expert, need)
+            context["applied"] = (
+                Application.objects.filter(need=need, expert=expert).only("pk").first()
+            )
+    elif need.status == Need.Status.PUBLISHED:
+        # Visitors of the public page: sign in or register, then straight back to applying.
+        context["apply_url"] = reverse("returns:application_create", args=[need.pk])
     return render(request, "returns/need_detail.html", context)
 
 
@@ -140,6 +167,8 @@ def host_list(request):
         .select_related("sector")
         .order_by("verified_at", "name")
     )
+    if request.GET.get("verified") == "no":  # the home page's "to verify" count links here
+        hosts = hosts.filter(verified_at__isnull=True)
     page = Paginator(hosts, 50).get_page(request.GET.get("page"))
     return render(request, "returns/host_list.html", {"page": page})
 
@@ -162,7 +191,11 @@ def host_detail(request, pk: int):
 def host_verify(request, pk: int):
     host = _visible(Host, request.user, pk=pk)
     services.host_verify(host=host, actor=request.user)
-    messages.success(request, _("%(name)s is verified.") % {"name": host.name})
+    messages.success(
+        request,
+        _("%(name)s is verified: its members have been told and can now submit skill needs.")
+        % {"name": host.name},
+    )
     return redirect("returns:host_list")
 
 
@@ -209,7 +242,7 @@ def need_manage(request):
     if request.user.role == Role.EXPERT:
         raise PermissionDenied
     needs = (
-        Need.objects.visible_to(request.user)
+        Need.objects.managed_by(request.user)
         .select_related("host")
         .order_by("status", "-created_at")
     )
@@ -244,7 +277,10 @@ def need_create(request, host_pk: int):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("The draft is saved."))
+            messages.success(
+                request,
+                _("The draft is saved. Submit it for approval when it is complete."),
+            )
             return redirect("returns:need_detail", need.pk)
     return _need_form_page(request, form, languages, _("New skill need for %s") % host.name)
 
@@ -277,7 +313,10 @@ def need_edit(request, pk: int):
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("The draft is saved."))
+            messages.success(
+                request,
+                _("The draft is saved. Submit it for approval when it is complete."),
+            )
             return redirect("returns:need_detail", need.pk)
     return _need_form_page(request, form, languages, _("Edit skill need"))
 
@@ -293,7 +332,7 @@ def _move(request, obj, service, detail_url, **kwargs):
     except PermissionDenied as error:
         messages.error(request, str(error) or services.MOVE_REFUSED)
         return redirect(detail_url, obj.pk)
-    messages.success(request, _("Done."))
+    messages.success(request, after_move(obj, form.cleaned_data["target"]))
     return redirect(detail_url, obj.pk)
 
 
@@ -330,6 +369,9 @@ def expert_register(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = ExpertRegistrationForm(request.POST or None)
+    after = request.GET.get("next", "")
+    if after and url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()}):
+        request.session[AFTER_ACTIVATION] = after  # e.g. the application to a need
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
         try:
@@ -368,8 +410,17 @@ def expert_activate(request, uidb64: str, token: str):
         message = _("This activation link is invalid or was used already.")
         return render(request, "returns/message.html", {"message": message})
     services.expert_activate(user=user)
+    after = request.session.pop(AFTER_ACTIVATION, "")
+    if after:
+        messages.success(
+            request, _("Your account is active. Sign in to go on with your application.")
+        )
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': after})}")
     messages.success(request, _("Your account is active. Please sign in."))
     return redirect("accounts:login")
+
+
+AFTER_ACTIVATION = "returns:after-activation"
 
 
 def _own_expert(request) -> ExpertProfile:
@@ -454,7 +505,9 @@ def expert_cv(request, pk: int):
 @permission_required(Permission.FOLLOW_RETURNS)
 def expert_detail(request, pk: int):
     expert = _visible(
-        ExpertProfile.objects.select_related("user", "occupation"), request.user, pk=pk
+        ExpertProfile.objects.select_related("user", "occupation", "isco_group"),
+        request.user,
+        pk=pk,
     )
     _audit_expert_read(request, expert, AuditEvent.Action.EXPERT_VIEWED)
     context = {
@@ -519,19 +572,21 @@ def application_create(request, need_pk: int):
     )
     expert = _own_expert(request)
     criteria = eligibility_check(need.programme, expert, need)
-    initial = {
-        "mode": need.mode,
-        "proposed_start": need.window_start,
-        "proposed_end": need.window_end,
-    }
-    form = ApplicationForm(request.POST or None, initial=initial)
+    form = ApplicationForm(request.POST or None, need=need)
     if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "longer_on_purpose"}
         try:
-            application = services.application_submit(expert=expert, need=need, **form.cleaned_data)
+            application = services.application_submit(expert=expert, need=need, **data)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(request, _("Your application is sent."))
+            messages.success(
+                request,
+                _(
+                    "Your application is sent. The programme screens it next and tells you by "
+                    "e-mail at each step."
+                ),
+            )
             return redirect("returns:application_detail", application.pk)
     context = {
         "need": need,
@@ -549,8 +604,13 @@ def application_list(request):
         .select_related("need__host", "expert__user")
         .order_by("-created_at")
     )
+    # ?status=submitted&status=screening: the home page's "to screen" count links here.
+    statuses = [s for s in request.GET.getlist("status") if s in Application.Status.values]
+    if statuses:
+        applications = applications.filter(status__in=statuses)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
-    return render(request, "returns/application_list.html", {"page": page})
+    context = {"page": page, "statuses": Application.Status.choices, "chosen": statuses}
+    return render(request, "returns/application_list.html", context)
 
 
 @permission_required(Permission.FOLLOW_RETURNS)
@@ -618,6 +678,8 @@ def assignment_detail(request, pk: int):
         "can_evaluate": user.role == Role.HOST_MEMBER
         and assignment.status == Assignment.Status.REPORTED,
         "can_edit": is_programme_staff(user),
+        # The surveys of this assignment the user answers (or, for the programme, all of them).
+        "surveys": SurveyResponse.objects.visible_to(user).filter(assignment=assignment),
     }
     return render(request, "returns/assignment_detail.html", context)
 
@@ -663,7 +725,10 @@ def _after_form(request, pk, form_class, service, title, role):
             _apply_errors(form, error)
             return _form_page(request, title, form, submit=_("Send"))
         else:
-            messages.success(request, _("Thank you: it is sent."))
+            target = (
+                Assignment.Status.REPORTED if role == Role.EXPERT else Assignment.Status.EVALUATED
+            )
+            messages.success(request, after_move(assignment, target))
         return redirect("returns:assignment_detail", assignment.pk)
     return _form_page(request, title, form, submit=_("Send"))
 
@@ -685,3 +750,138 @@ def assignment_evaluate(request, pk: int):
         _("Evaluate the assignment"),
         Role.HOST_MEMBER,
     )
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+
+
+@permission_required(Permission.FOLLOW_RETURNS)
+def survey_list(request):
+    """The surveys the user answers (an expert: their own; a host: their institution's); the
+    programme sees all, sets the questions and exports the answers."""
+    surveys = (
+        SurveyResponse.objects.visible_to(request.user)
+        .select_related("assignment__application__need__host")
+        .order_by(F("submitted_at").desc(nulls_first=True), "-opened_at")
+    )
+    page = Paginator(surveys, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "is_staff": is_programme_staff(request.user)}
+    return render(request, "returns/survey_list.html", context)
+
+
+@permission_required(Permission.FOLLOW_RETURNS)
+def survey_answer(request, pk: int):
+    response = _visible(
+        SurveyResponse.objects.select_related("assignment__application__need__host"),
+        request.user,
+        pk=pk,
+    )
+    questions = SurveyQuestion.objects.filter(
+        audience=response.audience, moment=response.moment, is_active=True
+    )
+    may_answer = not response.submitted_at and not is_programme_staff(request.user)
+    form = SurveyAnswerForm(request.POST or None, questions=questions) if may_answer else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.survey_answer(response=response, user=request.user, answers=form.answers())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you: your answers are saved. The programme uses them, without your "
+                    "name, to show what the assignments changed."
+                ),
+            )
+            return redirect("returns:survey_list")
+    context = {
+        "response": response,
+        "form": form,
+        "answers": response.answers.select_related("question") if response.submitted_at else [],
+    }
+    return render(request, "returns/survey_answer.html", context)
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def survey_questions(request):
+    context = {"questions": SurveyQuestion.objects.all()}
+    return render(request, "returns/survey_questions.html", context)
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def survey_question_edit(request, pk: int | None = None):
+    question = get_object_or_404(SurveyQuestion, pk=pk) if pk else None
+    form = SurveyQuestionForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            _("The question is saved. It is asked in the surveys opened from now on."),
+        )
+        return redirect("returns:survey_questions")
+    title = _("Edit the question") if pk else _("New survey question")
+    return _form_page(request, title, form)
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def survey_export(request, fmt: str):
+    if fmt not in FORMATS:
+        raise Http404
+    answers = SurveyAnswer.objects.filter(
+        response__in=SurveyResponse.objects.visible_to(request.user)
+    )
+    filename, content_type, content = SurveyAnswerExporter(answers).render(fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Capacity building of officials -----------------------------------------------------------
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def capacity_overview(request):
+    context = {
+        "trainings": OfficialTraining.objects.annotate(
+            participant_count=Count("participants"),
+            women=Count("participants", filter=Q(participants__sex="F")),
+            consular=Count("participants", filter=Q(participants__is_consular=True)),
+        ),
+        "internships": InternshipIdentification.objects.select_related("identified_by", "sector")[
+            :100
+        ],
+    }
+    return render(request, "returns/capacity_overview.html", context)
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def official_training_edit(request, pk: int | None = None):
+    training = get_object_or_404(OfficialTraining, pk=pk) if pk else OfficialTraining()
+    form = OfficialTrainingForm(request.POST or None, instance=training)
+    formset = ParticipantFormSet(request.POST or None, instance=training, prefix="participants")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        services.official_training_save(form=form, formset=formset, user=request.user)
+        messages.success(
+            request,
+            _(
+                "The training and its participants are saved; the indicators of officials trained "
+                "count them."
+            ),
+        )
+        return redirect("returns:capacity_overview")
+    formset.title = _("Participants")
+    title = _("Edit the training") if pk else _("New training or workshop for officials")
+    return _form_page(request, title, form, formsets=[formset])
+
+
+@permission_required(Permission.MANAGE_PROGRAMME)
+def internship_edit(request, pk: int | None = None):
+    internship = get_object_or_404(InternshipIdentification, pk=pk) if pk else None
+    form = InternshipForm(request.POST or None, instance=internship)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The internship is saved."))
+        return redirect("returns:capacity_overview")
+    title = _("Internship identified by a consular official")
+    return _form_page(request, title, form)

@@ -143,4 +143,29 @@ def seed(log) -> None:
     programme = User.objects.filter(email="programme@demo.example.org").first()
     demands = _demand_records(programme)
     _trainings(programme)
-    log(f"{report}; {demands} skill-demand records and {len(TRAININGS)} trainings.")
+    interests = _training_interests()
+    log(
+        f"{report}; {demands} skill-demand records and {len(TRAININGS)} trainings "
+        f"({interests} visitors informed or applied)."
+    )
+
+
+def _training_interests() -> int:
+    """A few student visitors of the demo centres told of the trainings, some of whom applied."""
+    from counselling.models import TrainingInterest, Visitor
+
+    trainings = list(TrainingOpportunity.objects.published().order_by("pk")[:3])
+    visitors = Visitor.objects.active().select_related("centre").order_by("pk")[:12]
+    for n, visitor in enumerate(visitors):
+        if not trainings:
+            break
+        training = trainings[n % len(trainings)]
+        counsellor = visitor.created_by
+        for status in ["informed", "applied"][: 1 + (n % 3 == 0)]:
+            TrainingInterest.objects.get_or_create(
+                visitor=visitor,
+                training=training,
+                status=status,
+                defaults={"centre": visitor.centre, "recorded_by": counsellor},
+            )
+    return TrainingInterest.objects.count()

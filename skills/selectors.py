@@ -6,7 +6,15 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Length
 
-from .models import WESTERN_BALKANS, Occupation, Sector, Skill, SkillDemand, region_choices
+from .models import (
+    WESTERN_BALKANS,
+    IscoGroup,
+    Occupation,
+    Sector,
+    Skill,
+    SkillDemand,
+    region_choices,
+)
 
 PICKER_LIMIT = 20
 PICKER_MIN_LENGTH = 2
@@ -38,6 +46,35 @@ def skill_search(query: str, limit: int = PICKER_LIMIT) -> list[Skill]:
 
 def occupation_search(query: str, limit: int = PICKER_LIMIT) -> list[Occupation]:
     return _ranked_search(Occupation.objects.select_related("isco_group"), query, limit)
+
+
+def esco_imported() -> bool:
+    """Whether ESCO occupations were imported: the occupation pickers then search them, and
+    otherwise the ISCO-08 unit groups shipped with the project."""
+    return Occupation.objects.exists()
+
+
+def isco_unit_groups() -> QuerySet[IscoGroup]:
+    return IscoGroup.objects.filter(code__regex=r"^[0-9]{4}$")
+
+
+def isco_unit_search(query: str, limit: int = PICKER_LIMIT) -> list[IscoGroup]:
+    """ISCO-08 unit groups (436) by code prefix or by name, in English or in the user's language
+    where the catalogue translates it; few enough to rank in Python after one query."""
+    query = query.strip()
+    if len(query) < PICKER_MIN_LENGTH:
+        return []
+    needle = query.casefold()
+    found = []
+    for group in isco_unit_groups():
+        names = (group.name.casefold(), group.label.casefold())
+        if group.code.startswith(needle):
+            found.append((0, group.code, group))
+        elif any(name.startswith(needle) for name in names):
+            found.append((1, len(group.name), group))
+        elif any(needle in name for name in names):
+            found.append((2, len(group.name), group))
+    return [group for *_key, group in sorted(found, key=lambda f: f[:2])][:limit]
 
 
 @dataclass
@@ -99,3 +136,12 @@ def region_group_filter(group: str) -> Q:
     if group == "eu":
         return ~Q(region__in=WESTERN_BALKANS)
     return Q()
+
+
+def trainings_with_interest(queryset: QuerySet) -> QuerySet:
+    """Annotates how many visitors were told of each training (`informed`) and how many applied
+    (`applied`), as the centres recorded it (counselling.TrainingInterest), in the same query."""
+    return queryset.annotate(
+        informed=Count("interests__visitor", filter=Q(interests__status="informed"), distinct=True),
+        applied=Count("interests__visitor", filter=Q(interests__status="applied"), distinct=True),
+    )

@@ -7,6 +7,7 @@ app_name = "skills"
 urlpatterns = [
     path("pick/skills/", views.skill_picker, name="skill_picker"),
     path("pick/occupations/", views.occupation_picker, name="occupation_picker"),
+    path("pick/isco/", views.isco_picker, name="isco_picker"),
     path("demand/", views.demand_browse, name="demand_browse"),
     path("demand/new/", views.demand_edit, name="demand_create"),
     path("demand/<int:pk>/edit/", views.demand_edit, name="demand_edit"),

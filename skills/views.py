@@ -12,13 +12,22 @@ from .exporters import EXPORTERS, FORMATS
 from .filters import SkillDemandFilter, TrainingFilter
 from .forms import SkillDemandForm, SkillDemandImportForm, TrainingForm
 from .models import SkillDemand, TrainingOpportunity
-from .selectors import PICKER_MIN_LENGTH, demand_matrix, occupation_search, skill_search
+from .selectors import (
+    PICKER_MIN_LENGTH,
+    demand_matrix,
+    isco_unit_search,
+    occupation_search,
+    skill_search,
+    trainings_with_interest,
+)
 from .services import DemandImportError, skill_demand_import, skill_demand_save, training_save
 
 
 def _picker_options(request, search, hint):
     query = request.GET.get("q", "").strip()
-    options = [{"pk": o.pk, "name": o.name, "hint": hint(o)} for o in search(query)]
+    options = [
+        {"pk": o.pk, "name": getattr(o, "label", o.name), "hint": hint(o)} for o in search(query)
+    ]
     context = {"options": options, "query_long_enough": len(query) >= PICKER_MIN_LENGTH}
     return render(request, "skills/picker_options.html", context)
 
@@ -34,6 +43,12 @@ def occupation_picker(request):
     return _picker_options(
         request, occupation_search, lambda o: o.isco_group.code if o.isco_group else ""
     )
+
+
+@require_GET
+def isco_picker(request):
+    """Autocomplete for the ISCO-08 unit groups, the occupations used while ESCO is not imported."""
+    return _picker_options(request, isco_unit_search, lambda g: g.code)
 
 
 def _demand_filter(request):
@@ -99,25 +114,36 @@ def _can_manage(user) -> bool:
     return user.is_authenticated and user.can(Permission.MANAGE_PROGRAMME)
 
 
+def _sees_interest(user) -> bool:
+    """Counsellors and the programme see how many visitors were told of a training or applied."""
+    return user.is_authenticated and (
+        user.can(Permission.COUNSEL_VISITORS) or user.can(Permission.MANAGE_PROGRAMME)
+    )
+
+
 def training_list(request):
     """Paid trainings and internships in the EU for graduate students; open calls by default."""
-    training_filter = TrainingFilter(
-        request.GET, queryset=TrainingOpportunity.objects.published().select_related("sector")
-    )
+    trainings = TrainingOpportunity.objects.published().select_related("sector")
+    training_filter = TrainingFilter(request.GET, queryset=trainings_with_interest(trainings))
     page = Paginator(training_filter.qs, 20).get_page(request.GET.get("page"))
     context = {
         "filter": training_filter,
         "page": page,
         "can_manage": _can_manage(request.user),
+        "show_interest": _sees_interest(request.user),
     }
     return render(request, "skills/training_list.html", context)
 
 
 def training_detail(request, pk: int):
     can_manage = _can_manage(request.user)
-    queryset = TrainingOpportunity.objects.select_related("sector")
+    queryset = trainings_with_interest(TrainingOpportunity.objects.select_related("sector"))
     training = get_object_or_404(queryset if can_manage else queryset.published(), pk=pk)
-    context = {"training": training, "can_manage": can_manage}
+    context = {
+        "training": training,
+        "can_manage": can_manage,
+        "show_interest": _sees_interest(request.user),
+    }
     return render(request, "skills/training_detail.html", context)
 
 

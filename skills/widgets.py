@@ -74,3 +74,9 @@ class SkillPicker(PickerWidget):
 
 class OccupationPicker(PickerWidget):
     url_name = "skills:occupation_picker"
+
+
+class IscoPicker(PickerWidget):
+    """The ISCO-08 unit groups, for the occupation while ESCO is not imported."""
+
+    url_name = "skills:isco_picker"

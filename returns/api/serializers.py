@@ -5,9 +5,14 @@ from msc_portal.fields import TEXT_MAX_LENGTH
 from msc_portal.languages import language_choices
 from returns.models import Application, Assignment, ExpertProfile, Host, Need
 from skills.models import CefrLevel, Sector, Skill
+from skills.selectors import isco_unit_groups
 
 
 class NeedSerializer(serializers.ModelSerializer):
+    # The ISCO-08 unit group by its code; set from the ESCO occupation when one is given.
+    isco_group = serializers.SlugRelatedField(
+        slug_field="code", queryset=isco_unit_groups(), required=False, allow_null=True
+    )
     host = serializers.CharField(source="host.name", read_only=True)
     country = CountryField(source="host.country", read_only=True)
     sector = serializers.CharField(source="sector.code", read_only=True)
@@ -25,6 +30,7 @@ class NeedSerializer(serializers.ModelSerializer):
             "country",
             "sector",
             "occupation",
+            "isco_group",
             "essential_skills",
             "optional_skills",
             "languages",
@@ -50,6 +56,10 @@ class NeedLanguageSerializer(serializers.Serializer):
 
 
 class NeedWriteSerializer(serializers.ModelSerializer):
+    # The ISCO-08 unit group by its code; set from the ESCO occupation when one is given.
+    isco_group = serializers.SlugRelatedField(
+        slug_field="code", queryset=isco_unit_groups(), required=False, allow_null=True
+    )
     """A host member's new draft need; `host` must be one of their institutions."""
 
     host = serializers.PrimaryKeyRelatedField(queryset=Host.objects.none())
@@ -71,6 +81,7 @@ class NeedWriteSerializer(serializers.ModelSerializer):
             "description",
             "sector",
             "occupation",
+            "isco_group",
             "essential_skills",
             "optional_skills",
             "languages",
@@ -94,6 +105,10 @@ class NeedWriteSerializer(serializers.ModelSerializer):
 
 
 class ExpertProfileSerializer(serializers.ModelSerializer):
+    # The ISCO-08 unit group by its code; set from the ESCO occupation when one is given.
+    isco_group = serializers.SlugRelatedField(
+        slug_field="code", queryset=isco_unit_groups(), required=False, allow_null=True
+    )
     citizenships = serializers.ListField(child=serializers.CharField(), required=False)
     skills = serializers.SerializerMethodField()
     languages = serializers.SerializerMethodField()
@@ -109,6 +124,7 @@ class ExpertProfileSerializer(serializers.ModelSerializer):
             "citizenships",
             "residence_status",
             "occupation",
+            "isco_group",
             "isced_level",
             "field_of_education",
             "years_experience",

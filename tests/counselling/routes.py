@@ -62,6 +62,12 @@ ROUTES = [
         "is asked for the visitor's proof",
     ),
     Route("counselling:referral_create", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
+    Route(
+        "counselling:training_interest_create",
+        permission=COUNSEL,
+        kwargs=_code,
+        overrides=OTHER_CENTRE,
+    ),
     Route("counselling:visitor_audit", permission=Permission.MANAGE_CENTRE, kwargs=_code),
     Route("counselling:retention_preview", permission=Permission.MANAGE_CENTRE),
     Route("counselling:visitor_export", permission=Permission.MANAGE_CENTRE, kwargs=_code),

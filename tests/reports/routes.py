@@ -1,7 +1,13 @@
 import datetime
 
 from accounts.permissions import Permission
-from reports.models import ReportRun
+from reports.models import (
+    CountIndicator,
+    IndicatorTarget,
+    Project,
+    ProjectIndicator,
+    ReportRun,
+)
 from tests.matrix import Route
 
 QUARTER = {"start": "2026-01-01", "end": "2026-03-31", "indicators": ["centre_staff"]}
@@ -18,11 +24,31 @@ def build_world(request, world):
         status=ReportRun.Status.FAILED,
         finished_at=datetime.datetime(2026, 4, 1, tzinfo=datetime.UTC),
     )
-    return {"report_run": run}
+    project = Project.objects.create(
+        name="Matrix project", donors="EU", start="2026-01-01", end="2026-12-31"
+    )
+    attached = ProjectIndicator.objects.create(project=project, indicator="centre_staff")
+    target = IndicatorTarget.objects.create(
+        project_indicator=attached, period_start="2026-01-01", period_end="2026-12-31", value=5
+    )
+    count = CountIndicator.objects.create(
+        identifier="matrix", name="Matrix", definition="d", unit="sessions", source="group_sessions"
+    )
+    return {
+        "report_run": run,
+        "project": project,
+        "attached": attached,
+        "target": target,
+        "count_indicator": count,
+    }
 
 
 def _run(world):
     return {"pk": world["report_run"].pk}
+
+
+def _project(world):
+    return {"pk": world["project"].pk}
 
 
 # Runs are seen by the programme managers and by whoever asked for them (404 for others).
@@ -63,6 +89,41 @@ ROUTES = [
         method="post",
         ok=302,
         note="a failed run cannot be submitted: back with a message",
+    ),
+    Route("reports:project_list", permission=Permission.MANAGE_PROGRAMME),
+    Route("reports:project_create", permission=Permission.MANAGE_PROGRAMME),
+    Route("reports:project_detail", permission=Permission.MANAGE_PROGRAMME, kwargs=_project),
+    Route("reports:project_edit", permission=Permission.MANAGE_PROGRAMME, kwargs=_project),
+    Route("reports:indicator_add", permission=Permission.MANAGE_PROGRAMME, kwargs=_project),
+    Route(
+        "reports:indicator_remove",
+        permission=Permission.MANAGE_PROGRAMME,
+        kwargs=lambda world: {"pk": world["attached"].pk},
+        method="post",
+        ok=302,
+    ),
+    Route(
+        "reports:target_create",
+        permission=Permission.MANAGE_PROGRAMME,
+        kwargs=lambda world: {"indicator_pk": world["attached"].pk},
+    ),
+    Route(
+        "reports:target_edit",
+        permission=Permission.MANAGE_PROGRAMME,
+        kwargs=lambda world: {"indicator_pk": world["attached"].pk, "pk": world["target"].pk},
+    ),
+    Route(
+        "reports:target_delete",
+        permission=Permission.MANAGE_PROGRAMME,
+        kwargs=lambda world: {"pk": world["target"].pk},
+        method="post",
+        ok=302,
+    ),
+    Route("reports:count_indicator_create", permission=Permission.MANAGE_PROGRAMME),
+    Route(
+        "reports:count_indicator_edit",
+        permission=Permission.MANAGE_PROGRAMME,
+        kwargs=lambda world: {"pk": world["count_indicator"].pk},
     ),
     Route("api:indicator-list", permission=Permission.RUN_REPORTS),
     Route("api:reportrun-list", permission=Permission.RUN_REPORTS),

@@ -3,7 +3,14 @@ import io
 from pypdf import PdfWriter
 
 from accounts.permissions import Permission
-from returns.models import Application, Need
+from returns.models import (
+    Application,
+    InternshipIdentification,
+    Need,
+    OfficialTraining,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from tests.matrix import SIGNED_IN, Route
 
 from .factories import (
@@ -40,8 +47,42 @@ def build_world(request, world) -> dict:
     assignment_a = AssignmentFactory(
         application__need=NeedFactory(host=host_a), application__expert=expert_a
     )
+    training = OfficialTraining.objects.create(
+        title="Consular training",
+        kind="workshop",
+        date="2026-03-01",
+        country="RS",
+        organiser="Ministry",
+    )
+    consul = training.participants.create(
+        name="Consul",
+        institution="Embassy",
+        function="Consul",
+        sex="F",
+        country="RS",
+        is_consular=True,
+    )
     return {
         "host_a": host_a,
+        "expert_survey_a": SurveyResponse.objects.create(
+            assignment=assignment_a, audience="expert", moment="end"
+        ),
+        "host_survey_a": SurveyResponse.objects.create(
+            assignment=assignment_a, audience="host", moment="end"
+        ),
+        "question": SurveyQuestion.objects.create(
+            audience="expert", moment="end", text="Useful?", kind="rating"
+        ),
+        "official_training": training,
+        "internship": InternshipIdentification.objects.create(
+            kind="work",
+            identified_by=consul,
+            identified_on="2026-03-02",
+            destination="DE",
+            employer="Klinikum",
+            sector=need_a.sector,
+            places=3,
+        ),
         "host_b": host_b,
         "expert_a": expert_a,
         "need_a": need_a,
@@ -190,6 +231,38 @@ ROUTES = [
 ]
 
 ROUTES += [
+    Route("returns:survey_list", permission=Permission.FOLLOW_RETURNS),
+    Route(
+        "returns:survey_answer",
+        permission=Permission.FOLLOW_RETURNS,
+        personas=frozenset({"expert", "programme_manager"}),
+        kwargs=_pk("expert_survey_a"),
+        denied=404,
+        note="an expert answers their own surveys; hosts see their institution's only",
+    ),
+    Route("returns:survey_questions", permission=Permission.MANAGE_PROGRAMME),
+    Route("returns:survey_question_create", permission=Permission.MANAGE_PROGRAMME),
+    Route(
+        "returns:survey_question_edit",
+        permission=Permission.MANAGE_PROGRAMME,
+        kwargs=_pk("question"),
+    ),
+    Route(
+        "returns:survey_export",
+        permission=Permission.MANAGE_PROGRAMME,
+        kwargs=lambda world: {"fmt": "csv"},
+    ),
+    Route("returns:capacity_overview", permission=Permission.MANAGE_PROGRAMME),
+    Route("returns:official_training_create", permission=Permission.MANAGE_PROGRAMME),
+    Route(
+        "returns:official_training_edit",
+        permission=Permission.MANAGE_PROGRAMME,
+        kwargs=_pk("official_training"),
+    ),
+    Route("returns:internship_create", permission=Permission.MANAGE_PROGRAMME),
+    Route(
+        "returns:internship_edit", permission=Permission.MANAGE_PROGRAMME, kwargs=_pk("internship")
+    ),
     Route("api:need-list", permission=Permission.BROWSE_SKILL_NEEDS),
     Route("api:need-detail", permission=Permission.BROWSE_SKILL_NEEDS, kwargs=_pk("need_a")),
     Route(

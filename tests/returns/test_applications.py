@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from returns import services, tasks
-from returns.models import Application, Assignment, Need
+from returns.models import Application, Assignment, Need, SurveyQuestion
 from returns.transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, FORM_MOVES
 
 from .factories import (
@@ -95,7 +95,7 @@ def test_it_lets_an_expert_apply_once_to_a_published_need(login, expert):
     data = {
         "motivation": "I ran this training in Graz.",
         "proposed_start": "2027-01-10",
-        "proposed_end": "2027-02-10",
+        "proposed_end": "2027-02-05",  # 20 working days, as the need asks
         "mode": "physical",
     }
     response = login(expert).post(reverse("returns:application_create", args=[need.pk]), data)
@@ -129,7 +129,7 @@ def test_it_lets_an_expert_apply_once_to_a_published_need(login, expert):
             "Propose dates between 2026-12-23 and 2027-03-23.",
         ),
         ("2027-03-01", "2027-04-10", "physical", "Propose dates between"),
-        ("2027-01-10", "2027-02-10", "virtual", "This need asks for: Physical (on site)."),
+        ("2027-01-10", "2027-02-05", "virtual", "This need asks for: Physical (on site)."),
         ("2027-02-10", "2027-01-10", "physical", "The end must come after the start."),
     ],
 )
@@ -270,7 +270,9 @@ def test_it_keeps_the_budget_in_decimal_euros(login, programme_manager):
     assert "3212.75" in page.text
 
 
-def test_it_sends_the_follow_up_survey_once_a_year_after(parties, host, expert):
+def test_it_sends_the_follow_up_survey_once_a_year_after(
+    parties, host, expert, django_capture_on_commit_callbacks
+):
     institution, profile = parties
     today = datetime.date.today()
     due = AssignmentFactory(
@@ -282,13 +284,20 @@ def test_it_sends_the_follow_up_survey_once_a_year_after(parties, host, expert):
     )
     AssignmentFactory(status=S.EVALUATED, end=today - datetime.timedelta(days=100))  # too early
     AssignmentFactory(status=S.CANCELLED, end=today - datetime.timedelta(days=400))  # never ran
-    assert tasks.send_follow_up_surveys() == 1
-    assert sorted(mail.outbox[0].to) == sorted([host.email, expert.email])
+    for audience in ("expert", "host"):
+        SurveyQuestion.objects.create(
+            audience=audience, moment="year_after", text="Still in use?", kind="text"
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.send_follow_up_surveys() == 1
+    assert sorted(to for message in mail.outbox for to in message.to) == sorted(
+        [host.email, expert.email]
+    )
     assert "follow-up survey" in mail.outbox[0].subject
     due.refresh_from_db()
     assert due.follow_up_sent_at
     assert tasks.send_follow_up_surveys() == 0
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_it_schedules_the_follow_up_task(settings):
@@ -376,3 +385,30 @@ def test_it_e_mails_the_host_and_programme_when_the_expert_reports(
     assert sorted(mail.outbox[0].to) == sorted([host.email, programme_manager.email])
     assert "Assignment “ICU training”" in mail.outbox[0].subject
     assert "To: Reported" in mail.outbox[0].body
+
+
+def test_proposed_dates_default_to_the_needs_duration_and_warn_when_longer(login, expert):
+    ExpertProfileFactory(user=expert)
+    need = NeedFactory(
+        duration_days=20,
+        window_start=datetime.date(2027, 3, 1),  # a Monday
+        window_end=datetime.date(2027, 6, 30),
+    )
+    client = login(expert)
+    form = client.get(reverse("returns:application_create", args=[need.pk])).context["form"]
+    # 20 working days from Monday 1 March end on Friday 26 March, not with the window
+    assert form.initial["proposed_end"] == datetime.date(2027, 3, 26)
+    data = {
+        "motivation": "x",
+        "proposed_start": "2027-03-01",
+        "proposed_end": "2027-06-30",
+        "mode": "physical",
+    }
+    page = client.post(reverse("returns:application_create", args=[need.pk]), data)
+    assert "These dates span 88 working days; the need asks for 20." in page.text
+    assert not Application.objects.exists()
+    response = client.post(
+        reverse("returns:application_create", args=[need.pk]), {**data, "longer_on_purpose": "on"}
+    )
+    assert response.status_code == 302
+    assert "The programme screens it next" in client.get(response.url).text

@@ -76,17 +76,44 @@ def test_it_counts_overlapping_availability_windows_once():
     assert _points(score(NEED, expert))["availability"] == Decimal("5.0")
 
 
-def test_it_treats_a_need_without_optional_skills_or_languages_as_met():
+def test_it_gives_no_free_points_for_a_missing_occupation_or_skills():
     need = NeedFacts(id=2, essential_skills=frozenset({1, 2, 3}), sector_code="85")
     expert = ExpertFacts(id=1, skills=frozenset({1}))
-    points = _points(score(need, expert))
+    match = score(need, expert)
+    points = _points(match)
     assert points["essential_skills"] == Decimal("13.3")  # 1/3 × 40 = 13.33
-    assert points["optional_skills"] == Decimal("10.0")
-    assert points["languages"] == Decimal("15.0")
-    assert points["occupation"] == Decimal("10.0")  # the need names no occupation
+    # no optional skills asked: that part follows the essential skills' share (1/3 × 10)
+    assert points["optional_skills"] == Decimal("3.3")
+    assert points["languages"] == Decimal("15.0")  # no language asked
+    assert points["occupation"] == Decimal("0.0")  # the need names no occupation: no points
     assert points["sector"] == Decimal("0.0")
-    # 13.333… + 10 + 10 + 0 + 15 + 5 (either/either) + 10 (no window) = 63.333…
-    assert score(need, expert).total == Decimal("63.3")
+    # 13.333… + 3.333… + 0 + 0 + 15 + 5 (either/either) + 10 (no window) = 46.666…
+    assert match.total == Decimal("46.7")
+    reasons = {c.name: c.reason for c in match.components}
+    assert reasons["occupation"] == "need_no_occupation"
+    assert reasons["sector"] == "expert_no_sector"
+    assert reasons["languages"] == ""
+    # the parts to raise, most points to gain first
+    assert [c.name for c in match.to_raise][:2] == ["essential_skills", "occupation"]
+
+
+def test_it_scores_zero_for_an_expert_without_occupation_or_skills():
+    expert = ExpertFacts(id=1, skills=frozenset())
+    match = score(NEED, expert)
+    points = _points(match)
+    assert points["occupation"] == points["essential_skills"] == points["optional_skills"] == 0
+    reasons = {c.name: c.reason for c in match.components}
+    assert reasons["occupation"] == "expert_no_occupation"
+    assert reasons["essential_skills"] == "expert_no_skills"
+
+
+def test_it_counts_the_same_isco_unit_group_in_full_when_one_side_names_only_the_group():
+    need = NeedFacts(id=3, essential_skills=frozenset({1}), isco_code="2529")
+    same_group = ExpertFacts(id=1, skills=frozenset({1}), isco_code="2529")
+    other = ExpertFacts(id=2, skills=frozenset({1}), isco_code="2221")
+    assert _points(score(need, same_group))["occupation"] == Decimal("10.0")
+    assert _points(score(need, other))["occupation"] == Decimal("0.0")
+    assert {c.reason for c in score(need, other).components} >= {"other_occupation"}
 
 
 def test_it_ranks_best_first_and_breaks_ties_by_id():

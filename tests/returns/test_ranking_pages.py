@@ -64,3 +64,30 @@ def test_it_shows_an_expert_the_needs_that_fit_best(login, expert, django_assert
     ranked = [need for need, match in response.context["ranked"]]
     assert ranked[0] == fits
     assert len(ranked) == 7
+
+
+def test_it_ranks_a_nurse_below_a_security_engineer_for_a_security_need(login, programme_manager):
+    from skills.classifications import isco_groups_load
+    from skills.models import IscoGroup
+
+    isco_groups_load()
+    security, networks = SkillFactory(name="Network security"), SkillFactory(name="Firewalls")
+    triage = SkillFactory(name="Triage")
+    need = NeedFactory(
+        title="Cyber security lab",
+        essential_skills=[security, networks],
+        isco_group=IscoGroup.objects.get(code="2529"),
+    )
+    nurse = ExpertProfileFactory(skills=[triage], isco_group=IscoGroup.objects.get(code="2221"))
+    engineer = ExpertProfileFactory(
+        skills=[security], isco_group=IscoGroup.objects.get(code="2529")
+    )
+    response = login(programme_manager).get(reverse("returns:need_matches", args=[need.pk]))
+    rows = response.context["rows"]
+    assert [row["expert"] for row in rows] == [engineer, nurse]
+    nurse_points = {c.name: c.points for c in rows[1]["match"].components}
+    assert nurse_points["occupation"] == 0  # no free points for another occupation
+    assert rows[1]["match"].total < 40
+    assert "Another occupation: the need&#x27;s occupation or its group would count." in (
+        response.text
+    )

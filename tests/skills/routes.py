@@ -27,6 +27,7 @@ def build_world(request, world):
 ROUTES = [
     Route("skills:skill_picker", public=True, note="reference data, no personal data"),
     Route("skills:occupation_picker", public=True),
+    Route("skills:isco_picker", public=True, note="reference data, no personal data"),
     Route("skills:demand_browse", public=True, note="labour-market data, no personal data"),
     Route(
         "skills:demand_export",

@@ -113,3 +113,15 @@ def test_it_lets_postgresql_answer_the_picker_search_from_the_trigram_index(db):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "skills_skill_name_trgm" in plan
+
+
+def test_it_finds_isco_unit_groups_when_esco_is_not_imported(client, db):
+    from skills.classifications import isco_groups_load
+
+    isco_groups_load()
+    assert "Software developers" in _options(client, "skills:isco_picker", "software dev")
+    page = _options(client, "skills:isco_picker", "nursing professionals")
+    assert "Nursing professionals" in page
+    assert "2221" in page
+    assert "Nursing and midwifery professionals" not in page  # a minor group, not a unit group
+    assert "Software developers" in _options(client, "skills:isco_picker", "2512")
