@@ -78,7 +78,7 @@ def _session_fields(query: ReportQuery) -> dict:
 
 
 def _sessions(query: ReportQuery):
-    return _in_scope(Session.objects.filter(date__range=(query.start, query.end)), query)
+    return _in_scope(Session.objects.live().filter(date__range=(query.start, query.end)), query)
 
 
 PERSON_DIMENSIONS = ("country", "centre", "sex", "age_band", "purpose")
@@ -114,7 +114,7 @@ def individual_sessions(query, by):
 
 
 def _group_sessions(query: ReportQuery, **filters):
-    sessions = GroupSession.objects.filter(date__range=(query.start, query.end), **filters)
+    sessions = GroupSession.objects.live().filter(date__range=(query.start, query.end), **filters)
     return _in_scope(sessions, query)
 
 
@@ -303,7 +303,9 @@ def _referral_fields(query: ReportQuery) -> dict:
     order=70,
 )
 def referrals_made(query, by):
-    referrals = _in_scope(Referral.objects.filter(sent_on__range=(query.start, query.end)), query)
+    referrals = _in_scope(
+        Referral.objects.live().filter(sent_on__range=(query.start, query.end)), query
+    )
     return group_rows(referrals, by, _referral_fields(query), Count("id"))
 
 
@@ -320,7 +322,7 @@ def referrals_made(query, by):
 )
 def referrals_service_received(query, by):
     referrals = _in_scope(
-        Referral.objects.filter(
+        Referral.objects.live().filter(
             status=Referral.Status.SERVICE_RECEIVED,
             status_changed_on__range=(query.start, query.end),
         ),

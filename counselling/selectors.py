@@ -17,6 +17,7 @@ from .models import (
     Referral,
     ReferralEvent,
     Session,
+    SessionImport,
     Visitor,
 )
 
@@ -27,7 +28,9 @@ def visitor_list(*, user, centre: Centre | None = None):
     visitors = Visitor.objects.visible_to(user).select_related("centre")
     if centre is not None:
         visitors = visitors.filter(centre=centre)
-    return visitors.annotate(last_session=Max("sessions__date")).order_by("-created_at")
+    return visitors.annotate(
+        last_session=Max("sessions__date", filter=Q(sessions__deleted_at__isnull=True))
+    ).order_by("-created_at")
 
 
 def visitor_search(*, user, query: str) -> list[Visitor]:
@@ -54,15 +57,27 @@ def visitor_search(*, user, query: str) -> list[Visitor]:
 
 
 def visitor_timeline(*, visitor: Visitor, user) -> list[dict]:
-    """Sessions, group attendances, referrals and consent events, newest first."""
+    """Sessions, group attendances, referrals, consent events and corrections, newest first.
+
+    Deleted sessions and referrals are left out; their deletion (who, when, why) is an item."""
     sessions = (
-        visitor.sessions.select_related("centre", "counsellor")
+        visitor.sessions.live()
+        .select_related("centre", "counsellor")
         .prefetch_related("topics")
         .order_by("-date", "-pk")
     )
-    groups = visitor.group_sessions.select_related("centre").order_by("-date")
-    referrals = visitor.referrals.select_related("partner", "centre").prefetch_related("events")
+    groups = (
+        visitor.group_sessions.filter(deleted_at__isnull=True)
+        .select_related("centre")
+        .order_by("-date")
+    )
+    referrals = (
+        visitor.referrals.live().select_related("partner", "centre").prefetch_related("events")
+    )
     consents = ConsentEvent.objects.filter(visitor=visitor).select_related("recorded_by")
+    corrections = visitor.audit_events.filter(
+        action__in=[AuditEvent.Action.CORRECTED, AuditEvent.Action.DELETED]
+    ).select_related("user")
     items = [
         {
             "kind": "session",
@@ -75,6 +90,7 @@ def visitor_timeline(*, visitor: Visitor, user) -> list[dict]:
     items += [{"kind": "group", "date": g.date, "object": g} for g in groups]
     items += [{"kind": "referral", "date": r.sent_on, "object": r} for r in referrals]
     items += [{"kind": "consent", "date": c.recorded_at.date(), "object": c} for c in consents]
+    items += [{"kind": "correction", "date": localdate(e.at), "object": e} for e in corrections]
     return sorted(items, key=lambda item: item["date"], reverse=True)
 
 
@@ -280,3 +296,12 @@ def visitor_data(*, visitor: Visitor) -> dict:
             for e in visitor.audit_events.select_related("user").order_by("at", "pk")
         ],
     }
+
+
+def session_import_list(*, user):
+    """Legacy imports of the user's centres, newest first."""
+    return (
+        SessionImport.objects.filter(centre__in=Centre.objects.staffed_by(user))
+        .select_related("centre", "user")
+        .order_by("-created_at", "-pk")
+    )

@@ -29,5 +29,10 @@ urlpatterns = [
     path("audit/", views.audit_search, name="audit_search"),
     path("statistics/", views.statistics, name="statistics"),
     path("import/", views.sessions_import, name="sessions_import"),
+    path(
+        "import/<int:pk>/roll-back/",
+        views.session_import_roll_back,
+        name="session_import_roll_back",
+    ),
     path("import/template.csv", views.import_template, name="import_template"),
 ]

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -517,10 +518,16 @@ def sessions_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     report = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            rows = importer.read_rows(form.cleaned_data["file"])
+            fingerprint = importer.file_fingerprint(upload)
+            rows = importer.read_rows(upload)
             report = importer.sessions_import(
-                user=request.user, centre=form.cleaned_data["centre"], rows=rows
+                user=request.user,
+                centre=form.cleaned_data["centre"],
+                rows=rows,
+                file_name=upload.name or "",
+                fingerprint=fingerprint,
             )
         except ValueError as error:
             form.add_error("file", str(error))
@@ -529,12 +536,53 @@ def sessions_import(request):
         else:
             messages.success(
                 request,
-                _("Imported %(sessions)d sessions and %(visitors)d new visitors.")
-                % {"sessions": report.sessions, "visitors": report.visitors},
+                _(
+                    "Imported %(sessions)d sessions and %(visitors)d new visitors; "
+                    "%(skipped)d rows skipped."
+                )
+                % {
+                    "sessions": report.sessions,
+                    "visitors": report.visitors,
+                    "skipped": len(report.skipped),
+                },
             )
-            return redirect("counselling:sessions_import")
-    context = {"form": form, "report": report, "columns": importer.COLUMNS}
+            url = reverse("counselling:sessions_import")
+            return redirect(f"{url}?done={report.session_import.pk}")
+    imports = selectors.session_import_list(user=request.user)
+    done = request.GET.get("done", "")
+    context = {
+        "form": form,
+        "report": report,
+        "done": imports.filter(pk=done).first() if done.isdigit() else None,
+        "columns": importer.COLUMNS,
+        "imports": imports[:20],
+    }
     return render(request, "counselling/import.html", context)
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def session_import_roll_back(request, pk: int):
+    """Asks for confirmation, then undoes a whole legacy import (audited)."""
+    session_import = get_object_or_404(selectors.session_import_list(user=request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            undone = services.session_import_roll_back(
+                user=request.user, session_import=session_import
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Import rolled back: %(sessions)d sessions and %(visitors)d visitors "
+                    "removed; %(kept)d visitors served since were kept."
+                )
+                % undone,
+            )
+        return redirect("counselling:sessions_import")
+    context = {"session_import": session_import}
+    return render(request, "counselling/import_roll_back.html", context)
 
 
 @permission_required(Permission.MANAGE_CENTRE)
