@@ -21,6 +21,7 @@ from .models import (
     GroupCount,
     GroupSession,
     MigrationStatus,
+    Outcome,
     Referral,
     Session,
 )
@@ -29,6 +30,7 @@ UNKNOWN = "unknown"
 DIMENSION_LABELS["session_type"] = lambda value: str(
     dict(GroupSession.Type.choices).get(value, value)
 )
+DIMENSION_LABELS["outcome"] = lambda value: str(dict(Outcome.choices).get(value, value))
 
 PEOPLE = _("people")
 SESSIONS = _("sessions")
@@ -111,6 +113,23 @@ def visitors_counselled(query, by):
 )
 def individual_sessions(query, by):
     return group_rows(_sessions(query), by, _session_fields(query), Count("id"))
+
+
+@indicator(
+    identifier="session_outcomes",
+    name=_("Individual sessions by outcome"),
+    definition=_(
+        "Individual sessions of the period whose outcome was recorded (informed, referred, "
+        "plans to migrate legally, decided to stay, returned and reintegrating, undecided), "
+        "by outcome. Sessions without a recorded outcome are not counted."
+    ),
+    unit=SESSIONS,
+    disaggregations=(*PERSON_DIMENSIONS, "outcome"),
+    order=25,
+)
+def session_outcomes(query, by):
+    fields = {**_session_fields(query), "outcome": "outcome"}
+    return group_rows(_sessions(query).exclude(outcome=""), by, fields, Count("id"))
 
 
 def _group_sessions(query: ReportQuery, **filters):

@@ -558,6 +558,11 @@ class Session(SoftDeletable):
                 {"follow_up_date": _("The follow-up cannot be before the session.")}
             )
 
+    @property
+    def service_labels(self) -> list[str]:
+        labels = dict(self.Service.choices)
+        return [str(labels.get(code, code)) for code in self.services]
+
     def notes_visible_to(self, user) -> bool:
         """Notes are for the staff of the centre that wrote them."""
         return user.role in CENTRE_ROLES and self.centre_id in user.scope.centre_ids

@@ -60,6 +60,10 @@ def visitor_timeline(*, visitor: Visitor, user) -> list[dict]:
     """Sessions, group attendances, referrals, consent events and corrections, newest first.
 
     Deleted sessions and referrals are left out; their deletion (who, when, why) is an item."""
+    from .services import may_correct
+
+    staffed = set(Centre.objects.staffed_by(user).values_list("pk", flat=True))
+
     sessions = (
         visitor.sessions.live()
         .select_related("centre", "counsellor")
@@ -84,6 +88,7 @@ def visitor_timeline(*, visitor: Visitor, user) -> list[dict]:
             "date": s.date,
             "object": s,
             "show_notes": s.notes_visible_to(user),
+            "can_correct": may_correct(user=user, record=s, centre_ids=staffed),
         }
         for s in sessions
     ]

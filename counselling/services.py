@@ -383,10 +383,14 @@ def visitor_merge(*, user, keep: Visitor, remove: Visitor) -> Visitor:
 # --- Corrections ----------------------------------------------------------------------------
 
 
-def _check_may_correct(*, user, record) -> None:
+def _check_may_correct(*, user, record, centre_ids=None) -> None:
     """Corrections are for the staff of the record's centre: managers at any time,
-    counsellors for SESSION_EDIT_WINDOW_DAYS after the record was logged."""
-    _check_centre(user, record.centre)
+    counsellors for SESSION_EDIT_WINDOW_DAYS after the record was logged. `centre_ids`: the
+    user's centres, when known (a list page asks once for all its rows)."""
+    if centre_ids is None:
+        _check_centre(user, record.centre)
+    elif record.centre_id not in centre_ids:
+        raise PermissionDenied(str(NOT_YOUR_CENTRE))
     if user.can(Permission.MANAGE_CENTRE):
         return
     logged = getattr(record, "created_at", None)
@@ -396,9 +400,11 @@ def _check_may_correct(*, user, record) -> None:
         raise PermissionDenied(str(EDIT_WINDOW_PASSED % {"days": days}))
 
 
-def may_correct(*, user, record) -> bool:
+def may_correct(*, user, record, centre_ids=None) -> bool:
+    if not user.can(Permission.COUNSEL_VISITORS):
+        return False
     try:
-        _check_may_correct(user=user, record=record)
+        _check_may_correct(user=user, record=record, centre_ids=centre_ids)
     except PermissionDenied:
         return False
     return True

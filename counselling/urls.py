@@ -20,6 +20,14 @@ urlpatterns = [
     path("visitors/<str:code>/audit/", views.visitor_audit, name="visitor_audit"),
     path("visitors/<str:code>/export/", views.visitor_export, name="visitor_export"),
     path("visitors/<str:code>/erase/", views.visitor_erase, name="visitor_erase"),
+    path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
+    path("group-sessions/<int:pk>/edit/", views.group_session_edit, name="group_session_edit"),
+    path(
+        "group-sessions/<int:pk>/delete/", views.group_session_delete, name="group_session_delete"
+    ),
+    path("referrals/<int:pk>/edit/", views.referral_edit, name="referral_edit"),
+    path("referrals/<int:pk>/delete/", views.referral_delete, name="referral_delete"),
     path("sessions/<int:pk>/follow-up-done/", views.follow_up_done, name="follow_up_done"),
     path("group-sessions/", views.group_session_list, name="group_session_list"),
     path("group-sessions/new/", views.group_session_create, name="group_session_create"),

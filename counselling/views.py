@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,14 +17,18 @@ from . import codes, importer, selectors, services
 from .forms import (
     AuditSearchForm,
     ConsentForm,
+    DeleteForm,
     EraseForm,
+    GroupSessionEditForm,
     GroupSessionForm,
     ImportForm,
     MergeForm,
     PresenceForm,
+    ReferralEditForm,
     ReferralForm,
     ReferralStatusForm,
     SearchForm,
+    SessionEditForm,
     SessionForm,
     StatisticsForm,
     VisitorForm,
@@ -263,6 +269,153 @@ def session_create(request, code: str):
     return render(request, "counselling/session_form.html", context)
 
 
+# --- Corrections: edit and delete (softly, with a reason), audited, on the visitor's timeline --
+
+
+def _correction_denied(request, error) -> HttpResponse:
+    return render(request, "counselling/not_allowed.html", {"message": str(error)}, status=403)
+
+
+def _changes(form) -> dict:
+    return {
+        name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+    }
+
+
+def _delete(request, record, *, delete, back: str, title: str):
+    """The confirmation page with the reason, and the soft delete it leads to."""
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete(user=request.user, reason=form.cleaned_data["reason"])
+        except PermissionDenied as error:
+            return _correction_denied(request, error)
+        messages.success(request, _("Deleted. The deletion is kept on the timeline."))
+        return redirect(back)
+    context = {"form": form, "record": record, "title": title, "back": back}
+    return render(request, "counselling/record_delete.html", context)
+
+
+@permission_required(COUNSEL)
+def session_edit(request, pk: int):
+    session = get_visible_or_404(Session, request.user, pk=pk)
+    if not services.may_correct(user=request.user, record=session):
+        return _correction_denied(
+            request, services.EDIT_WINDOW_PASSED % {"days": settings.SESSION_EDIT_WINDOW_DAYS}
+        )
+    form = SessionEditForm(request.POST or None, instance=session, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = _changes(form)
+        session.refresh_from_db()
+        try:
+            services.session_update(session=session, user=request.user, **changes)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except PermissionDenied as error:
+            return _correction_denied(request, error)
+        else:
+            messages.success(request, _("Session corrected."))
+            return redirect("counselling:visitor_detail", code=session.visitor.code)
+    context = {"form": form, "visitor": session.visitor, "session": session}
+    return render(request, "counselling/session_edit.html", context)
+
+
+@permission_required(COUNSEL)
+def session_delete(request, pk: int):
+    session = get_visible_or_404(Session, request.user, pk=pk)
+    return _delete(
+        request,
+        session,
+        delete=lambda **kw: services.session_delete(session=session, **kw),
+        back=reverse("counselling:visitor_detail", args=[session.visitor.code]),
+        title=_("Delete the session of %(date)s")
+        % {"date": date_format(session.date, "SHORT_DATE_FORMAT")},
+    )
+
+
+@permission_required(COUNSEL)
+def group_session_edit(request, pk: int):
+    group = get_visible_or_404(GroupSession, request.user, pk=pk)
+    if not services.may_correct(user=request.user, record=group):
+        return _correction_denied(
+            request, services.EDIT_WINDOW_PASSED % {"days": settings.SESSION_EDIT_WINDOW_DAYS}
+        )
+    form = GroupSessionEditForm(request.POST or None, instance=group, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        group.refresh_from_db()
+        try:
+            services.group_session_update(
+                group=group,
+                user=request.user,
+                topics=data["topics"],
+                facilitators=data["facilitators"] or [request.user],
+                attendees=data["attendee_codes"],
+                counts=form.counts(),
+                type=data["type"],
+                date=data["date"],
+                place=data["place"],
+                total_participants=data["total_participants"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except PermissionDenied as error:
+            return _correction_denied(request, error)
+        else:
+            messages.success(request, _("Group session corrected."))
+            return redirect("counselling:group_session_detail", pk=group.pk)
+    return render(request, "counselling/group_session_form.html", {"form": form, "group": group})
+
+
+@permission_required(COUNSEL)
+def group_session_delete(request, pk: int):
+    group = get_visible_or_404(GroupSession, request.user, pk=pk)
+    return _delete(
+        request,
+        group,
+        delete=lambda **kw: services.group_session_delete(group=group, **kw),
+        back=reverse("counselling:group_session_list"),
+        title=_("Delete the group session of %(date)s")
+        % {"date": date_format(group.date, "SHORT_DATE_FORMAT")},
+    )
+
+
+@permission_required(COUNSEL)
+def referral_edit(request, pk: int):
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+    if not services.may_correct(user=request.user, record=referral):
+        return _correction_denied(
+            request, services.EDIT_WINDOW_PASSED % {"days": settings.SESSION_EDIT_WINDOW_DAYS}
+        )
+    form = ReferralEditForm(request.POST or None, instance=referral, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = _changes(form)
+        referral.refresh_from_db()
+        try:
+            services.referral_update(referral=referral, user=request.user, **changes)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except PermissionDenied as error:
+            return _correction_denied(request, error)
+        else:
+            messages.success(request, _("Referral corrected."))
+            return redirect("counselling:referral_detail", pk=referral.pk)
+    context = {"form": form, "visitor": referral.visitor, "referral": referral}
+    return render(request, "counselling/referral_form.html", context)
+
+
+@permission_required(COUNSEL)
+def referral_delete(request, pk: int):
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+    return _delete(
+        request,
+        referral,
+        delete=lambda **kw: services.referral_delete(referral=referral, **kw),
+        back=reverse("counselling:visitor_detail", args=[referral.visitor.code]),
+        title=_("Delete the referral to %(partner)s") % {"partner": referral.partner.name},
+    )
+
+
 @require_POST
 @permission_required(COUNSEL)
 def follow_up_done(request, pk: int):
@@ -325,6 +478,7 @@ def group_session_detail(request, pk: int):
         "visible": set(Visitor.objects.visible_to(request.user).filter(group_sessions=group)),
         "counts": counts,
         "counted": sum(c.count for c in counts),
+        "can_correct": services.may_correct(user=request.user, record=group),
     }
     return render(request, "counselling/group_session_detail.html", context)
 
@@ -396,6 +550,7 @@ def referral_detail(request, pk: int):
         "referral": referral,
         "form": form if referral.next_statuses() else None,
         "history": selectors.referral_history(referral),
+        "can_correct": services.may_correct(user=request.user, record=referral),
     }
     return render(request, "counselling/referral_detail.html", context)
 
