@@ -44,7 +44,8 @@ def test_an_edited_session_shows_its_history(login, counsellor_a, centre_a):
     assert (session.duration_minutes, session.outcome) == (45, "plans_legal")
     event = AuditEvent.objects.get(action=AuditEvent.Action.CORRECTED)
     assert event.visitor == session.visitor
-    assert "duration_minutes" in event.detail and "outcome" in event.detail
+    assert "duration_minutes" in event.detail
+    assert "outcome" in event.detail
     page = client.get(reverse("counselling:visitor_detail", args=[session.visitor.code]))
     assert "Corrected" in page.text
     assert "duration_minutes, outcome" in page.text
@@ -72,7 +73,8 @@ def test_a_deleted_session_leaves_lists_statistics_and_reports(
     assert client.post(url, {"reason": ""}).status_code == 200  # the reason is required
     assert client.post(url, {"reason": "logged twice"}).status_code == 302
     gone.refresh_from_db()
-    assert gone.is_deleted and gone.delete_reason == "logged twice"
+    assert gone.is_deleted
+    assert gone.delete_reason == "logged twice"
     query = ReportQuery(start=localdate() - datetime.timedelta(days=1), end=localdate())
     assert registry["individual_sessions"].total(query) == 1
     stats = login(manager_a).get(
