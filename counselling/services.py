@@ -322,6 +322,8 @@ def group_session_log(
 @transaction.atomic
 def referral_create(*, user, visitor: Visitor, centre: Centre, **fields) -> Referral:
     _check_centre(user, centre)
+    if not Visitor.objects.visible_to(user).filter(pk=visitor.pk).exists():
+        raise PermissionDenied(str(NOT_YOUR_CENTRE))
     referral = Referral(visitor=visitor, centre=centre, created_by=user, **fields)
     referral.status_changed_on = referral.sent_on
     referral.full_clean()
