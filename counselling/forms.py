@@ -106,6 +106,12 @@ class ConsentForm(forms.Form):
     given = forms.BooleanField(required=False)
 
 
+class ConsentWithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("The visitor withdraws this consent and has been told what it means."),
+    )
+
+
 class SessionForm(forms.ModelForm):
     """Quick to fill from the keyboard: date today, the user's centre, in person, by default."""
 

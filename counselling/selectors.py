@@ -39,6 +39,8 @@ def visitor_search(*, user, query: str) -> list[Visitor]:
 
     query = query.strip()
     code = codes.normalise(query)
+    if not codes.is_valid(code):
+        code = codes.from_scan(query) or code  # a scanned card: a URL or prefix around the code
     if codes.is_valid(code):
         found = visitor_find_by_code(user=user, raw_code=code)
         return [found] if found else []

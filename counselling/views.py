@@ -5,7 +5,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,10 +16,11 @@ from accounts.access import get_visible_or_404, permission_required
 from accounts.permissions import Permission
 from centres.models import Centre
 
-from . import codes, importer, selectors, services
+from . import card, codes, importer, selectors, services
 from .forms import (
     AuditSearchForm,
     ConsentForm,
+    ConsentWithdrawForm,
     DeleteForm,
     EraseForm,
     GroupSessionEditForm,
@@ -34,7 +38,15 @@ from .forms import (
     VisitorForm,
     VisitorRegisterForm,
 )
-from .models import AuditEvent, GroupSession, Referral, Session, Visitor
+from .models import (
+    IDENTIFYING_FIELDS,
+    AuditEvent,
+    ConsentPurpose,
+    GroupSession,
+    Referral,
+    Session,
+    Visitor,
+)
 from .statistics import Period, centre_statistics
 
 COUNSEL = Permission.COUNSEL_VISITORS
@@ -186,6 +198,10 @@ def visitor_consent(request, code: str):
     opened = Visitor.objects.open_for_session(request.user)
     visitor = get_object_or_404(opened, code=code)
     form = ConsentForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["given"]:
+        # Withdrawing is asked for on its own page, which says what it erases.
+        purpose = form.cleaned_data["purpose"]
+        return redirect("counselling:consent_withdraw", code=visitor.code, purpose=purpose)
     if form.is_valid():
         services.consent_record(
             visitor=visitor,
@@ -197,6 +213,40 @@ def visitor_consent(request, code: str):
     if not Visitor.objects.visible_to(request.user).filter(pk=visitor.pk).exists():
         return redirect("counselling:session_create", code=visitor.code)
     return redirect("counselling:visitor_detail", code=visitor.code)
+
+
+@permission_required(COUNSEL)
+def consent_withdraw(request, code: str, purpose: str):
+    """Asks for confirmation, says what is erased and what stays as statistics, then records
+    the withdrawal (a consent event with who and when, and an audit entry)."""
+    opened = Visitor.objects.open_for_session(request.user)
+    visitor = get_object_or_404(opened, code=code)
+    if purpose not in ConsentPurpose.values:
+        raise Http404
+    field = services.CONSENT_FIELDS[ConsentPurpose(purpose)]
+    form = ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.consent_record(visitor=visitor, user=request.user, purpose=purpose, given=False)
+        messages.success(request, _("Consent withdrawn."))
+        if not Visitor.objects.visible_to(request.user).filter(pk=visitor.pk).exists():
+            return redirect("counselling:session_create", code=visitor.code)
+        return redirect("counselling:visitor_detail", code=visitor.code)
+    context = {
+        "visitor": visitor,
+        "form": form,
+        "purpose": purpose,
+        "purpose_label": ConsentPurpose(purpose).label,
+        "given": getattr(visitor, field),
+        "erased": [
+            Visitor._meta.get_field(name).verbose_name
+            for name in IDENTIFYING_FIELDS
+            if purpose == ConsentPurpose.SERVICE
+        ],
+        "back": reverse("counselling:visitor_detail", args=[visitor.code])
+        if Visitor.objects.visible_to(request.user).filter(pk=visitor.pk).exists()
+        else reverse("counselling:session_create", args=[visitor.code]),
+    }
+    return render(request, "counselling/consent_withdraw.html", context)
 
 
 def _consent_purposes(visitor) -> list:
@@ -571,6 +621,45 @@ def visitor_merge(request):
             messages.success(request, _("Visitors merged into %(code)s.") % {"code": keep.code})
             return redirect("counselling:visitor_detail", code=keep.code)
     return render(request, "counselling/merge.html", {"form": form})
+
+
+@permission_required(COUNSEL)
+def visitor_card(request, code: str):
+    """The card's print view, in the visitor's language (the page's controls in the user's)."""
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    services.audit_record(
+        visitor=visitor, user=request.user, action=AuditEvent.Action.VIEWED, detail="card"
+    )
+    context = {
+        "visitor": visitor,
+        "print_label": _("Print the card"),
+        "pdf_label": _("Download the card (PDF)"),
+        "back_label": _("Back to the visitor"),
+        "pdf_url": reverse("counselling:visitor_card_pdf", args=[visitor.code]),
+    }
+    language = card.card_language(visitor, fallback=get_language())
+    with translation.override(language):
+        context |= {
+            "card_language": language,
+            "texts": card.card_texts(visitor),
+            "qr_label": _("QR code of the visitor code %(code)s") % {"code": visitor.code},
+            "qr_svg": mark_safe(card.card_qr(visitor).svg_inline(scale=4, border=2)),
+        }
+    return render(request, "counselling/visitor_card.html", context)
+
+
+@permission_required(COUNSEL)
+def visitor_card_pdf(request, code: str):
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    services.audit_record(
+        visitor=visitor, user=request.user, action=AuditEvent.Action.VIEWED, detail="card PDF"
+    )
+    language = card.card_language(visitor, fallback=get_language())
+    response = HttpResponse(
+        card.card_pdf(visitor, language=language), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="card-{visitor.code}.pdf"'
+    return response
 
 
 @permission_required(Permission.MANAGE_CENTRE)
