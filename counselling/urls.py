@@ -43,6 +43,7 @@ urlpatterns = [
     path("referrals/<int:pk>/", views.referral_detail, name="referral_detail"),
     path("audit/", views.audit_search, name="audit_search"),
     path("statistics/", views.statistics, name="statistics"),
+    path("data-quality/", views.data_quality, name="data_quality"),
     path("import/", views.sessions_import, name="sessions_import"),
     path(
         "import/<int:pk>/roll-back/",

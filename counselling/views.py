@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
@@ -13,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404, permission_required
+from accounts.models import User
 from accounts.permissions import Permission
 from centres.models import Centre
 
-from . import card, codes, importer, selectors, services
+from . import card, codes, importer, quality, selectors, services
 from .forms import (
     AuditSearchForm,
     ConsentForm,
@@ -734,6 +736,41 @@ def visitor_erase(request, code: str):
         )
         return redirect("counselling:visitor_detail", code=visitor.code)
     return render(request, "counselling/erase.html", {"form": form, "visitor": visitor})
+
+
+@login_required
+def data_quality(request):
+    """The records to fix, per centre and counsellor (centre staff and coordinators, within
+    their scope), and the problems counted per centre: the coordinator's country, the
+    programme's network (counts only)."""
+    user = request.user
+    lists = user.can(COUNSEL)
+    if not lists and not user.can(Permission.VIEW_NETWORK_STATISTICS):
+        raise PermissionDenied
+    centres = Centre.objects.staffed_by(user).active().order_by("name")
+    context = {"problems": quality.PROBLEMS, "centres": centres}
+    if lists:
+        centre = _centre_from_query(request)
+        staff = User.objects.filter(centres__in=centres).distinct().order_by("full_name")
+        counsellor_id = request.GET.get("counsellor", "")
+        counsellor = staff.filter(pk=counsellor_id).first() if counsellor_id.isdigit() else None
+        found = quality.problem_rows(user=user, centre=centre, counsellor=counsellor)
+        context |= {
+            "centre": centre,
+            "counsellor": counsellor,
+            "staff": staff,
+            "sections": [(p, found[p.key]) for p in quality.PROBLEMS],
+        }
+        services.audit_record(
+            user=user,
+            action=AuditEvent.Action.LISTED,
+            centre=centre,
+            count=sum(len(item["rows"]) for item in found.values()),
+            detail="data quality",
+        )
+    if user.scope.whole_network or user.scope.country:
+        context["rollup"] = quality.problem_counts_by_centre(centres)
+    return render(request, "counselling/data_quality.html", context)
 
 
 @permission_required(Permission.VIEW_CENTRE_STATISTICS)
