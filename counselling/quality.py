@@ -19,6 +19,8 @@ from .models import ConsentEvent, Referral, Session, Visitor
 
 # How many rows of each problem the work list shows (the count says how many there are).
 LIST_LIMIT = 50
+# Groups of probable duplicates confirmed by the duplicate check per page (two queries each).
+DUPLICATE_GROUPS = 20
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def problem_rows(*, user, centre=None, counsellor=None) -> dict[str, dict]:
         key: {"count": rows.count(), "rows": list(rows[:LIST_LIMIT])} for key, rows in found.items()
     }
     duplicates, seen = [], set()
-    keys = list(_duplicate_keys(visitors)[:LIST_LIMIT])
+    keys = list(_duplicate_keys(visitors)[:DUPLICATE_GROUPS])
     for key in keys:
         sample = visitors.filter(
             given_name__iexact=key["g"],
