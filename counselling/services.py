@@ -396,7 +396,7 @@ def _check_may_correct(*, user, record, centre_ids=None) -> None:
     if user.can(Permission.MANAGE_CENTRE):
         return
     logged = getattr(record, "created_at", None)
-    logged = logged.date() if logged else record.sent_on
+    logged = localdate(logged) if logged else record.sent_on
     days = settings.SESSION_EDIT_WINDOW_DAYS
     if (localdate() - logged).days > days:
         raise PermissionDenied(str(EDIT_WINDOW_PASSED % {"days": days}))
