@@ -420,6 +420,7 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "returns.models.Need.Status",
         "ApplicationStatusEnum": "returns.models.Application.Status",
         "AssignmentStatusEnum": "returns.models.Assignment.Status",
+        "ReferralStatusEnum": "counselling.models.Referral.Status",
     },
 }
 

@@ -60,12 +60,9 @@ def idempotent(handler):
         if not key:
             return handler(view, request, *args, **kwargs)
         if len(key) > MAX_KEY_LENGTH:
+            message = _("The Idempotency-Key is longer than %(max)d characters.")
             return Response(
-                {
-                    "detail": _("The Idempotency-Key is longer than %(max)d characters.")
-                    % {"max": MAX_KEY_LENGTH}
-                },
-                status=status.HTTP_400_BAD_REQUEST,
+                {HEADER: [message % {"max": MAX_KEY_LENGTH}]}, status=status.HTTP_400_BAD_REQUEST
             )
         digest = _body_hash(request)
         earlier = IdempotencyKey.objects.filter(user=request.user, key=key).first()
