@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.timezone import localdate
 
@@ -97,8 +98,33 @@ def visitor_timeline(*, visitor: Visitor, user) -> list[dict]:
     items += [{"kind": "group", "date": g.date, "object": g} for g in groups]
     items += [{"kind": "referral", "date": r.sent_on, "object": r} for r in referrals]
     items += [{"kind": "consent", "date": c.recorded_at.date(), "object": c} for c in consents]
-    items += [{"kind": "correction", "date": localdate(e.at), "object": e} for e in corrections]
+    items += [
+        {"kind": "correction", "date": localdate(e.at), "object": e, "said": _correction_text(e)}
+        for e in corrections
+    ]
     return sorted(items, key=lambda item: item["date"], reverse=True)
+
+
+CORRECTED_MODELS = {"session": Session, "groupsession": GroupSession, "referral": Referral}
+
+
+def _correction_text(event: AuditEvent) -> str:
+    """ "session 12: duration_minutes, outcome" as the user reads it: "Session: duration
+    (minutes), outcome"; a deletion keeps its reason."""
+    head, _sep, rest = event.detail.partition(": ")
+    model = CORRECTED_MODELS.get(head.split(" ")[0])
+    if model is None:
+        return event.detail
+    label = str(model._meta.verbose_name).capitalize()
+    if event.action == AuditEvent.Action.DELETED:
+        return f"{label}: {rest}"
+    names = []
+    for name in rest.split(", "):
+        try:
+            names.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:  # a field renamed since: its stored name
+            names.append(name)
+    return f"{label}: {', '.join(names)}"
 
 
 def follow_ups_due(*, user):

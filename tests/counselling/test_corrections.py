@@ -48,7 +48,7 @@ def test_an_edited_session_shows_its_history(login, counsellor_a, centre_a):
     assert "outcome" in event.detail
     page = client.get(reverse("counselling:visitor_detail", args=[session.visitor.code]))
     assert "Corrected" in page.text
-    assert "duration_minutes, outcome" in page.text
+    assert "Session: duration (minutes), outcome" in page.text
     assert "Plans to migrate legally" in page.text
 
 
