@@ -71,6 +71,20 @@ def normalise(raw: str) -> str:
     return text
 
 
+SCANNED_RE = re.compile(r"([A-Z]{2})[-\s]?([A-Z]{2,3})[-\s]?(\d{4,})[-\s]?([0-9A-Z])(?![0-9A-Z])")
+
+
+def from_scan(raw: str) -> str | None:
+    """The valid visitor code in what a USB QR scanner typed: the code alone, or inside a URL
+    or after a prefix, maybe with a line break; None when there is none."""
+    text = (raw or "").strip().upper()
+    for match in SCANNED_RE.finditer(text):
+        code = "-".join(match.groups())
+        if is_valid(code):
+            return code
+    return None
+
+
 def is_valid(code: str) -> bool:
     """True when the code has the right shape and its check character matches."""
     if not CODE_RE.match(code):

@@ -224,6 +224,17 @@ def _consents_and_audit(visitors) -> None:
     AuditEvent.objects.bulk_create(audit, batch_size=2000)
 
 
+# Most sessions inform; some end in a referral or a decision; some outcomes are not recorded.
+DEMO_OUTCOMES = (
+    ["informed"] * 5
+    + ["referred", "plans_legal", "plans_legal", "stays", ""]
+    + [
+        "reintegrating",
+        "undecided",
+    ]
+)
+
+
 def _sessions(rng, today, visitors, staff, topics, topic_weights) -> int:
     sessions, topic_links = [], []
     demo_counsellor = User.objects.filter(email="counsellor@demo.example.org").first()
@@ -261,6 +272,8 @@ def _sessions(rng, today, visitors, staff, topics, topic_weights) -> int:
                     rng.randint(1, 2),
                 ),
                 notes="",
+                # Picked without the generator, so that the rest of the demo stays as it was.
+                outcome=DEMO_OUTCOMES[(visitor.pk + index) % len(DEMO_OUTCOMES)],
                 follow_up_date=follow_up,
                 # Older follow-ups were done; the recent ones still wait on someone's desk.
                 follow_up_done=bool(follow_up and follow_up < today - timedelta(days=10)),

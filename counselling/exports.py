@@ -52,7 +52,7 @@ class ResearchExport(ListExporter):
         return COLUMNS
 
     def _sessions(self, parameters):
-        sessions = Session.objects.filter(
+        sessions = Session.objects.live().filter(
             visitor__consent_research=True,
             date__range=(date.fromisoformat(parameters["start"]), parameters["end"]),
         )

@@ -107,6 +107,12 @@ class ConsentForm(forms.Form):
     given = forms.BooleanField(required=False)
 
 
+class ConsentWithdrawForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("The visitor withdraws this consent and has been told what it means."),
+    )
+
+
 class SessionForm(forms.ModelForm):
     """Quick to fill from the keyboard: date today, the user's centre, in person, by default."""
 
@@ -131,6 +137,7 @@ class SessionForm(forms.ModelForm):
             "topics",
             "destinations",
             "services",
+            "outcome",
             "notes",
             "follow_up_date",
         ]
@@ -146,6 +153,25 @@ class SessionForm(forms.ModelForm):
         self.fields["date"].initial = localdate()
         self.fields["date"].widget.attrs["autofocus"] = True
         self.order_fields(["centre", "date", "mode", "duration_minutes", "topics"])
+
+
+class SessionEditForm(SessionForm):
+    """Correcting a session: it stays at its centre."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["centre"]
+        self.fields["date"].widget.attrs.pop("autofocus", None)
+
+
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for deleting"),
+        max_length=300,
+        help_text=_(
+            "For the audit trail and the visitor's timeline, e.g. “logged twice”. No names."
+        ),
+    )
 
 
 class PresenceForm(forms.Form):
@@ -283,6 +309,30 @@ class ReferralForm(forms.ModelForm):
             country__in=countries
         )
         self.order_fields(["centre", "partner", "service"])
+
+
+class GroupSessionEditForm(GroupSessionForm):
+    """Correcting a group session: it stays at its centre; attendance and counts start from
+    what was recorded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["centre"]
+        group = self.instance
+        self.fields["facilitators"].initial = list(group.facilitators.values_list("pk", flat=True))
+        self.fields["attendee_codes"].initial = "\n".join(
+            group.attendees.order_by("code").values_list("code", flat=True)
+        )
+        for count in group.counts.all():
+            name = _count_field_name(count.sex, count.age_band)
+            if name in self.fields:
+                self.fields[name].initial = count.count
+
+
+class ReferralEditForm(ReferralForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["centre"]
 
 
 class ReferralStatusForm(forms.Form):

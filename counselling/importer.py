@@ -1,5 +1,12 @@
 """Import of legacy session logs (CSV or XLSX), validated as a whole, saved all or nothing.
 
+Imports are idempotent: each keeps its file's fingerprint (SessionImport), each session the
+fingerprint of its row (`Session.legacy_row`, unique per centre) and each new visitor its
+legacy_ref (unique per centre). Importing the same file again, or a later file that overlaps,
+adds no row twice: the report lists the rows skipped, and a later row with a known legacy_ref
+joins the visitor created before. A manager may roll an import back as a whole
+(services.session_import_roll_back).
+
 The template has one row per individual session. A row names its visitor either by
 `visitor_code` (a visitor the importing user may see) or by `legacy_ref`, the reference the old
 log used for a person: rows sharing a legacy_ref become one new visitor, whose profile is read
@@ -9,7 +16,9 @@ one, nothing is saved.
 
 import codecs
 import csv
+import hashlib
 import io
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -24,7 +33,16 @@ from django_countries import countries
 from accounts.models import User
 
 from . import codes, services
-from .models import MigrationStatus, Session, Sex, Topic, Visitor
+from .models import (
+    AuditEvent,
+    CentreSequence,
+    MigrationStatus,
+    Session,
+    SessionImport,
+    Sex,
+    Topic,
+    Visitor,
+)
 
 MAX_ROWS = 10_000
 ROW_NUMBER = "__row__"  # the row's number in the file (the header is row 1)
@@ -126,9 +144,19 @@ class ImportReport:
     errors: list[dict] = field(default_factory=list)
     sessions: int = 0
     visitors: int = 0
+    # Rows not imported because they are already in the portal: {"row": n, "reason": text}.
+    skipped: list[dict] = field(default_factory=list)
+    # When the same file was imported before (its fingerprint is known), that import.
+    earlier: SessionImport | None = None
+    session_import: SessionImport | None = None
+    session_ids: list[int] = field(default_factory=list)
+    visitor_ids: list[int] = field(default_factory=list)
 
     def add(self, row: int, column: str, reason: str) -> None:
         self.errors.append({"row": row, "column": column, "reason": reason})
+
+    def skip(self, row: int, reason: str) -> None:
+        self.skipped.append({"row": row, "reason": reason})
 
     @property
     def ok(self) -> bool:
@@ -205,6 +233,29 @@ def read_rows(uploaded) -> list[dict]:
     return rows
 
 
+def file_fingerprint(uploaded) -> str:
+    """SHA-256 of the uploaded file's bytes; the file is left at its start for reading."""
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return digest.hexdigest()
+
+
+def row_fingerprint(row: dict) -> str:
+    """The same session in two files gives the same fingerprint, whatever the column order,
+    surrounding spaces or case of codes."""
+    cells = {
+        name: str(value).strip()
+        for name, value in row.items()
+        if name != ROW_NUMBER and str(value or "").strip()
+    }
+    if "visitor_code" in cells:
+        cells["visitor_code"] = codes.normalise(cells["visitor_code"])
+    return hashlib.sha256(json.dumps(cells, sort_keys=True).encode()).hexdigest()
+
+
 def _date(value: str) -> date:
     return date.fromisoformat(value)
 
@@ -220,6 +271,8 @@ class _Validator:
         self.staff = {u.email.lower(): u for u in User.objects.filter(centres=centre)}
         self.visible = Visitor.objects.visible_to(user)
         self.new_visitors: dict[str, dict] = {}
+        # Visitors an earlier import created from a legacy_ref: later rows join them.
+        self.known: dict[str, Visitor] = {}
 
     def visitor_ref(self, n: int, row: dict):
         code, ref = row.get("visitor_code", ""), row.get("legacy_ref", "")
@@ -231,6 +284,8 @@ class _Validator:
         if not ref:
             self.report.add(n, "visitor_code", _("Give a visitor_code or a legacy_ref."))
             return None
+        if ref in self.known:
+            return self.known[ref]
         if ref not in self.new_visitors:
             self.new_visitors[ref] = self.profile(n, row)
         return ref
@@ -301,41 +356,108 @@ class _Validator:
                     self.report.add(n, column, message)
 
 
-def sessions_import(*, user, centre, rows: list[dict]) -> ImportReport:
-    """Validates every row, then saves all of them in one transaction, or raises ImportRejected
-    with the report of every bad row and column."""
+def _known_legacy_visitors(centre, refs) -> dict[str, Visitor]:
+    """The centre's visitors created by earlier imports, by legacy_ref (a merged one: the
+    record it was merged into)."""
+    found = Visitor.objects.filter(centre=centre, legacy_ref__in=refs, deleted_at__isnull=True)
+    return {v.legacy_ref: v.merged_into or v for v in found.select_related("merged_into")}
+
+
+def sessions_import(
+    *, user, centre, rows: list[dict], file_name: str = "", fingerprint: str = ""
+) -> ImportReport:
+    """Validates every new row, then saves all of them in one transaction, or raises
+    ImportRejected with the report of every bad row and column.
+
+    Rows already imported at the centre (same row fingerprint), and repeats within the file,
+    are skipped and listed in the report. A plain function of ids and rows, so that a task can
+    run it as well as the upload page."""
     report = ImportReport()
     if not rows:
         report.add(1, "", _("The file has no data rows."))
         raise ImportRejected(report)
+    if fingerprint:
+        report.earlier = SessionImport.objects.filter(
+            centre=centre, fingerprint=fingerprint, rolled_back_at__isnull=True
+        ).first()
+    with transaction.atomic():
+        # One import at a time per centre: two uploads of one file cannot both add its rows.
+        CentreSequence.objects.get_or_create(centre=centre)
+        CentreSequence.objects.select_for_update().get(centre=centre)
+        _sessions_import(user=user, centre=centre, rows=rows, report=report)
+        report.session_import = SessionImport.objects.create(
+            centre=centre,
+            user=user,
+            file_name=file_name[:255],
+            fingerprint=fingerprint,
+            rows=len(rows),
+            sessions_added=report.sessions,
+            visitors_added=report.visitors,
+            rows_skipped=len(report.skipped),
+            skipped=report.skipped,
+        )
+        Session.objects.filter(pk__in=report.session_ids).update(
+            session_import=report.session_import
+        )
+        Visitor.objects.filter(pk__in=report.visitor_ids).update(
+            session_import=report.session_import
+        )
+        services.audit_record(
+            user=user,
+            centre=centre,
+            action=AuditEvent.Action.IMPORTED,
+            count=report.sessions,
+            detail=f"import {report.session_import.pk}: {len(report.skipped)} skipped",
+        )
+    return report
+
+
+def _sessions_import(*, user, centre, rows: list[dict], report: ImportReport) -> None:
+    fingerprints = [row_fingerprint(row) for row in rows]
+    done = set(
+        Session.objects.filter(centre=centre, legacy_row__in=fingerprints).values_list(
+            "legacy_row", flat=True
+        )
+    )
     validator = _Validator(user=user, centre=centre, report=report)
-    planned = []
-    for index, row in enumerate(rows, start=2):  # row 1 is the header
-        index = row.get(ROW_NUMBER, index)
+    validator.known = _known_legacy_visitors(
+        centre, {row.get("legacy_ref", "") for row in rows} - {""}
+    )
+    planned, first_seen = [], {}
+    for index, (row, fingerprint) in enumerate(zip(rows, fingerprints, strict=True), start=2):
+        index = row.get(ROW_NUMBER, index)  # row 1 is the header
+        if fingerprint in done:
+            report.skip(index, _("Already imported."))
+            continue
+        if fingerprint in first_seen:
+            report.skip(index, _("Same as row %(row)s.") % {"row": first_seen[fingerprint]})
+            continue
+        first_seen[fingerprint] = index
         visitor = validator.visitor_ref(index, row)
         values = validator.session(index, row)
-        planned.append((visitor, values))
+        planned.append((visitor, values, fingerprint))
     if not report.ok:
         raise ImportRejected(report)
-    with transaction.atomic():
-        created = {}
-        for ref, profile in validator.new_visitors.items():
-            consents = profile.pop("consents")
-            created[ref] = services.visitor_register(
-                user=user, centre=centre, consents=consents, **profile
-            )
-        for visitor, values in planned:
-            counsellor = values.pop("counsellor")
-            target = created[visitor] if isinstance(visitor, str) else visitor
-            session = services.session_log(
-                user=user,
-                visitor=target,
-                centre=centre,
-                topics=values.pop("topics"),
-                source=Session.Source.IMPORT,
-                **values,
-            )
-            if counsellor != user:
-                Session.objects.filter(pk=session.pk).update(counsellor=counsellor)
-        report.visitors, report.sessions = len(created), len(planned)
-    return report
+    created = {}
+    for ref, profile in validator.new_visitors.items():
+        consents = profile.pop("consents")
+        created[ref] = services.visitor_register(
+            user=user, centre=centre, consents=consents, legacy_ref=ref, **profile
+        )
+    report.session_ids, report.visitor_ids = [], [v.pk for v in created.values()]
+    for visitor, values, fingerprint in planned:
+        counsellor = values.pop("counsellor")
+        target = created[visitor] if isinstance(visitor, str) else visitor
+        session = services.session_log(
+            user=user,
+            visitor=target,
+            centre=centre,
+            topics=values.pop("topics"),
+            source=Session.Source.IMPORT,
+            legacy_row=fingerprint,
+            **values,
+        )
+        report.session_ids.append(session.pk)
+        if counsellor != user:
+            Session.objects.filter(pk=session.pk).update(counsellor=counsellor)
+    report.visitors, report.sessions = len(created), len(planned)

@@ -21,6 +21,7 @@ from .models import (
     GroupCount,
     GroupSession,
     MigrationStatus,
+    Outcome,
     Referral,
     Session,
 )
@@ -29,6 +30,7 @@ UNKNOWN = "unknown"
 DIMENSION_LABELS["session_type"] = lambda value: str(
     dict(GroupSession.Type.choices).get(value, value)
 )
+DIMENSION_LABELS["outcome"] = lambda value: str(dict(Outcome.choices).get(value, value))
 
 PEOPLE = _("people")
 SESSIONS = _("sessions")
@@ -78,7 +80,7 @@ def _session_fields(query: ReportQuery) -> dict:
 
 
 def _sessions(query: ReportQuery):
-    return _in_scope(Session.objects.filter(date__range=(query.start, query.end)), query)
+    return _in_scope(Session.objects.live().filter(date__range=(query.start, query.end)), query)
 
 
 PERSON_DIMENSIONS = ("country", "centre", "sex", "age_band", "purpose")
@@ -113,8 +115,25 @@ def individual_sessions(query, by):
     return group_rows(_sessions(query), by, _session_fields(query), Count("id"))
 
 
+@indicator(
+    identifier="session_outcomes",
+    name=_("Individual sessions by outcome"),
+    definition=_(
+        "Individual sessions of the period whose outcome was recorded (informed, referred, "
+        "plans to migrate legally, decided to stay, returned and reintegrating, undecided), "
+        "by outcome. Sessions without a recorded outcome are not counted."
+    ),
+    unit=SESSIONS,
+    disaggregations=(*PERSON_DIMENSIONS, "outcome"),
+    order=25,
+)
+def session_outcomes(query, by):
+    fields = {**_session_fields(query), "outcome": "outcome"}
+    return group_rows(_sessions(query).exclude(outcome=""), by, fields, Count("id"))
+
+
 def _group_sessions(query: ReportQuery, **filters):
-    sessions = GroupSession.objects.filter(date__range=(query.start, query.end), **filters)
+    sessions = GroupSession.objects.live().filter(date__range=(query.start, query.end), **filters)
     return _in_scope(sessions, query)
 
 
@@ -303,7 +322,9 @@ def _referral_fields(query: ReportQuery) -> dict:
     order=70,
 )
 def referrals_made(query, by):
-    referrals = _in_scope(Referral.objects.filter(sent_on__range=(query.start, query.end)), query)
+    referrals = _in_scope(
+        Referral.objects.live().filter(sent_on__range=(query.start, query.end)), query
+    )
     return group_rows(referrals, by, _referral_fields(query), Count("id"))
 
 
@@ -320,7 +341,7 @@ def referrals_made(query, by):
 )
 def referrals_service_received(query, by):
     referrals = _in_scope(
-        Referral.objects.filter(
+        Referral.objects.live().filter(
             status=Referral.Status.SERVICE_RECEIVED,
             status_changed_on__range=(query.start, query.end),
         ),

@@ -155,7 +155,36 @@ def _scope_filter(user, centre_path: str):
     return None
 
 
-class VisitorQuerySet(models.QuerySet):
+class LiveQuerySet(models.QuerySet):
+    def live(self):
+        """Rows not deleted: THE filter of every list, statistic and report (a correction
+        deletes softly, so that the history of what was counted stays)."""
+        return self.filter(deleted_at__isnull=True)
+
+
+class SoftDeletable(models.Model):
+    """A row deleted by a correction: kept, with who, when and why, but counted nowhere."""
+
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    delete_reason = models.CharField(_("reason for deleting"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class VisitorQuerySet(LiveQuerySet):
     def visible_to(self, user):
         """Visitors registered at, or served by, the user's centres (a coordinator: country).
 
@@ -167,7 +196,7 @@ class VisitorQuerySet(models.QuerySet):
         registered = _scope_filter(user, "centre")
         if registered is None:
             return self.none()
-        return self.filter(merged_into__isnull=True).filter(registered)
+        return self.filter(merged_into__isnull=True, deleted_at__isnull=True).filter(registered)
 
     def present_for(self, user):
         """Other centres' visitors whose proof of presence this user has taken, for the
@@ -177,14 +206,14 @@ class VisitorQuerySet(models.QuerySet):
         grants = PresenceGrant.objects.filter(
             visitor=OuterRef("pk"), user=user, expires_at__gt=now()
         )
-        return self.filter(merged_into__isnull=True).filter(Exists(grants))
+        return self.active().filter(Exists(grants))
 
     def open_for_session(self, user):
         """Visitors the user may log a session, consent or referral for."""
         return self.visible_to(user) | self.present_for(user)
 
     def active(self):
-        return self.filter(merged_into__isnull=True)
+        return self.filter(merged_into__isnull=True, deleted_at__isnull=True)
 
 
 class CentreSequence(models.Model):
@@ -200,7 +229,10 @@ class CentreSequence(models.Model):
         return f"{self.centre_id}: {self.last_number}"
 
 
-class Visitor(models.Model):
+class Visitor(SoftDeletable):
+    """A person served by a centre. Deleted (softly) only when the import that created them
+    is rolled back."""
+
     code = models.CharField(_("visitor code"), max_length=20, unique=True, editable=False)
     centre = models.ForeignKey(
         "centres.Centre",
@@ -271,6 +303,16 @@ class Visitor(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
+    # The reference an old log used for the person (legacy import), unique per centre.
+    legacy_ref = models.CharField(_("legacy reference"), max_length=100, blank=True)
+    session_import = models.ForeignKey(
+        "SessionImport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visitors",
+        editable=False,
+    )
     # When names, contacts and free text were removed (retention or erasure on request).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
@@ -288,6 +330,13 @@ class Visitor(models.Model):
         indexes = [
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["phone"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "legacy_ref"],
+                condition=~Q(legacy_ref=""),
+                name="legacy_ref_once_per_centre",
+            )
         ]
 
     def __str__(self):
@@ -405,12 +454,24 @@ class Topic(models.Model):
         return topic_label(self.name)
 
 
-class SessionQuerySet(models.QuerySet):
+class SessionQuerySet(LiveQuerySet):
     def visible_to(self, user):
-        return self.filter(visitor__in=Visitor.objects.visible_to(user))
+        return self.live().filter(visitor__in=Visitor.objects.visible_to(user))
 
 
-class Session(models.Model):
+class Outcome(models.TextChoices):
+    """Where the visitor stands after a session: counted by the report indicator
+    `session_outcomes`."""
+
+    INFORMED = "informed", _("Informed")
+    REFERRED = "referred", _("Referred to a service")
+    PLANS_LEGAL = "plans_legal", _("Plans to migrate legally")
+    STAYS = "stays", _("Decided to stay")
+    REINTEGRATING = "reintegrating", _("Returned and reintegrating")
+    UNDECIDED = "undecided", _("Undecided")
+
+
+class Session(SoftDeletable):
     """One individual counselling contact with one visitor."""
 
     class Mode(models.TextChoices):
@@ -450,10 +511,22 @@ class Session(models.Model):
     )
     follow_up_date = SensibleDateField(_("follow-up date"), null=True, blank=True)
     follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(_("logged"), default=now)
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.DESK, editable=False
     )
+    # A legacy import's row: which import brought it, and the row's fingerprint, unique per
+    # centre, so that the same row in a later file is skipped.
+    session_import = models.ForeignKey(
+        "SessionImport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        editable=False,
+    )
+    legacy_row = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -462,6 +535,13 @@ class Session(models.Model):
         verbose_name_plural = _("sessions")
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["centre", "date"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "legacy_row"],
+                condition=~Q(legacy_row=""),
+                name="legacy_row_once_per_centre",
+            )
+        ]
 
     def __str__(self):
         return f"{self.visitor.code} {self.date}"
@@ -478,20 +558,25 @@ class Session(models.Model):
                 {"follow_up_date": _("The follow-up cannot be before the session.")}
             )
 
+    @property
+    def service_labels(self) -> list[str]:
+        labels = dict(self.Service.choices)
+        return [str(labels.get(code, code)) for code in self.services]
+
     def notes_visible_to(self, user) -> bool:
         """Notes are for the staff of the centre that wrote them."""
         return user.role in CENTRE_ROLES and self.centre_id in user.scope.centre_ids
 
 
-class GroupSessionQuerySet(models.QuerySet):
+class GroupSessionQuerySet(LiveQuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
         rule = _scope_filter(user, "centre")
-        return self.none() if rule is None else self.filter(rule)
+        return self.none() if rule is None else self.live().filter(rule)
 
 
-class GroupSession(models.Model):
+class GroupSession(SoftDeletable):
     class Type(models.TextChoices):
         INFORMATION = "information", _("Information session")
         PRE_DEPARTURE = "pre_departure", _("Pre-departure orientation")
@@ -572,15 +657,15 @@ class GroupCount(models.Model):
         return f"{self.sex} {self.age_band}: {self.count}"
 
 
-class ReferralQuerySet(models.QuerySet):
+class ReferralQuerySet(LiveQuerySet):
     def visible_to(self, user):
-        return self.filter(visitor__in=Visitor.objects.visible_to(user))
+        return self.live().filter(visitor__in=Visitor.objects.visible_to(user))
 
     def open(self):
         return self.filter(status__in=Referral.OPEN_STATUSES)
 
 
-class Referral(models.Model):
+class Referral(SoftDeletable):
     class Status(models.TextChoices):
         SENT = "sent", _("Sent")
         ACCEPTED = "accepted", _("Accepted")
@@ -704,6 +789,10 @@ class AuditEvent(models.Model):
         ACCESS_DENIED = "access_denied", _("access denied")
         ACCESS_GRANTED = "access_granted", _("staff access granted")
         ERASED = "erased", _("erased on request")
+        CORRECTED = "corrected", _("corrected")
+        DELETED = "deleted", _("deleted")
+        IMPORTED = "imported", _("imported")
+        IMPORT_ROLLED_BACK = "import_rolled_back", _("import rolled back")
 
     visitor = models.ForeignKey(
         Visitor,
@@ -804,3 +893,55 @@ class TrainingInterest(models.Model):
 
     def __str__(self):
         return f"{self.visitor} — {self.training} ({self.get_status_display()})"
+
+
+class SessionImport(models.Model):
+    """One legacy import: the file's fingerprint (SHA-256), what it added and skipped.
+
+    Rolled back as a whole by a manager (services.session_import_roll_back): its sessions are
+    deleted softly and the visitors it created, if nothing else refers to them, are anonymised
+    and hidden."""
+
+    centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("file"), max_length=255)
+    fingerprint = models.CharField(_("fingerprint (SHA-256)"), max_length=64, db_index=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    sessions_added = models.PositiveIntegerField(_("sessions added"), default=0)
+    visitors_added = models.PositiveIntegerField(_("visitors added"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("rows skipped"), default=0)
+    # [{"row": n, "reason": text}]: what the report said was skipped, and why.
+    skipped = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("imported"), default=now)
+    rolled_back_at = models.DateTimeField(_("rolled back"), null=True, blank=True)
+    rolled_back_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("legacy import")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d})"
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an Idempotency-Key header, per user: a client that
+    retries gets it again and nothing is created twice (counselling/api/idempotency.py)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    path = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response = models.JSONField(null=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_user")
+        ]
+
+    def __str__(self):
+        return self.key

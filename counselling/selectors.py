@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils.timezone import localdate
 
@@ -17,6 +18,7 @@ from .models import (
     Referral,
     ReferralEvent,
     Session,
+    SessionImport,
     Visitor,
 )
 
@@ -27,7 +29,9 @@ def visitor_list(*, user, centre: Centre | None = None):
     visitors = Visitor.objects.visible_to(user).select_related("centre")
     if centre is not None:
         visitors = visitors.filter(centre=centre)
-    return visitors.annotate(last_session=Max("sessions__date")).order_by("-created_at")
+    return visitors.annotate(
+        last_session=Max("sessions__date", filter=Q(sessions__deleted_at__isnull=True))
+    ).order_by("-created_at")
 
 
 def visitor_search(*, user, query: str) -> list[Visitor]:
@@ -36,6 +40,8 @@ def visitor_search(*, user, query: str) -> list[Visitor]:
 
     query = query.strip()
     code = codes.normalise(query)
+    if not codes.is_valid(code):
+        code = codes.from_scan(query) or code  # a scanned card: a URL or prefix around the code
     if codes.is_valid(code):
         found = visitor_find_by_code(user=user, raw_code=code)
         return [found] if found else []
@@ -54,28 +60,71 @@ def visitor_search(*, user, query: str) -> list[Visitor]:
 
 
 def visitor_timeline(*, visitor: Visitor, user) -> list[dict]:
-    """Sessions, group attendances, referrals and consent events, newest first."""
+    """Sessions, group attendances, referrals, consent events and corrections, newest first.
+
+    Deleted sessions and referrals are left out; their deletion (who, when, why) is an item."""
+    from .services import may_correct
+
+    staffed = set(Centre.objects.staffed_by(user).values_list("pk", flat=True))
+
     sessions = (
-        visitor.sessions.select_related("centre", "counsellor")
+        visitor.sessions.live()
+        .select_related("centre", "counsellor")
         .prefetch_related("topics")
         .order_by("-date", "-pk")
     )
-    groups = visitor.group_sessions.select_related("centre").order_by("-date")
-    referrals = visitor.referrals.select_related("partner", "centre").prefetch_related("events")
+    groups = (
+        visitor.group_sessions.filter(deleted_at__isnull=True)
+        .select_related("centre")
+        .order_by("-date")
+    )
+    referrals = (
+        visitor.referrals.live().select_related("partner", "centre").prefetch_related("events")
+    )
     consents = ConsentEvent.objects.filter(visitor=visitor).select_related("recorded_by")
+    corrections = visitor.audit_events.filter(
+        action__in=[AuditEvent.Action.CORRECTED, AuditEvent.Action.DELETED]
+    ).select_related("user")
     items = [
         {
             "kind": "session",
             "date": s.date,
             "object": s,
             "show_notes": s.notes_visible_to(user),
+            "can_correct": may_correct(user=user, record=s, centre_ids=staffed),
         }
         for s in sessions
     ]
     items += [{"kind": "group", "date": g.date, "object": g} for g in groups]
     items += [{"kind": "referral", "date": r.sent_on, "object": r} for r in referrals]
     items += [{"kind": "consent", "date": c.recorded_at.date(), "object": c} for c in consents]
+    items += [
+        {"kind": "correction", "date": localdate(e.at), "object": e, "said": _correction_text(e)}
+        for e in corrections
+    ]
     return sorted(items, key=lambda item: item["date"], reverse=True)
+
+
+CORRECTED_MODELS = {"session": Session, "groupsession": GroupSession, "referral": Referral}
+
+
+def _correction_text(event: AuditEvent) -> str:
+    """ "session 12: duration_minutes, outcome" as the user reads it: "Session: duration
+    (minutes), outcome"; a deletion keeps its reason."""
+    head, _sep, rest = event.detail.partition(": ")
+    model = CORRECTED_MODELS.get(head.split(" ")[0])
+    if model is None:
+        return event.detail
+    label = str(model._meta.verbose_name).capitalize()
+    if event.action == AuditEvent.Action.DELETED:
+        return f"{label}: {rest}"
+    names = []
+    for name in rest.split(", "):
+        try:
+            names.append(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:  # a field renamed since: its stored name
+            names.append(name)
+    return f"{label}: {', '.join(names)}"
 
 
 def follow_ups_due(*, user):
@@ -280,3 +329,12 @@ def visitor_data(*, visitor: Visitor) -> dict:
             for e in visitor.audit_events.select_related("user").order_by("at", "pk")
         ],
     }
+
+
+def session_import_list(*, user):
+    """Legacy imports of the user's centres, newest first."""
+    return (
+        SessionImport.objects.filter(centre__in=Centre.objects.staffed_by(user))
+        .select_related("centre", "user")
+        .order_by("-created_at", "-pk")
+    )

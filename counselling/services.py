@@ -3,11 +3,12 @@
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy
 
@@ -51,6 +52,10 @@ PROOF_REFUSED = gettext_lazy(
 TOO_MANY_PROOFS = gettext_lazy(
     "Too many proofs of presence did not match: try again later, or ask the visitor's centre."
 )
+EDIT_WINDOW_PASSED = gettext_lazy(
+    "Counsellors may correct a record for %(days)s days after logging it: ask a manager."
+)
+REASON_REQUIRED = gettext_lazy("Give the reason for deleting.")
 TOO_MANY_LOOKUPS = gettext_lazy(
     "Too many look-ups of other centres' visitor codes: try again in an hour."
 )
@@ -318,6 +323,8 @@ def group_session_log(
 @transaction.atomic
 def referral_create(*, user, visitor: Visitor, centre: Centre, **fields) -> Referral:
     _check_centre(user, centre)
+    if not Visitor.objects.visible_to(user).filter(pk=visitor.pk).exists():
+        raise PermissionDenied(str(NOT_YOUR_CENTRE))
     referral = Referral(visitor=visitor, centre=centre, created_by=user, **fields)
     referral.status_changed_on = referral.sent_on
     referral.full_clean()
@@ -374,6 +381,231 @@ def visitor_merge(*, user, keep: Visitor, remove: Visitor) -> Visitor:
     audit_record(visitor=keep, user=user, action=AuditEvent.Action.MERGED, detail=remove.code)
     audit_record(visitor=remove, user=user, action=AuditEvent.Action.MERGED, detail=keep.code)
     return keep
+
+
+# --- Corrections ----------------------------------------------------------------------------
+
+
+def _check_may_correct(*, user, record, centre_ids=None) -> None:
+    """Corrections are for the staff of the record's centre: managers at any time,
+    counsellors for SESSION_EDIT_WINDOW_DAYS after the record was logged. `centre_ids`: the
+    user's centres, when known (a list page asks once for all its rows)."""
+    if centre_ids is None:
+        _check_centre(user, record.centre)
+    elif record.centre_id not in centre_ids:
+        raise PermissionDenied(str(NOT_YOUR_CENTRE))
+    if user.can(Permission.MANAGE_CENTRE):
+        return
+    logged = getattr(record, "created_at", None)
+    logged = localdate(logged) if logged else record.sent_on
+    days = settings.SESSION_EDIT_WINDOW_DAYS
+    if (localdate() - logged).days > days:
+        raise PermissionDenied(str(EDIT_WINDOW_PASSED % {"days": days}))
+
+
+def may_correct(*, user, record, centre_ids=None) -> bool:
+    if not user.can(Permission.COUNSEL_VISITORS):
+        return False
+    try:
+        _check_may_correct(user=user, record=record, centre_ids=centre_ids)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _label(record) -> str:
+    return f"{record._meta.model_name} {record.pk}"
+
+
+def _audit_correction(*, user, record, visitors, changed: list[str]) -> None:
+    for visitor in visitors:
+        audit_record(
+            visitor=visitor,
+            centre=record.centre_id,
+            user=user,
+            action=AuditEvent.Action.CORRECTED,
+            detail=f"{_label(record)}: {', '.join(changed)}",
+        )
+    if not visitors:
+        audit_record(
+            centre=record.centre_id,
+            user=user,
+            action=AuditEvent.Action.CORRECTED,
+            detail=f"{_label(record)}: {', '.join(changed)}",
+        )
+
+
+def _apply(record, fields: dict) -> list[str]:
+    changed = [name for name, value in fields.items() if getattr(record, name) != value]
+    for name, value in fields.items():
+        setattr(record, name, value)
+    return changed
+
+
+@transaction.atomic
+def session_update(*, session: Session, user, topics=None, **fields) -> Session:
+    """Corrects a session; the names of the fields changed go to the visitor's audit trail
+    and timeline (their values stay out of the trail)."""
+    _check_may_correct(user=user, record=session)
+    fields.pop("centre", None)  # a session stays at the centre where it took place
+    changed = _apply(session, fields)
+    session.full_clean()
+    session.save()
+    if topics is not None and {t.pk for t in topics} != set(
+        session.topics.values_list("pk", flat=True)
+    ):
+        session.topics.set(topics)
+        changed.append("topics")
+    if changed:
+        _audit_correction(user=user, record=session, visitors=[session.visitor], changed=changed)
+    return session
+
+
+def _soft_delete(*, record, user, reason: str, visitors) -> None:
+    _check_may_correct(user=user, record=record)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": REASON_REQUIRED})
+    record.deleted_at, record.deleted_by, record.delete_reason = now(), user, reason[:300]
+    record.save(update_fields=["deleted_at", "deleted_by", "delete_reason"])
+    detail = f"{_label(record)}: {reason}"
+    for visitor in visitors or [None]:
+        audit_record(
+            visitor=visitor,
+            centre=record.centre_id,
+            user=user,
+            action=AuditEvent.Action.DELETED,
+            detail=detail,
+        )
+
+
+@transaction.atomic
+def session_delete(*, session: Session, user, reason: str) -> Session:
+    """Deletes softly: the session is counted nowhere, its deletion stays on the timeline."""
+    _soft_delete(record=session, user=user, reason=reason, visitors=[session.visitor])
+    return session
+
+
+@transaction.atomic
+def group_session_update(
+    *,
+    group: GroupSession,
+    user,
+    topics=None,
+    facilitators=None,
+    attendees=None,
+    counts=None,
+    **fields,
+) -> GroupSession:
+    _check_may_correct(user=user, record=group)
+    fields.pop("centre", None)
+    changed = _apply(group, fields)
+    group.full_clean()
+    attendees = list(group.attendees.all()) if attendees is None else list(attendees)
+    if counts is None:
+        counts = {(c.sex, c.age_band): c.count for c in group.counts.all()}
+    group_session_validate(total=group.total_participants, attendees=len(attendees), counts=counts)
+    group.save()
+    if topics is not None and set(topics) != set(group.topics.all()):
+        group.topics.set(topics)
+        changed.append("topics")
+    if facilitators is not None and set(facilitators) != set(group.facilitators.all()):
+        group.facilitators.set(facilitators)
+        changed.append("facilitators")
+    before = set(group.attendees.all())
+    if set(attendees) != before:
+        GroupAttendance.objects.filter(group_session=group).exclude(visitor__in=attendees).delete()
+        GroupAttendance.objects.bulk_create(
+            GroupAttendance(group_session=group, visitor=v) for v in attendees if v not in before
+        )
+        changed.append("attendees")
+    old_counts = {(c.sex, c.age_band): c.count for c in group.counts.all()}
+    new_counts = {key: value for key, value in counts.items() if value}
+    if old_counts != new_counts:
+        group.counts.all().delete()
+        GroupCount.objects.bulk_create(
+            GroupCount(group_session=group, sex=sex, age_band=band, count=value)
+            for (sex, band), value in new_counts.items()
+        )
+        changed.append("counts")
+    if changed:
+        visitors = list(set(attendees) | before)
+        _audit_correction(user=user, record=group, visitors=visitors, changed=changed)
+    return group
+
+
+@transaction.atomic
+def group_session_delete(*, group: GroupSession, user, reason: str) -> GroupSession:
+    _soft_delete(record=group, user=user, reason=reason, visitors=list(group.attendees.all()))
+    return group
+
+
+@transaction.atomic
+def referral_update(*, referral: Referral, user, **fields) -> Referral:
+    """Corrects what was recorded when the referral was sent (partner, service, date); its
+    status moves on with referral_transition."""
+    _check_may_correct(user=user, record=referral)
+    fields.pop("centre", None)
+    changed = _apply(referral, fields)
+    referral.full_clean()
+    referral.save()
+    if changed:
+        _audit_correction(user=user, record=referral, visitors=[referral.visitor], changed=changed)
+    return referral
+
+
+@transaction.atomic
+def referral_delete(*, referral: Referral, user, reason: str) -> Referral:
+    _soft_delete(record=referral, user=user, reason=reason, visitors=[referral.visitor])
+    return referral
+
+
+IMPORT_ROLLED_BACK = gettext_lazy("This import was rolled back already.")
+
+
+@transaction.atomic
+def session_import_roll_back(*, user, session_import) -> dict:
+    """Undoes a legacy import as a whole (managers of its centre): its sessions are deleted
+    softly and the visitors it created are anonymised and deleted softly, unless they have
+    been served since (other sessions, referrals, group sessions): those stay. The rows can
+    be imported again. Audited on the centre; returns what was undone."""
+    if not user.can(Permission.MANAGE_CENTRE):
+        raise PermissionDenied
+    _check_centre(user, session_import.centre)
+    locked = type(session_import).objects.select_for_update().get(pk=session_import.pk)
+    if locked.rolled_back_at is not None:
+        raise ValidationError(IMPORT_ROLLED_BACK)
+    when = now()
+    reason = f"import {locked.pk} rolled back"
+    sessions = Session.objects.filter(session_import=locked, deleted_at__isnull=True)
+    undone = sessions.update(deleted_at=when, deleted_by=user, delete_reason=reason, legacy_row="")
+    created = Visitor.objects.filter(session_import=locked, deleted_at__isnull=True)
+    served = (
+        Exists(Session.objects.live().filter(visitor=OuterRef("pk")))
+        | Exists(Referral.objects.live().filter(visitor=OuterRef("pk")))
+        | Exists(GroupAttendance.objects.filter(visitor=OuterRef("pk")))
+        | Exists(Visitor.objects.filter(merged_into=OuterRef("pk")))
+    )
+    removable = list(created.exclude(served).values_list("pk", flat=True))
+    if removable:
+        _visitors_anonymise(ids=removable, when=when)
+        Visitor.objects.filter(pk__in=removable).update(
+            deleted_at=when, deleted_by=user, delete_reason=reason, legacy_ref=""
+        )
+    locked.rolled_back_at, locked.rolled_back_by = when, user
+    locked.save(update_fields=["rolled_back_at", "rolled_back_by"])
+    audit_record(
+        user=user,
+        centre=locked.centre_id,
+        action=AuditEvent.Action.IMPORT_ROLLED_BACK,
+        count=undone,
+        detail=f"{reason}: {len(removable)} visitors removed",
+    )
+    return {
+        "sessions": undone,
+        "visitors": len(removable),
+        "kept": created.count() - len(removable),
+    }
 
 
 def visitors_viewed(*, visitors: QuerySet | list, user, action=AuditEvent.Action.VIEWED) -> None:

@@ -62,10 +62,10 @@ def centre_statistics(
         centres = centres.filter(country=country)
     if centre is not None:
         centres = centres.filter(pk=centre.pk)
-    sessions = Session.objects.filter(
+    sessions = Session.objects.live().filter(
         centre__in=centres, date__gte=period.start, date__lte=period.end
     )
-    groups = GroupSession.objects.filter(
+    groups = GroupSession.objects.live().filter(
         centre__in=centres, date__gte=period.start, date__lte=period.end
     )
     totals = sessions.aggregate(

@@ -1,34 +1,55 @@
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404, permission_required
+from accounts.models import User
 from accounts.permissions import Permission
 from centres.models import Centre
 
-from . import codes, importer, selectors, services
+from . import card, codes, importer, quality, selectors, services
 from .forms import (
     AuditSearchForm,
     ConsentForm,
+    ConsentWithdrawForm,
+    DeleteForm,
     EraseForm,
+    GroupSessionEditForm,
     GroupSessionForm,
     ImportForm,
     MergeForm,
     PresenceForm,
+    ReferralEditForm,
     ReferralForm,
     ReferralStatusForm,
     SearchForm,
+    SessionEditForm,
     SessionForm,
     StatisticsForm,
     TrainingInterestForm,
     VisitorForm,
     VisitorRegisterForm,
 )
-from .models import AuditEvent, GroupSession, Referral, Session, Visitor
+from .models import (
+    IDENTIFYING_FIELDS,
+    AuditEvent,
+    ConsentPurpose,
+    GroupSession,
+    Referral,
+    Session,
+    Visitor,
+)
 from .statistics import Period, centre_statistics
 
 COUNSEL = Permission.COUNSEL_VISITORS
@@ -181,6 +202,10 @@ def visitor_consent(request, code: str):
     opened = Visitor.objects.open_for_session(request.user)
     visitor = get_object_or_404(opened, code=code)
     form = ConsentForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["given"]:
+        # Withdrawing is asked for on its own page, which says what it erases.
+        purpose = form.cleaned_data["purpose"]
+        return redirect("counselling:consent_withdraw", code=visitor.code, purpose=purpose)
     if form.is_valid():
         services.consent_record(
             visitor=visitor,
@@ -192,6 +217,40 @@ def visitor_consent(request, code: str):
     if not Visitor.objects.visible_to(request.user).filter(pk=visitor.pk).exists():
         return redirect("counselling:session_create", code=visitor.code)
     return redirect("counselling:visitor_detail", code=visitor.code)
+
+
+@permission_required(COUNSEL)
+def consent_withdraw(request, code: str, purpose: str):
+    """Asks for confirmation, says what is erased and what stays as statistics, then records
+    the withdrawal (a consent event with who and when, and an audit entry)."""
+    opened = Visitor.objects.open_for_session(request.user)
+    visitor = get_object_or_404(opened, code=code)
+    if purpose not in ConsentPurpose.values:
+        raise Http404
+    field = services.CONSENT_FIELDS[ConsentPurpose(purpose)]
+    form = ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.consent_record(visitor=visitor, user=request.user, purpose=purpose, given=False)
+        messages.success(request, _("Consent withdrawn."))
+        if not Visitor.objects.visible_to(request.user).filter(pk=visitor.pk).exists():
+            return redirect("counselling:session_create", code=visitor.code)
+        return redirect("counselling:visitor_detail", code=visitor.code)
+    context = {
+        "visitor": visitor,
+        "form": form,
+        "purpose": purpose,
+        "purpose_label": ConsentPurpose(purpose).label,
+        "given": getattr(visitor, field),
+        "erased": [
+            Visitor._meta.get_field(name).verbose_name
+            for name in IDENTIFYING_FIELDS
+            if purpose == ConsentPurpose.SERVICE
+        ],
+        "back": reverse("counselling:visitor_detail", args=[visitor.code])
+        if Visitor.objects.visible_to(request.user).filter(pk=visitor.pk).exists()
+        else reverse("counselling:session_create", args=[visitor.code]),
+    }
+    return render(request, "counselling/consent_withdraw.html", context)
 
 
 def _consent_purposes(visitor) -> list:
@@ -264,6 +323,153 @@ def session_create(request, code: str):
     return render(request, "counselling/session_form.html", context)
 
 
+# --- Corrections: edit and delete (softly, with a reason), audited, on the visitor's timeline --
+
+
+def _correction_denied(request, error) -> HttpResponse:
+    return render(request, "counselling/not_allowed.html", {"message": str(error)}, status=403)
+
+
+def _changes(form) -> dict:
+    return {
+        name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data
+    }
+
+
+def _delete(request, record, *, delete, back: str, title: str):
+    """The confirmation page with the reason, and the soft delete it leads to."""
+    form = DeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delete(user=request.user, reason=form.cleaned_data["reason"])
+        except PermissionDenied as error:
+            return _correction_denied(request, error)
+        messages.success(request, _("Deleted. The deletion is kept on the timeline."))
+        return redirect(back)
+    context = {"form": form, "record": record, "title": title, "back": back}
+    return render(request, "counselling/record_delete.html", context)
+
+
+@permission_required(COUNSEL)
+def session_edit(request, pk: int):
+    session = get_visible_or_404(Session, request.user, pk=pk)
+    if not services.may_correct(user=request.user, record=session):
+        return _correction_denied(
+            request, services.EDIT_WINDOW_PASSED % {"days": settings.SESSION_EDIT_WINDOW_DAYS}
+        )
+    form = SessionEditForm(request.POST or None, instance=session, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = _changes(form)
+        session.refresh_from_db()
+        try:
+            services.session_update(session=session, user=request.user, **changes)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except PermissionDenied as error:
+            return _correction_denied(request, error)
+        else:
+            messages.success(request, _("Session corrected."))
+            return redirect("counselling:visitor_detail", code=session.visitor.code)
+    context = {"form": form, "visitor": session.visitor, "session": session}
+    return render(request, "counselling/session_edit.html", context)
+
+
+@permission_required(COUNSEL)
+def session_delete(request, pk: int):
+    session = get_visible_or_404(Session, request.user, pk=pk)
+    return _delete(
+        request,
+        session,
+        delete=lambda **kw: services.session_delete(session=session, **kw),
+        back=reverse("counselling:visitor_detail", args=[session.visitor.code]),
+        title=_("Delete the session of %(date)s")
+        % {"date": date_format(session.date, "SHORT_DATE_FORMAT")},
+    )
+
+
+@permission_required(COUNSEL)
+def group_session_edit(request, pk: int):
+    group = get_visible_or_404(GroupSession, request.user, pk=pk)
+    if not services.may_correct(user=request.user, record=group):
+        return _correction_denied(
+            request, services.EDIT_WINDOW_PASSED % {"days": settings.SESSION_EDIT_WINDOW_DAYS}
+        )
+    form = GroupSessionEditForm(request.POST or None, instance=group, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        group.refresh_from_db()
+        try:
+            services.group_session_update(
+                group=group,
+                user=request.user,
+                topics=data["topics"],
+                facilitators=data["facilitators"] or [request.user],
+                attendees=data["attendee_codes"],
+                counts=form.counts(),
+                type=data["type"],
+                date=data["date"],
+                place=data["place"],
+                total_participants=data["total_participants"],
+            )
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except PermissionDenied as error:
+            return _correction_denied(request, error)
+        else:
+            messages.success(request, _("Group session corrected."))
+            return redirect("counselling:group_session_detail", pk=group.pk)
+    return render(request, "counselling/group_session_form.html", {"form": form, "group": group})
+
+
+@permission_required(COUNSEL)
+def group_session_delete(request, pk: int):
+    group = get_visible_or_404(GroupSession, request.user, pk=pk)
+    return _delete(
+        request,
+        group,
+        delete=lambda **kw: services.group_session_delete(group=group, **kw),
+        back=reverse("counselling:group_session_list"),
+        title=_("Delete the group session of %(date)s")
+        % {"date": date_format(group.date, "SHORT_DATE_FORMAT")},
+    )
+
+
+@permission_required(COUNSEL)
+def referral_edit(request, pk: int):
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+    if not services.may_correct(user=request.user, record=referral):
+        return _correction_denied(
+            request, services.EDIT_WINDOW_PASSED % {"days": settings.SESSION_EDIT_WINDOW_DAYS}
+        )
+    form = ReferralEditForm(request.POST or None, instance=referral, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = _changes(form)
+        referral.refresh_from_db()
+        try:
+            services.referral_update(referral=referral, user=request.user, **changes)
+        except ValidationError as error:
+            _form_errors_from(form, error)
+        except PermissionDenied as error:
+            return _correction_denied(request, error)
+        else:
+            messages.success(request, _("Referral corrected."))
+            return redirect("counselling:referral_detail", pk=referral.pk)
+    context = {"form": form, "visitor": referral.visitor, "referral": referral}
+    return render(request, "counselling/referral_form.html", context)
+
+
+@permission_required(COUNSEL)
+def referral_delete(request, pk: int):
+    referral = get_visible_or_404(Referral, request.user, pk=pk)
+    return _delete(
+        request,
+        referral,
+        delete=lambda **kw: services.referral_delete(referral=referral, **kw),
+        back=reverse("counselling:visitor_detail", args=[referral.visitor.code]),
+        title=_("Delete the referral to %(partner)s") % {"partner": referral.partner.name},
+    )
+
+
 @require_POST
 @permission_required(COUNSEL)
 def follow_up_done(request, pk: int):
@@ -326,6 +532,7 @@ def group_session_detail(request, pk: int):
         "visible": set(Visitor.objects.visible_to(request.user).filter(group_sessions=group)),
         "counts": counts,
         "counted": sum(c.count for c in counts),
+        "can_correct": services.may_correct(user=request.user, record=group),
     }
     return render(request, "counselling/group_session_detail.html", context)
 
@@ -397,6 +604,7 @@ def referral_detail(request, pk: int):
         "referral": referral,
         "form": form if referral.next_statuses() else None,
         "history": selectors.referral_history(referral),
+        "can_correct": services.may_correct(user=request.user, record=referral),
     }
     return render(request, "counselling/referral_detail.html", context)
 
@@ -417,6 +625,45 @@ def visitor_merge(request):
             messages.success(request, _("Visitors merged into %(code)s.") % {"code": keep.code})
             return redirect("counselling:visitor_detail", code=keep.code)
     return render(request, "counselling/merge.html", {"form": form})
+
+
+@permission_required(COUNSEL)
+def visitor_card(request, code: str):
+    """The card's print view, in the visitor's language (the page's controls in the user's)."""
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    services.audit_record(
+        visitor=visitor, user=request.user, action=AuditEvent.Action.VIEWED, detail="card"
+    )
+    context = {
+        "visitor": visitor,
+        "print_label": _("Print the card"),
+        "pdf_label": _("Download the card (PDF)"),
+        "back_label": _("Back to the visitor"),
+        "pdf_url": reverse("counselling:visitor_card_pdf", args=[visitor.code]),
+    }
+    language = card.card_language(visitor, fallback=get_language())
+    with translation.override(language):
+        context |= {
+            "card_language": language,
+            "texts": card.card_texts(visitor),
+            "qr_label": _("QR code of the visitor code %(code)s") % {"code": visitor.code},
+            "qr_svg": mark_safe(card.card_qr(visitor).svg_inline(scale=4, border=2)),
+        }
+    return render(request, "counselling/visitor_card.html", context)
+
+
+@permission_required(COUNSEL)
+def visitor_card_pdf(request, code: str):
+    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    services.audit_record(
+        visitor=visitor, user=request.user, action=AuditEvent.Action.VIEWED, detail="card PDF"
+    )
+    language = card.card_language(visitor, fallback=get_language())
+    response = HttpResponse(
+        card.card_pdf(visitor, language=language), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="card-{visitor.code}.pdf"'
+    return response
 
 
 @permission_required(Permission.MANAGE_CENTRE)
@@ -493,6 +740,41 @@ def visitor_erase(request, code: str):
     return render(request, "counselling/erase.html", {"form": form, "visitor": visitor})
 
 
+@login_required
+def data_quality(request):
+    """The records to fix, per centre and counsellor (centre staff and coordinators, within
+    their scope), and the problems counted per centre: the coordinator's country, the
+    programme's network (counts only)."""
+    user = request.user
+    lists = user.can(COUNSEL)
+    if not lists and not user.can(Permission.VIEW_NETWORK_STATISTICS):
+        raise PermissionDenied
+    centres = Centre.objects.staffed_by(user).active().order_by("name")
+    context = {"problems": quality.PROBLEMS, "centres": centres}
+    if lists:
+        centre = _centre_from_query(request)
+        staff = User.objects.filter(centres__in=centres).distinct().order_by("full_name")
+        counsellor_id = request.GET.get("counsellor", "")
+        counsellor = staff.filter(pk=counsellor_id).first() if counsellor_id.isdigit() else None
+        found = quality.problem_rows(user=user, centre=centre, counsellor=counsellor)
+        context |= {
+            "centre": centre,
+            "counsellor": counsellor,
+            "staff": staff,
+            "sections": [(p, found[p.key]) for p in quality.PROBLEMS],
+        }
+        services.audit_record(
+            user=user,
+            action=AuditEvent.Action.LISTED,
+            centre=centre,
+            count=sum(len(item["rows"]) for item in found.values()),
+            detail="data quality",
+        )
+    if user.scope.whole_network or user.scope.country:
+        context["rollup"] = quality.problem_counts_by_centre(centres)
+    return render(request, "counselling/data_quality.html", context)
+
+
 @permission_required(Permission.VIEW_CENTRE_STATISTICS)
 def statistics(request):
     """Aggregates only: managers and coordinators for their centres, programme managers for
@@ -519,10 +801,16 @@ def sessions_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     report = None
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
         try:
-            rows = importer.read_rows(form.cleaned_data["file"])
+            fingerprint = importer.file_fingerprint(upload)
+            rows = importer.read_rows(upload)
             report = importer.sessions_import(
-                user=request.user, centre=form.cleaned_data["centre"], rows=rows
+                user=request.user,
+                centre=form.cleaned_data["centre"],
+                rows=rows,
+                file_name=upload.name or "",
+                fingerprint=fingerprint,
             )
         except ValueError as error:
             form.add_error("file", str(error))
@@ -531,12 +819,53 @@ def sessions_import(request):
         else:
             messages.success(
                 request,
-                _("Imported %(sessions)d sessions and %(visitors)d new visitors.")
-                % {"sessions": report.sessions, "visitors": report.visitors},
+                _(
+                    "Imported %(sessions)d sessions and %(visitors)d new visitors; "
+                    "%(skipped)d rows skipped."
+                )
+                % {
+                    "sessions": report.sessions,
+                    "visitors": report.visitors,
+                    "skipped": len(report.skipped),
+                },
             )
-            return redirect("counselling:sessions_import")
-    context = {"form": form, "report": report, "columns": importer.COLUMNS}
+            url = reverse("counselling:sessions_import")
+            return redirect(f"{url}?done={report.session_import.pk}")
+    imports = selectors.session_import_list(user=request.user)
+    done = request.GET.get("done", "")
+    context = {
+        "form": form,
+        "report": report,
+        "done": imports.filter(pk=done).first() if done.isdigit() else None,
+        "columns": importer.COLUMNS,
+        "imports": imports[:20],
+    }
     return render(request, "counselling/import.html", context)
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def session_import_roll_back(request, pk: int):
+    """Asks for confirmation, then undoes a whole legacy import (audited)."""
+    session_import = get_object_or_404(selectors.session_import_list(user=request.user), pk=pk)
+    if request.method == "POST":
+        try:
+            undone = services.session_import_roll_back(
+                user=request.user, session_import=session_import
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Import rolled back: %(sessions)d sessions and %(visitors)d visitors "
+                    "removed; %(kept)d visitors served since were kept."
+                )
+                % undone,
+            )
+        return redirect("counselling:sessions_import")
+    context = {"session_import": session_import}
+    return render(request, "counselling/import_roll_back.html", context)
 
 
 @permission_required(Permission.MANAGE_CENTRE)

@@ -152,6 +152,8 @@ ERROR_DESCRIPTIONS = {
     "401": "Not signed in, or the token is not valid.",
     "403": "Signed in, but the role may not do this.",
     "404": "No such object, or not one the user may see; or no such page.",
+    "409": "A request with the same Idempotency-Key is still running.",
+    "422": "The Idempotency-Key was used for another request.",
     "429": "Too many requests: wait and try again (see Retry-After).",
 }
 
@@ -194,7 +196,8 @@ def add_error_responses(result, generator, request, public):
             query = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
             has_query = bool(query)
             codes = {"429": "Error"}
-            if "requestBody" in operation or has_query:
+            headers = any(p.get("in") == "header" for p in operation.get("parameters", []))
+            if "requestBody" in operation or has_query or headers:
                 codes["400"] = "FieldErrors"
             if not anonymous:
                 codes |= {"401": "Error", "403": "Error"}
@@ -202,6 +205,9 @@ def add_error_responses(result, generator, request, public):
                 codes["404"] = "Error"
             if "404" in responses:  # declared by the view (an object that may not exist yet)
                 codes["404"] = "Error"
+            for code in ("409", "422"):  # declared by views with an Idempotency-Key
+                if code in responses:
+                    codes[code] = "Error"
             for code, schema in codes.items():
                 declared = responses.setdefault(code, response(code, schema))
                 declared.setdefault("content", response(code, schema)["content"])

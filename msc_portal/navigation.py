@@ -34,6 +34,16 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(
         _("Statistics"), "counselling:statistics", Permission.VIEW_CENTRE_STATISTICS, COUNSELLING
     ),
+    # Centre staff and coordinators: the records to fix; the programme: the counts per centre.
+    NavItem(
+        _("Data quality"), "counselling:data_quality", Permission.COUNSEL_VISITORS, COUNSELLING
+    ),
+    NavItem(
+        _("Data quality"),
+        "counselling:data_quality",
+        Permission.VIEW_NETWORK_STATISTICS,
+        COUNSELLING,
+    ),
     NavItem(_("Skill needs"), "returns:need_list", group=RETURNS),
     NavItem(_("Hosts"), "returns:host_list", Permission.MANAGE_PROGRAMME, RETURNS),
     NavItem(_("Applications"), "returns:application_list", Permission.FOLLOW_RETURNS, RETURNS),

@@ -201,6 +201,13 @@ RETENTION_MONTHS = _months_by_country("RETENTION_MONTHS")
 CV_RETENTION_MONTHS_DEFAULT = env.int("CV_RETENTION_MONTHS_DEFAULT", default=36)
 CV_RETENTION_MONTHS = _months_by_country("CV_RETENTION_MONTHS")
 
+# --- Counselling desk -----------------------------------------------------------------------
+# Days after logging in which a counsellor may correct or delete their centre's session, group
+# session or referral; managers may at any time.
+SESSION_EDIT_WINDOW_DAYS = env.int("SESSION_EDIT_WINDOW_DAYS", default=14)
+# A referral still open after this many days is on the data-quality work list.
+REFERRAL_OPEN_DAYS = env.int("REFERRAL_OPEN_DAYS", default=60)
+
 # --- Accounts and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -413,6 +420,7 @@ SPECTACULAR_SETTINGS = {
         "NeedStatusEnum": "returns.models.Need.Status",
         "ApplicationStatusEnum": "returns.models.Application.Status",
         "AssignmentStatusEnum": "returns.models.Assignment.Status",
+        "ReferralStatusEnum": "counselling.models.Referral.Status",
     },
 }
 

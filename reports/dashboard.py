@@ -53,7 +53,7 @@ def dashboard_invalidate() -> None:
 
 
 def _sessions(flt: DashboardFilter):
-    sessions = Session.objects.filter(date__range=(flt.start, flt.end))
+    sessions = Session.objects.live().filter(date__range=(flt.start, flt.end))
     if flt.countries:
         sessions = sessions.filter(centre__country__in=flt.countries)
     return sessions
@@ -217,10 +217,12 @@ def dashboard_data(flt: DashboardFilter) -> dict:
             **_activity(flt),
             "people_reached": published_figure(registry["visitors_counselled"].total(query)),
             "registered_visitors": published_figure(
-                Visitor.objects.filter(
+                Visitor.objects.live()
+                .filter(
                     created_at__date__range=(flt.start, flt.end),
                     **({"centre__country__in": flt.countries} if flt.countries else {}),
-                ).count()
+                )
+                .count()
             ),
             "topics": top_topics(flt),
             "destinations": top_destinations(flt),

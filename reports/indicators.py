@@ -29,6 +29,7 @@ DISAGGREGATIONS: dict[str, Promise] = {
     "mode": _("Mode"),
     "sector": _("Sector"),
     "session_type": _("Type of group session"),
+    "outcome": _("Outcome of the session"),
 }
 # How a dimension's values are named in a report, where the stored code is not a name (apps add
 # theirs): e.g. the type of a group session.

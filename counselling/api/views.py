@@ -1,6 +1,11 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 
 from accounts.access import api_permission
@@ -9,15 +14,54 @@ from counselling import services
 from counselling.models import AuditEvent, GroupSession, Referral, Session, Visitor
 
 from .filters import GroupSessionFilter, ReferralFilter, SessionFilter, VisitorFilter
+from .idempotency import PARAMETER as IDEMPOTENCY_KEY
+from .idempotency import RESPONSES as IDEMPOTENCY_RESPONSES
+from .idempotency import idempotent
 from .serializers import (
+    GroupSessionCreateSerializer,
     GroupSessionSerializer,
+    PresenceGrantSerializer,
+    PresenceSerializer,
+    ReferralCreateSerializer,
     ReferralSerializer,
+    ReferralTransitionSerializer,
     SessionCreateSerializer,
     SessionSerializer,
+    VisitorCreatedSerializer,
     VisitorSerializer,
+    VisitorUpdateSerializer,
+    VisitorWriteSerializer,
 )
 
 COUNSEL = api_permission(Permission.COUNSEL_VISITORS)
+
+
+def _run(service, /, **kwargs):
+    """Calls a service as the page does, answering its refusals as the API does."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ValidationError(error.message_dict) from error
+        raise ValidationError({"non_field_errors": error.messages}) from error
+    except services.TooManyAttempts as error:
+        raise Throttled(detail=str(error)) from error
+    except DjangoPermissionDenied as error:
+        raise PermissionDenied(str(error) or None) from error
+
+
+def _created(serializer_class, instance, request, code=status.HTTP_201_CREATED):
+    return Response(serializer_class(instance, context={"request": request}).data, status=code)
+
+
+def write_schema(request, responses, **kwargs):
+    """The OpenAPI of a POST with an Idempotency-Key."""
+    return extend_schema(
+        request=request,
+        responses={**responses, **IDEMPOTENCY_RESPONSES},
+        parameters=[IDEMPOTENCY_KEY],
+        **kwargs,
+    )
 
 
 class AuditedReadMixin:
@@ -46,10 +90,17 @@ class AuditedReadMixin:
         return Response(self.get_serializer(instance).data)
 
 
-class VisitorViewSet(viewsets.ReadOnlyModelViewSet):
-    """Visitors of the user's centres (a coordinator: country). Each answer is audited."""
+class VisitorViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Visitors of the user's centres (a coordinator: country). Each answer is audited.
+
+    POST registers a visitor (services.visitor_register), PATCH updates one
+    (services.visitor_update); POST …/presence/ takes the proof of presence of another
+    centre's visitor, as the desk does."""
 
     serializer_class = VisitorSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
     permission_classes = [COUNSEL]
     filterset_class = VisitorFilter
     lookup_field = "code"
@@ -68,10 +119,91 @@ class VisitorViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         visitor = super().get_object()
-        services.audit_record(
-            visitor=visitor, user=self.request.user, action=AuditEvent.Action.EXPORTED
-        )
+        if self.action == "retrieve":
+            services.audit_record(
+                visitor=visitor, user=self.request.user, action=AuditEvent.Action.EXPORTED
+            )
         return visitor
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return VisitorWriteSerializer
+        if self.action == "partial_update":
+            return VisitorUpdateSerializer
+        return VisitorSerializer
+
+    @write_schema(VisitorWriteSerializer, {201: VisitorCreatedSerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = VisitorWriteSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        profile = serializer.profile()
+        duplicates = services.visitor_duplicates(
+            user=request.user,
+            given_name=profile.get("given_name", ""),
+            family_name=profile.get("family_name", ""),
+            year_of_birth=profile.get("year_of_birth"),
+            phone=profile.get("phone", ""),
+        )
+        codes = list(duplicates.values_list("code", flat=True)[:10])
+        if codes and not data["confirm_new"]:
+            raise ValidationError(
+                {
+                    "confirm_new": [
+                        _(
+                            "Probably registered already: %(codes)s. Use that code, or send "
+                            "confirm_new to register a different person."
+                        )
+                        % {"codes": ", ".join(codes)}
+                    ]
+                }
+            )
+        visitor = _run(
+            services.visitor_register,
+            user=request.user,
+            centre=data["centre"],
+            consents=serializer.consents(),
+            **profile,
+        )
+        return _created(VisitorCreatedSerializer, visitor, request)
+
+    @extend_schema(request=VisitorUpdateSerializer, responses={200: VisitorSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        visitor = self.get_object()
+        serializer = VisitorUpdateSerializer(
+            visitor, data=request.data, partial=True, context={"request": request}
+        )
+        serializer.is_valid(raise_exception=True)
+        visitor.refresh_from_db()
+        visitor = _run(
+            services.visitor_update,
+            visitor=visitor,
+            user=request.user,
+            **serializer.validated_data,
+        )
+        return _created(VisitorSerializer, visitor, request, code=status.HTTP_200_OK)
+
+    @write_schema(
+        PresenceSerializer, {201: PresenceGrantSerializer}, operation_id="visitor_presence"
+    )
+    @action(detail=True, methods=["post"], serializer_class=PresenceSerializer)
+    @idempotent
+    def presence(self, request, code=None):
+        """Another centre's visitor is present: their proof opens them for one visit."""
+        visitor = _run(services.visitor_find_by_code, user=request.user, raw_code=code or "")
+        if visitor is None or visitor.code != code:
+            raise Http404
+        serializer = PresenceSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        grant = _run(
+            services.presence_confirm,
+            user=request.user,
+            visitor=visitor,
+            **serializer.validated_data,
+        )
+        data = {"visitor": visitor.code, "centre": grant.centre_id, "expires_at": grant.expires_at}
+        return Response(PresenceGrantSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
 class SessionViewSet(AuditedReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -94,19 +226,26 @@ class SessionViewSet(AuditedReadMixin, mixins.CreateModelMixin, viewsets.ReadOnl
     def get_serializer_class(self):
         return SessionCreateSerializer if self.action == "create" else SessionSerializer
 
+    @write_schema(SessionCreateSerializer, {201: SessionSerializer})
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = SessionCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        try:
-            session = services.session_log(user=request.user, source=Session.Source.API, **data)
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
-        output = SessionSerializer(session, context={"request": request})
-        return Response(output.data, status=status.HTTP_201_CREATED)
+        session = _run(services.session_log, user=request.user, source=Session.Source.API, **data)
+        return _created(SessionSerializer, session, request)
+
+    @write_schema(None, {200: SessionSerializer}, operation_id="session_follow_up_done")
+    @action(detail=True, methods=["post"], url_path="follow-up-done")
+    @idempotent
+    def follow_up_done(self, request, pk=None):
+        """The follow-up of this session is done (as on the counsellor's home page)."""
+        session = self.get_object()
+        session = _run(services.session_follow_up_done, session=session, user=request.user)
+        return _created(SessionSerializer, session, request, code=status.HTTP_200_OK)
 
 
-class GroupSessionViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+class GroupSessionViewSet(AuditedReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = GroupSessionSerializer
     permission_classes = [COUNSEL]
     filterset_class = GroupSessionFilter
@@ -119,8 +258,31 @@ class GroupSessionViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
             .distinct()
         )
 
+    def get_serializer_class(self):
+        return GroupSessionCreateSerializer if self.action == "create" else GroupSessionSerializer
 
-class ReferralViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
+    @write_schema(GroupSessionCreateSerializer, {201: GroupSessionSerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = GroupSessionCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data.get("date") is None:
+            data.pop("date", None)
+        group = _run(
+            services.group_session_log,
+            user=request.user,
+            centre=data.pop("centre"),
+            topics=data.pop("topics"),
+            facilitators=data.pop("facilitators") or [request.user],
+            attendees=data.pop("attendees"),
+            counts=data.pop("counts"),
+            **data,
+        )
+        return _created(GroupSessionSerializer, group, request)
+
+
+class ReferralViewSet(AuditedReadMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ReferralSerializer
     permission_classes = [COUNSEL]
     filterset_class = ReferralFilter
@@ -132,3 +294,40 @@ class ReferralViewSet(AuditedReadMixin, viewsets.ReadOnlyModelViewSet):
             .select_related("visitor")
             .prefetch_related("events")
         )
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ReferralCreateSerializer
+        if self.action == "transition":
+            return ReferralTransitionSerializer
+        return ReferralSerializer
+
+    @write_schema(ReferralCreateSerializer, {201: ReferralSerializer})
+    @idempotent
+    def create(self, request, *args, **kwargs):
+        serializer = ReferralCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = {k: v for k, v in serializer.validated_data.items() if v is not None}
+        referral = _run(services.referral_create, user=request.user, **data)
+        return _created(ReferralSerializer, referral, request)
+
+    @write_schema(
+        ReferralTransitionSerializer, {200: ReferralSerializer}, operation_id="referral_transition"
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def transition(self, request, pk=None):
+        """Follow the referral up: its next status, the date and an outcome note."""
+        referral = self.get_object()
+        serializer = ReferralTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        referral = _run(
+            services.referral_transition,
+            referral=referral,
+            user=request.user,
+            status=data["status"],
+            on=data.get("date"),
+            note=data["note"],
+        )
+        return _created(ReferralSerializer, referral, request, code=status.HTTP_200_OK)

@@ -20,7 +20,18 @@ def build_world(request, world):
     session = SessionFactory(visitor=visitor, counsellor=counsellor_a)
     group = GroupSessionFactory(centre=world["centre_a"], created_by=counsellor_a)
     referral = ReferralFactory(visitor=visitor, created_by=counsellor_a)
-    return {"visitor_a": visitor, "session_a": session, "group_a": group, "referral_a": referral}
+    from counselling.models import SessionImport
+
+    session_import = SessionImport.objects.create(
+        centre=world["centre_a"], user=counsellor_a, file_name="log.csv", fingerprint="0" * 64
+    )
+    return {
+        "visitor_a": visitor,
+        "session_a": session,
+        "group_a": group,
+        "referral_a": referral,
+        "import_a": session_import,
+    }
 
 
 def _code(world):
@@ -127,6 +138,71 @@ ROUTES += [
         "api:referral-detail",
         permission=COUNSEL,
         kwargs=lambda world: {"pk": world["referral_a"].pk},
+        overrides=OTHER_CENTRE,
+    ),
+]
+
+
+def _pk(name):
+    return lambda world: {"pk": world[name].pk}
+
+
+# Issue 10: corrections, the card, consent withdrawal, data quality, import roll-back, writes.
+ROUTES += [
+    *(
+        Route(f"counselling:{name}", permission=COUNSEL, kwargs=_pk(obj), overrides=OTHER_CENTRE)
+        for name, obj in (
+            ("session_edit", "session_a"),
+            ("session_delete", "session_a"),
+            ("group_session_edit", "group_a"),
+            ("group_session_delete", "group_a"),
+            ("referral_edit", "referral_a"),
+            ("referral_delete", "referral_a"),
+        )
+    ),
+    Route("counselling:visitor_card", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
+    Route("counselling:visitor_card_pdf", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),
+    Route(
+        "counselling:consent_withdraw",
+        permission=COUNSEL,
+        kwargs=lambda world: {"code": world["visitor_a"].code, "purpose": "service"},
+        overrides=OTHER_CENTRE,
+        note="the confirmation page; withdrawing is a POST with the confirmation",
+    ),
+    Route(
+        "counselling:data_quality",
+        personas=frozenset(
+            {"counsellor_a", "manager_a", "counsellor_b", "coordinator_a", "programme_manager"}
+        ),
+        note="centre staff: their records to fix; the programme: counts per centre",
+    ),
+    Route(
+        "counselling:session_import_roll_back",
+        permission=Permission.MANAGE_CENTRE,
+        kwargs=_pk("import_a"),
+        note="the confirmation page; the roll-back is a POST",
+    ),
+    Route(
+        "api:visitor-presence",
+        permission=COUNSEL,
+        kwargs=_code,
+        method="post",
+        ok=400,
+        note="an empty proof is refused with field errors; a wrong code is 404",
+    ),
+    Route(
+        "api:session-follow-up-done",
+        permission=COUNSEL,
+        kwargs=_pk("session_a"),
+        method="post",
+        overrides=OTHER_CENTRE,
+    ),
+    Route(
+        "api:referral-transition",
+        permission=COUNSEL,
+        kwargs=_pk("referral_a"),
+        method="post",
+        data={"status": "accepted"},
         overrides=OTHER_CENTRE,
     ),
 ]

@@ -5,7 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from counselling.models import Session, Visitor
+from accounts.models import Role
+from counselling.models import AuditEvent, Session, SessionImport, Visitor
+from tests.accounts.factories import UserFactory
 from tests.counselling.factories import make_visitor
 
 HEADER = "visitor_code,legacy_ref,date,mode,duration_minutes,topics,destinations,sex,year_of_birth,migration_status,consent_service,given_name,family_name"  # noqa: E501
@@ -132,3 +134,60 @@ def test_it_numbers_streamed_rows_as_the_file_does():
 
     rows = importer.read_rows(_csv(*[",L-1,2024-03-01,,30,study-abroad,,M,1999,student,no,,"] * 3))
     assert [row[importer.ROW_NUMBER] for row in rows] == [2, 3, 4]
+
+
+def test_it_adds_nothing_when_the_same_file_is_imported_again(login, manager_a, centre_a):
+    lines = (
+        ",L-1,2024-03-01,,30,study-abroad,DE,M,1999,student,yes,Edin,Hadžić",
+        ",L-2,2024-04-02,,,trafficking,,F,1980,returnee,no,,",
+    )
+    client = login(manager_a)
+    assert _post(client, centre_a, _csv(*lines)).status_code == 302
+    response = _post(client, centre_a, _csv(*lines))
+    assert response.status_code == 302
+    assert Session.objects.count() == 2
+    assert Visitor.objects.count() == 2
+    page = client.get(response.url)
+    assert "2 rows were skipped" in page.text
+    assert [row["row"] for row in page.context["done"].skipped] == [2, 3]
+    assert Visitor.objects.get(family_name="Hadžić").legacy_ref == "L-1"
+
+
+def test_it_adds_only_the_new_rows_of_an_overlapping_file(login, manager_a, centre_a):
+    client = login(manager_a)
+    first = ",L-1,2024-03-01,,30,study-abroad,DE,M,1999,student,yes,Edin,Hadžić"
+    _post(client, centre_a, _csv(first))
+    later = ",L-1,2024-05-01,,30,recognition,,M,1999,student,yes,Edin,Hadžić"
+    _post(client, centre_a, _csv(first, later, later))
+    edin = Visitor.objects.get(legacy_ref="L-1")
+    assert edin.sessions.count() == 2, "the later row joins the visitor of the first import"
+    assert Visitor.objects.count() == 1
+    latest = client.get(reverse("counselling:sessions_import")).context["imports"][0]
+    assert (latest.sessions_added, latest.rows_skipped) == (1, 2)
+
+
+def test_a_manager_rolls_an_import_back_and_may_import_it_again(
+    login, manager_a, centre_a, counsellor_b
+):
+    client = login(manager_a)
+    _post(client, centre_a, _csv(",L-1,2024-03-01,,30,study-abroad,DE,M,1999,student,no,,"))
+    (done,) = client.get(reverse("counselling:sessions_import")).context["imports"]
+    url = reverse("counselling:session_import_roll_back", args=[done.pk])
+    assert login(counsellor_b).post(url).status_code == 403
+    client = login(manager_a)
+    assert "Roll back the import" in client.get(url).text
+    assert client.post(url).status_code == 302
+    assert not Session.objects.live().exists()
+    assert not Visitor.objects.live().exists()
+    assert AuditEvent.objects.filter(action="import_rolled_back", centre=centre_a).exists()
+    _post(client, centre_a, _csv(",L-1,2024-03-01,,30,study-abroad,DE,M,1999,student,no,,"))
+    assert Session.objects.live().count() == 1
+
+
+def test_another_centres_manager_cannot_roll_an_import_back(login, manager_a, centre_a, centre_b):
+    _post(login(manager_a), centre_a, _csv(",L-1,2024-03-01,,30,study-abroad,,M,1999,student,no,,"))
+    done = SessionImport.objects.get()
+    manager_b = UserFactory(role=Role.CENTRE_MANAGER, centres=[centre_b])
+    url = reverse("counselling:session_import_roll_back", args=[done.pk])
+    assert login(manager_b).post(url).status_code == 404
+    assert Session.objects.live().count() == 1

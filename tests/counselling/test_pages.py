@@ -313,7 +313,18 @@ def test_it_lets_managers_merge_and_read_the_audit_trail(login, counsellor_a, ma
 def test_it_records_consent_withdrawal_from_the_visitor_page(login, counsellor_a, centre_a):
     visitor = make_visitor(counsellor_a, centre_a)
     client = login(counsellor_a)
-    client.post(reverse("counselling:visitor_consent", args=[visitor.code]), {"purpose": "service"})
+    asked = client.post(
+        reverse("counselling:visitor_consent", args=[visitor.code]), {"purpose": "service"}
+    )
+    confirm = reverse("counselling:consent_withdraw", args=[visitor.code, "service"])
+    assert asked.url == confirm, "withdrawing is confirmed on its own page"
+    visitor.refresh_from_db()
+    assert not visitor.is_anonymous
+    page = client.get(confirm)
+    assert "Family name" in page.text
+    assert "still counted in statistics" in page.text
+    assert client.post(confirm, {}).status_code == 200, "the confirmation is required"
+    assert client.post(confirm, {"confirm": "on"}).status_code == 302
     visitor.refresh_from_db()
     assert visitor.is_anonymous
     assert visitor.family_name == ""
@@ -380,6 +391,7 @@ def test_it_needs_few_queries_for_the_visitor_page(
         SessionFactory(visitor=visitor, counsellor=counsellor_a)
         ReferralFactory(visitor=visitor, created_by=counsellor_a)
     client = login(counsellor_a)
-    with django_assert_max_num_queries(14):
+    # 16: the timeline's corrections, and the user's centres (which rows they may correct).
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("counselling:visitor_detail", args=[visitor.code]))
     assert len(response.context["timeline"]) == 2 * size + 2

@@ -138,6 +138,7 @@ def test_it_hides_small_counts_unless_a_programme_manager_switches_it_off(
         "Mode",
         "Sector",
         "Type of group session",
+        "Outcome of the session",
         "Value",
         "Status",
         "Note",
