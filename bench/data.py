@@ -176,4 +176,7 @@ def generate(log=print) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT max(id) FROM {table}))"
             )
+    from counselling.models import VisitorCentre
+
+    VisitorCentre.refresh(range(1, VISITORS + 1))
     log("  done")

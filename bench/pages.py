@@ -63,7 +63,7 @@ def client_for(user):
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(client, method: str, url: str, body=None, headers=None) -> dict:
@@ -186,9 +186,9 @@ def counsellor_walk(index: int, seconds: float, results: list, lock) -> None:
 
     user = persona(data.counsellor_email(index))
     codes = list(
-        Visitor.objects.filter(centre_id=index + 1).order_by("pk").values_list("code", flat=True)[
-            :50
-        ]
+        Visitor.objects.filter(centre_id=index + 1)
+        .order_by("pk")
+        .values_list("code", flat=True)[:50]
     )
     topic = Topic.objects.filter(is_active=True).values_list("pk", flat=True).first()
     csrf = get_random_string(32)

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils.timezone import localdate
 
 from centres.models import Centre
@@ -27,7 +27,12 @@ def visitor_list(*, user, centre: Centre | None = None):
     visitors = Visitor.objects.visible_to(user).select_related("centre")
     if centre is not None:
         visitors = visitors.filter(centre=centre)
-    return visitors.annotate(last_session=Max("sessions__date")).order_by("-created_at")
+    # A correlated subquery, computed for the rows of the page only: a GROUP BY over the
+    # sessions would make the paginator's COUNT aggregate every session in scope.
+    last_session = (
+        Session.objects.filter(visitor=OuterRef("pk")).order_by("-date").values("date")[:1]
+    )
+    return visitors.annotate(last_session=Subquery(last_session)).order_by("-created_at")
 
 
 def visitor_search(*, user, query: str) -> list[Visitor]:
