@@ -9,10 +9,11 @@ neither is counted under "unknown". Unregistered participants cannot be told apa
 session to the next, so they are contacts: "people reached" counts registered visitors only.
 """
 
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from reports.indicators import DIMENSION_LABELS, ReportQuery, group_rows, indicator
+from reports.indicators import DIMENSION_LABELS, ONE_PASS, ReportQuery, group_rows, indicator
 
 from .models import (
     AGE_BANDS,
@@ -84,8 +85,98 @@ def _sessions(query: ReportQuery):
 PERSON_DIMENSIONS = ("country", "centre", "sex", "age_band", "purpose")
 
 
+def _age_band_sql(query: ReportQuery) -> str:
+    """age_band_expression in SQL: the age at the end of the period, a year less for someone
+    whose birthday month comes after the period's last month."""
+    age = (
+        f"({int(query.end.year)} - v.year_of_birth"
+        f" - CASE WHEN v.month_of_birth > {int(query.end.month)} THEN 1 ELSE 0 END)"
+    )
+    whens = " ".join(
+        f"WHEN {age} >= {low}"
+        + (f" AND {age} <= {high}" if high is not None else "")
+        + f" THEN '{label}'"
+        for label, low, high in AGE_BANDS
+    )
+    return (
+        f"CASE WHEN v.year_of_birth IS NULL THEN '{UNKNOWN_AGE_BAND}' {whens} "
+        f"ELSE '{UNKNOWN_AGE_BAND}' END"
+    )
+
+
+def contacts_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> dict:
+    """Individual sessions and group attendances of the period in one query, every grouping the
+    report needs at once (GROUPING SETS): the figures of visitors_counselled,
+    individual_sessions, returnees_supported and people_reached, the same as their compute()."""
+    dimensions = sorted({name for by in groupings for name in by})
+    columns = {
+        "country": "c.country",
+        "centre": "c.name",
+        "sex": "v.sex",
+        "age_band": _age_band_sql(query),
+        "purpose": "v.intention_purpose",
+        "mode": "x.mode",
+    }
+    where, params = ["x.date BETWEEN %s AND %s"], [query.start, query.end]
+    if query.countries:
+        where.append("c.country = ANY(%s)")
+        params.append(list(query.countries))
+    if query.centre_ids:
+        where.append("c.id = ANY(%s)")
+        params.append(list(query.centre_ids))
+    select = "".join(f"{columns[name]} AS d_{name}, " for name in dimensions)
+    flags = f"GROUPING({', '.join(f'd_{name}' for name in dimensions)})" if dimensions else "0"
+    sets = ", ".join("(" + ", ".join(f"d_{name}" for name in by) + ")" for by in groupings)
+    session = "kind = 's'"
+    sql = f"""
+        SELECT {", ".join(f"d_{name}" for name in dimensions) + ", " if dimensions else ""}
+               {flags} AS grouped,
+               count(*) FILTER (WHERE {session}) AS individual_sessions,
+               count(DISTINCT visitor_id) FILTER (WHERE {session}) AS visitors_counselled,
+               count(DISTINCT visitor_id) FILTER (
+                   WHERE {session} AND migration_status = %s) AS returnees_supported,
+               count(DISTINCT visitor_id) AS people_reached
+        FROM (
+            SELECT {select}x.kind, x.visitor_id, v.migration_status
+            FROM (
+                SELECT 's' AS kind, visitor_id, centre_id, date, mode FROM counselling_session
+                UNION ALL
+                SELECT 'a', a.visitor_id, g.centre_id, g.date, NULL
+                FROM counselling_groupattendance a
+                JOIN counselling_groupsession g ON g.id = a.group_session_id
+            ) x
+            JOIN counselling_visitor v ON v.id = x.visitor_id
+            JOIN centres_centre c ON c.id = x.centre_id
+            WHERE {" AND ".join(where)}
+        ) contacts
+        GROUP BY GROUPING SETS ({sets})
+    """
+    measures = ["individual_sessions", "visitors_counselled", "returnees_supported"]
+    measures.append("people_reached")
+    # GROUPING() sets a bit, from the right, for each dimension that is not grouped on.
+    by_flags = {
+        sum(
+            1 << (len(dimensions) - 1 - i) for i, name in enumerate(dimensions) if name not in by
+        ): by
+        for by in groupings
+    }
+    result: dict[tuple, list[dict]] = {by: [] for by in groupings}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [MigrationStatus.RETURNEE.value, *params])
+        for row in cursor.fetchall():
+            values = dict(zip(dimensions, row[: len(dimensions)], strict=True))
+            by = by_flags[row[len(dimensions)]]
+            figures = dict(zip(measures, row[len(dimensions) + 1 :], strict=True))
+            result[by].append({**{name: values[name] for name in by}, **figures})
+    return result
+
+
+ONE_PASS["contacts"] = contacts_one_pass
+
+
 @indicator(
     identifier="visitors_counselled",
+    one_pass="contacts",
     name=_("Unique visitors counselled (people reached)"),
     definition=_(
         "People who had at least one individual counselling session in the period. Each person "
@@ -103,6 +194,7 @@ def visitors_counselled(query, by):
 
 @indicator(
     identifier="individual_sessions",
+    one_pass="contacts",
     name=_("Individual counselling sessions"),
     definition=_("Individual sessions (contacts) logged in the period, in any mode."),
     unit=SESSIONS,
@@ -224,6 +316,7 @@ def pre_departure_orientations(query, by):
 
 @indicator(
     identifier="people_reached",
+    one_pass="contacts",
     name=_("People reached (registered visitors)"),
     definition=_(
         "Registered visitors who had an individual session or attended a group session in the "
@@ -270,6 +363,7 @@ def people_reached(query, by):
 
 @indicator(
     identifier="returnees_supported",
+    one_pass="contacts",
     name=_("Returnees supported"),
     definition=_(
         "People registered as returning migrants who had at least one individual session in the "
