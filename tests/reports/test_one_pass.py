@@ -55,6 +55,5 @@ def test_it_gives_every_grouping_the_figures_of_the_indicators_own_query(
 def test_it_asks_the_database_once_for_all_the_contacts_figures(
     with_attendance_and_birth_months, django_assert_max_num_queries
 ):
-    ids = [item.identifier for item in ONE_PASS]
     with django_assert_max_num_queries(1):
         one_pass_rows(Q1, ONE_PASS, list(DISAGGREGATIONS))
