@@ -135,6 +135,18 @@ def page_plan():
     ]  # fmt: skip
 
 
+def measure_floor() -> float:
+    """The request floor in this run: /healthz, for reading the pages' times against the load."""
+    from django.test import Client
+
+    client, times = Client(), []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        client.get("/healthz")
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def measure_pages(log) -> list[dict]:
     from django.core.cache import cache
 
