@@ -107,7 +107,9 @@ def _age_band_sql(query: ReportQuery) -> str:
 def contacts_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> dict:
     """Individual sessions and group attendances of the period in one query, every grouping the
     report needs at once (GROUPING SETS): the figures of visitors_counselled,
-    individual_sessions, returnees_supported and people_reached, the same as their compute()."""
+    individual_sessions, returnees_supported and people_reached, the same as their compute().
+    Contacts are first reduced to one row per (kind, visitor, centre, mode) with their number,
+    since every dimension depends on those only."""
     dimensions = sorted({name for by in groupings for name in by})
     columns = {
         "country": "c.country",
@@ -117,61 +119,121 @@ def contacts_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> d
         "purpose": "v.intention_purpose",
         "mode": "x.mode",
     }
-    where, params = ["x.date BETWEEN %s AND %s"], [query.start, query.end]
+    where, params = _scope_sql(query)
+    flags = f"GROUPING({', '.join(f'd_{name}' for name in dimensions)})" if dimensions else "0"
+    sets = ", ".join("(" + ", ".join(f"d_{name}" for name in by) + ")" for by in groupings)
+    session = "kind = 's'"
+    sql = f"""
+        SELECT {"".join(f"d_{name}, " for name in dimensions)}{flags},
+               coalesce(sum(contacts) FILTER (WHERE {session}), 0),
+               count(DISTINCT visitor_id) FILTER (WHERE {session}),
+               count(DISTINCT visitor_id) FILTER (WHERE {session} AND returnee),
+               count(DISTINCT visitor_id)
+        FROM (
+            SELECT {"".join(f"{columns[name]} AS d_{name}, " for name in dimensions)}
+                   x.kind, x.visitor_id, x.contacts, v.migration_status = %s AS returnee
+            FROM (
+                SELECT 's' AS kind, visitor_id, centre_id, mode, count(*) AS contacts
+                FROM counselling_session WHERE date BETWEEN %s AND %s
+                GROUP BY visitor_id, centre_id, mode
+                UNION ALL
+                SELECT 'a', a.visitor_id, g.centre_id, NULL, count(*)
+                FROM counselling_groupattendance a
+                JOIN counselling_groupsession g ON g.id = a.group_session_id
+                WHERE g.date BETWEEN %s AND %s
+                GROUP BY a.visitor_id, g.centre_id
+            ) x
+            JOIN counselling_visitor v ON v.id = x.visitor_id
+            JOIN centres_centre c ON c.id = x.centre_id
+            {"WHERE " + " AND ".join(where) if where else ""}
+        ) contacts
+        GROUP BY GROUPING SETS ({sets})
+    """
+    period = [query.start, query.end]
+    return _grouping_sets_rows(
+        sql,
+        [MigrationStatus.RETURNEE.value, *period, *period, *params],
+        dimensions,
+        groupings,
+        ["individual_sessions", "visitors_counselled", "returnees_supported", "people_reached"],
+    )
+
+
+ONE_PASS["contacts"] = contacts_one_pass
+
+
+def _grouping_sets_rows(sql: str, params: list, dimensions: list[str], groupings, measures):
+    """Runs a GROUPING SETS query whose columns are the dimensions, GROUPING() of them, then the
+    measures; returns {grouping: [rows]} (see reports.indicators.ONE_PASS)."""
+    width = len(dimensions)
+    # GROUPING() sets a bit, from the right, for each dimension that is not grouped on.
+    by_flags = {
+        sum(1 << (width - 1 - i) for i, name in enumerate(dimensions) if name not in by): by
+        for by in groupings
+    }
+    result: dict[tuple, list[dict]] = {by: [] for by in groupings}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            values = dict(zip(dimensions, row[:width], strict=True))
+            by = by_flags[row[width]]
+            figures = dict(zip(measures, row[width + 1 :], strict=True))
+            result[by].append({**{name: values[name] for name in by}, **figures})
+    return result
+
+
+def _scope_sql(query: ReportQuery) -> tuple[list[str], list]:
+    where, params = [], []
     if query.countries:
         where.append("c.country = ANY(%s)")
         params.append(list(query.countries))
     if query.centre_ids:
         where.append("c.id = ANY(%s)")
         params.append(list(query.centre_ids))
-    select = "".join(f"{columns[name]} AS d_{name}, " for name in dimensions)
+    return where, params
+
+
+def destinations_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> dict:
+    """visitors_by_destination for every grouping in one query. Its dimensions depend on the
+    visitor and the centre only, so the sessions are first reduced to distinct (visitor,
+    centre) pairs, then each pair is repeated for each destination the visitor named."""
+    dimensions = sorted({name for by in groupings for name in by})
+    columns = {
+        "country": "c.country",
+        "centre": "c.name",
+        "purpose": "v.intention_purpose",
+        "destination": "d.code",
+    }
+    where, params = _scope_sql(query)
     flags = f"GROUPING({', '.join(f'd_{name}' for name in dimensions)})" if dimensions else "0"
     sets = ", ".join("(" + ", ".join(f"d_{name}" for name in by) + ")" for by in groupings)
-    session = "kind = 's'"
     sql = f"""
-        SELECT {", ".join(f"d_{name}" for name in dimensions) + ", " if dimensions else ""}
-               {flags} AS grouped,
-               count(*) FILTER (WHERE {session}) AS individual_sessions,
-               count(DISTINCT visitor_id) FILTER (WHERE {session}) AS visitors_counselled,
-               count(DISTINCT visitor_id) FILTER (
-                   WHERE {session} AND migration_status = %s) AS returnees_supported,
-               count(DISTINCT visitor_id) AS people_reached
+        SELECT {"".join(f"d_{name}, " for name in dimensions)}{flags},
+               count(DISTINCT visitor_id)
         FROM (
-            SELECT {select}x.kind, x.visitor_id, v.migration_status
+            SELECT {"".join(f"{columns[name]} AS d_{name}, " for name in dimensions)}
+                   pairs.visitor_id
             FROM (
-                SELECT 's' AS kind, visitor_id, centre_id, date, mode FROM counselling_session
-                UNION ALL
-                SELECT 'a', a.visitor_id, g.centre_id, g.date, NULL
-                FROM counselling_groupattendance a
-                JOIN counselling_groupsession g ON g.id = a.group_session_id
-            ) x
-            JOIN counselling_visitor v ON v.id = x.visitor_id
-            JOIN centres_centre c ON c.id = x.centre_id
-            WHERE {" AND ".join(where)}
-        ) contacts
+                SELECT DISTINCT visitor_id, centre_id FROM counselling_session
+                WHERE date BETWEEN %s AND %s
+            ) pairs
+            JOIN counselling_visitor v ON v.id = pairs.visitor_id AND v.destinations <> ''
+            JOIN centres_centre c ON c.id = pairs.centre_id
+            CROSS JOIN LATERAL unnest(string_to_array(v.destinations, ',')) AS d(code)
+            WHERE d.code <> '' {"".join(f" AND {clause}" for clause in where)}
+        ) named
         GROUP BY GROUPING SETS ({sets})
     """
-    measures = ["individual_sessions", "visitors_counselled", "returnees_supported"]
-    measures.append("people_reached")
-    # GROUPING() sets a bit, from the right, for each dimension that is not grouped on.
-    by_flags = {
-        sum(
-            1 << (len(dimensions) - 1 - i) for i, name in enumerate(dimensions) if name not in by
-        ): by
-        for by in groupings
-    }
-    result: dict[tuple, list[dict]] = {by: [] for by in groupings}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [MigrationStatus.RETURNEE.value, *params])
-        for row in cursor.fetchall():
-            values = dict(zip(dimensions, row[: len(dimensions)], strict=True))
-            by = by_flags[row[len(dimensions)]]
-            figures = dict(zip(measures, row[len(dimensions) + 1 :], strict=True))
-            result[by].append({**{name: values[name] for name in by}, **figures})
-    return result
+    return _grouping_sets_rows(
+        sql,
+        [query.start, query.end, *params],
+        dimensions,
+        groupings,
+        ["visitors_by_destination"],
+    )
 
 
-ONE_PASS["contacts"] = contacts_one_pass
+ONE_PASS["destinations"] = destinations_one_pass
 
 
 @indicator(
@@ -425,6 +487,7 @@ def referrals_service_received(query, by):
 
 @indicator(
     identifier="visitors_by_destination",
+    one_pass="destinations",
     name=_("Visitors counselled by intended destination"),
     definition=_(
         "People counselled in the period (as in 'Unique visitors counselled') who named an "
