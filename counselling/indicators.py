@@ -125,7 +125,7 @@ def contacts_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> d
     session = "kind = 's'"
     sql = f"""
         SELECT {"".join(f"d_{name}, " for name in dimensions)}{flags},
-               coalesce(sum(contacts) FILTER (WHERE {session}), 0),
+               coalesce(sum(contacts) FILTER (WHERE {session}), 0)::bigint,
                count(DISTINCT visitor_id) FILTER (WHERE {session}),
                count(DISTINCT visitor_id) FILTER (WHERE {session} AND returnee),
                count(DISTINCT visitor_id)

@@ -11,6 +11,8 @@ ONE_PASS = [item for item in registry.values() if item.one_pass]
 
 
 def _as_set(rows, by):
+    # Counts are whole numbers, as the indicators' own queries give them (not Decimal).
+    assert all(type(row["value"]) is int for row in rows)
     return {(tuple(row[name] for name in by), row["value"]) for row in rows}
 
 
