@@ -180,14 +180,25 @@ def start_gunicorn():
     )  # fmt: skip
     import requests
 
-    for _ in range(60):
+    for _ in range(120):
         try:
-            requests.get(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
+            requests.get(f"http://127.0.0.1:{PORT}/healthz", timeout=10)
             return process
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.5)
     process.terminate()
+    process.wait(10)
     raise RuntimeError("gunicorn did not start")
+
+
+def _page_name(method: str, path: str) -> str:
+    if path == "/":
+        return "home"
+    if path.endswith("/sessions/new/"):
+        return "log a session" if method == "post" else "session form"
+    if path.startswith("/counselling/visitors/"):
+        return "visitor page"
+    return {"/counselling/": "visitor list", "/counselling/search/": "search"}.get(path, path)
 
 
 def counsellor_walk(index: int, seconds: float, results: list, lock) -> None:
@@ -210,6 +221,7 @@ def counsellor_walk(index: int, seconds: float, results: list, lock) -> None:
     base = f"http://127.0.0.1:{PORT}"
     post_headers = {"X-CSRFToken": csrf, "HX-Request": "true", "Referer": base + "/"}
     rng = random.Random(index)
+    connection.close()  # this thread's own connection is not needed while it browses
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         code = rng.choice(codes)
@@ -235,8 +247,7 @@ def counsellor_walk(index: int, seconds: float, results: list, lock) -> None:
             except requests.RequestException:
                 ok = False
             with lock:
-                results.append((path.split("/")[2] if path != "/" else "home", ok,
-                                time.perf_counter() - started))  # fmt: skip
+                results.append((_page_name(method, path), ok, time.perf_counter() - started))
             if time.monotonic() >= deadline:
                 break
 
@@ -258,6 +269,9 @@ def measure_concurrency(log, users: int = 20, seconds: float = 120.0) -> dict:
         process.terminate()
         process.wait(10)
     times = [elapsed for _page, _ok, elapsed in results]
+    by_page: dict[str, list[float]] = {}
+    for page, _ok, elapsed in results:
+        by_page.setdefault(page, []).append(elapsed)
     errors = sum(1 for _page, ok, _elapsed in results if not ok)
     summary = {
         "users": users,
@@ -267,11 +281,16 @@ def measure_concurrency(log, users: int = 20, seconds: float = 120.0) -> dict:
         "error_rate": errors / max(1, len(results)),
         "p50": statistics.median(times) if times else 0,
         "p95": percentile(times, 0.95) if times else 0,
+        "pages": {page: percentile(values, 0.95) for page, values in sorted(by_page.items())},
     }
     log(
         f"  {users} counsellors × {seconds:.0f} s: {summary['requests']} requests, "
         f"{errors} errors ({100 * summary['error_rate']:.1f} %), p50 "
         f"{summary['p50'] * 1000:.0f} ms, p95 {summary['p95'] * 1000:.0f} ms "
         "(goal 0 errors, p95 ≤ 300 ms)"
+    )
+    log(
+        "  p95 by page: "
+        + ", ".join(f"{page} {p95 * 1000:.0f} ms" for page, p95 in summary["pages"].items())
     )
     return summary

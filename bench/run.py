@@ -271,7 +271,9 @@ def write_results(machine: str, loads: dict, aggregation, export, pages, crowd) 
             f"by name, a visitor, the session form, log a session, for {crowd['seconds']:.0f} s. "
             f"{crowd['requests']} requests, {crowd['errors']} errors "
             f"({100 * crowd['error_rate']:.1f} %), p50 {crowd['p50'] * 1000:.0f} ms, p95 "
-            f"{crowd['p95'] * 1000:.0f} ms (goal: 0 errors, p95 ≤ 300 ms).",
+            f"{crowd['p95'] * 1000:.0f} ms (goal: 0 errors, p95 ≤ 300 ms). p95 by page: "
+            + ", ".join(f"{page} {p95 * 1000:.0f} ms" for page, p95 in crowd["pages"].items())
+            + ".",
             "",
         ]
     if aggregation:
