@@ -121,3 +121,10 @@ def test_it_counts_the_session_list_without_distinct(counsellor_a, centre_a):
     sql = str(view.get_queryset().query)
     assert "DISTINCT" not in sql.upper()
     assert "Seq Scan on counselling_session" not in _plan(view.get_queryset()[:100])
+
+
+def test_it_follows_a_centre_that_moves_to_another_country(coordinator_a, counsellor_a, centre_a):
+    visitor = make_visitor(counsellor_a, centre_a)
+    centre_a.country = "AL"
+    centre_a.save()
+    assert not Visitor.objects.visible_to(coordinator_a).filter(pk=visitor.pk).exists()
