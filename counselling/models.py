@@ -244,7 +244,10 @@ class VisitorCentre(models.Model):
     def __str__(self):
         return f"{self.visitor_id} @ {self.centre_id}"
 
+    # The visitors' rows are locked first (in id order): two writes for the same visitor at
+    # once rebuild its links one after the other, never both inserting the same link.
     REFRESH_SQL = """
+        SELECT id FROM counselling_visitor WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE;
         DELETE FROM counselling_visitorcentre WHERE visitor_id = ANY(%(ids)s);
         INSERT INTO counselling_visitorcentre
             (visitor_id, centre_id, country, registered_here, served_here, attended_here)
