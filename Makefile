@@ -24,7 +24,7 @@ help:
 	@echo "make test     the whole suite against PostgreSQL and Redis"
 	@echo "make install  create .venv and install the locked dependencies"
 	@echo "make lint     ruff, Django's checks and missing migrations"
-	@echo "make bench    donor-report benchmark on PostgreSQL (fills msc_bench once)"
+	@echo "make bench    pages, donor report and export benchmark on PostgreSQL (fills msc_bench once)"
 	@echo "make worker / make beat   Celery worker / scheduler (need REDIS_URL)"
 	@echo "make lock     regenerate requirements.lock from pyproject.toml"
 
@@ -54,8 +54,12 @@ test: install
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/msc_bench
 
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL= DEBUG=false SECURE_SSL_REDIRECT=false
+
+# The pages are served as in production (DEBUG off): static files collected first.
 bench: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL= DEBUG=false $(PY) bench/run.py
+	$(BENCH_ENV) $(MANAGE) collectstatic --noinput -v0
+	$(BENCH_ENV) $(PY) bench/run.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

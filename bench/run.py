@@ -1,24 +1,25 @@
-"""Donor-report benchmark: `make bench` (PostgreSQL; its own database, msc_bench by default).
+"""Benchmark: `make bench` (PostgreSQL; its own database, msc_bench by default).
 
-Fills the database once with 200 centres, 250,000 visitors and 1,000,000 sessions (skipped when
-they are there), then measures in one run, each figure against a baseline measured in the same
-run on the same rows:
+Fills the database once with 200 centres, 250,000 visitors, 1,000,000 sessions, 20,000 group
+sessions and 100,000 attendances (bench/data.py, in SQL; skipped when they are there), then
+measures in one run, each figure against a baseline measured in the same run on the same rows:
 
-(a) the network report's aggregation (the counselling indicators by country, sex and age band,
-    as build_report asks for them) against hand-written SQL GROUP BY queries for the same figures;
-(b) the XLSX of that report; and the streamed research CSV export at 100,000 and 1,000,000 rows:
-    peak memory (each size in a fresh process) and throughput against PostgreSQL's COPY of the
-    same rows.
+(a) the full network donor report (every indicator, every breakdown, XLSX) against the
+    one-query anchor: one hand-written GROUPING SETS query with COUNT(DISTINCT visitor) over
+    the same sessions and attendances (goal: report ≤ 2× the anchor, issue 14);
+(b) the streamed research CSV export at 100,000 and 1,000,000 rows: peak memory (each size in
+    a fresh process) and throughput against PostgreSQL's COPY of the same rows (issue 5);
+(c) the pages and API lists of issue 14 for each role: p50/p95 and SQL queries per page, and
+    20 counsellors browsing and logging sessions at once against gunicorn (bench/pages.py).
 
-Targets (issue 5): aggregation ≤ 1.5× the SQL baseline; memory growth ≤ 100 MB from 100k to 1M
-rows; CSV throughput ≥ 10% of COPY.
+Results are printed and written to bench/RESULTS.md with the machine's load average.
+`bench/run.py --pages` runs (c) only, `--quick` shortens the concurrent run to 30 s.
 """
 
 import datetime
 import io
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -57,12 +58,9 @@ if __name__ == "__main__" and "--export" not in sys.argv:
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 
-CENTRES, VISITORS, SESSIONS = 200, 250_000, 1_000_000
 PERIOD = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
-COUNTRIES = ["AL", "BA", "XK", "ME", "MK", "RS"]
-BATCH = 20_000
 
 
 def log(message: str) -> None:
@@ -70,77 +68,12 @@ def log(message: str) -> None:
 
 
 def generate() -> None:
-    from accounts.models import Role, User
-    from centres.models import Centre
-    from counselling.models import Session, Topic, Visitor
+    from bench import data
 
-    if Session.objects.count() >= SESSIONS:
-        log(f"data present: {Session.objects.count():,} sessions")
+    if data.present():
+        log("data present")
         return
-    log("generating data (once)…")
-    rng = random.Random(2026)
-    with transaction.atomic():
-        Session.topics.through.objects.all().delete()
-        Session.objects.all().delete()
-        Visitor.objects.all().delete()
-        Centre.objects.all().delete()
-        centres = Centre.objects.bulk_create(
-            Centre(
-                name=f"Centre {n}",
-                code=f"{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}",
-                country=COUNTRIES[n % 6],
-                city=f"City {n}",
-                host_office="Employment service",
-            )
-            for n in range(CENTRES)
-        )
-        counsellor, _ = User.objects.get_or_create(
-            email="bench@example.org",
-            defaults={"full_name": "Bench", "role": Role.COUNSELLOR},
-        )
-        statuses = ["potential_migrant", "returnee", "migrant_worker", "student", "other"]
-        destinations = ["DE", "AT", "IT", "DE,AT", "CH", "FR", ""]
-        for start in range(0, VISITORS, BATCH):
-            Visitor.objects.bulk_create(
-                Visitor(
-                    code=f"BN-{n:07d}",
-                    centre=centres[n % CENTRES],
-                    sex=rng.choice("FFMMX"),
-                    year_of_birth=rng.randint(1950, 2010),
-                    migration_status=rng.choice(statuses),
-                    destinations=rng.choice(destinations),
-                    intention_purpose=rng.choice(["work", "study", "family", ""]),
-                    consent_service=False,
-                    # Everyone agreed to research use, so that the export has a million rows.
-                    consent_research=True,
-                    created_by=counsellor,
-                )
-                for n in range(start, min(start + BATCH, VISITORS))
-            )
-        visitor_ids = list(Visitor.objects.values_list("pk", "centre_id"))
-        topics = list(Topic.objects.values_list("pk", flat=True))
-        days = (PERIOD[1] - PERIOD[0]).days
-        for start in range(0, SESSIONS, BATCH):
-            batch = []
-            for _n in range(start, min(start + BATCH, SESSIONS)):
-                visitor_id, centre_id = rng.choice(visitor_ids)
-                batch.append(
-                    Session(
-                        visitor_id=visitor_id,
-                        centre_id=centre_id,
-                        counsellor=counsellor,
-                        date=PERIOD[0] + datetime.timedelta(days=rng.randint(0, days)),
-                        mode=rng.choice(["in_person", "phone", "online"]),
-                        duration_minutes=rng.choice([15, 30, 45, 60]),
-                        services=["information"],
-                    )
-                )
-            created = Session.objects.bulk_create(batch)
-            Session.topics.through.objects.bulk_create(
-                Session.topics.through(session_id=s.pk, topic_id=rng.choice(topics))
-                for s in created[::3]
-            )
-            log(f"  {start + len(batch):,} sessions")
+    data.generate(log)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -167,73 +100,71 @@ AGE_BAND_SQL = """
 """
 
 
-def sql_baseline(groupings: list[tuple[str, tuple[str, ...]]]) -> None:
-    """The same figures as the report, each one hand-written GROUP BY query."""
+def anchor_query(dimensions: list[str]) -> None:
+    """The one-query anchor: the report's contact figures by hand, one GROUPING SETS query."""
     columns = {
         "country": "c.country",
+        "centre": "c.name",
         "sex": "v.sex",
         "age_band": AGE_BAND_SQL % {"year": PERIOD[1].year},
+        "purpose": "v.intention_purpose",
+        "mode": "x.mode",
     }
-    measures = {
-        "visitors_counselled": "count(DISTINCT s.visitor_id)",
-        "individual_sessions": "count(*)",
-    }
+    names = [name for name in dimensions if name in columns]
+    sets = ["()", "(d_country)"]
+    sets += [f"(d_country, d_{name})" for name in names if name != "country"]
+    sets += [f"(d_{name})" for name in names if name != "country"]
+    select = ", ".join(f"{columns[name]} AS d_{name}" for name in names)
     with connection.cursor() as cursor:
-        for identifier, by in groupings:
-            select = ", ".join(columns[name] for name in by)
-            group = f"GROUP BY {select}" if by else ""
-            # Join only what the grouping needs, as a person writing the SQL by hand would.
-            joins = ""
-            if {"sex", "age_band"} & set(by):
-                joins += " JOIN counselling_visitor v ON v.id = s.visitor_id"
-            if "country" in by:
-                joins += " JOIN centres_centre c ON c.id = s.centre_id"
-            cursor.execute(
-                f"SELECT {select + ',' if by else ''} {measures[identifier]} "
-                f"FROM counselling_session s{joins} WHERE s.date BETWEEN %s AND %s {group}",
-                PERIOD,
-            )
-            cursor.fetchall()
+        cursor.execute(
+            f"""
+            SELECT {", ".join(f"d_{name}" for name in names)},
+                   count(*) FILTER (WHERE kind = 's'),
+                   count(DISTINCT visitor_id) FILTER (WHERE kind = 's'),
+                   count(DISTINCT visitor_id)
+            FROM (
+                SELECT {select}, x.kind, x.visitor_id FROM (
+                    SELECT 's' AS kind, visitor_id, centre_id, date, mode
+                    FROM counselling_session
+                    UNION ALL
+                    SELECT 'a', a.visitor_id, g.centre_id, g.date, NULL
+                    FROM counselling_groupattendance a
+                    JOIN counselling_groupsession g ON g.id = a.group_session_id
+                ) x
+                JOIN counselling_visitor v ON v.id = x.visitor_id
+                JOIN centres_centre c ON c.id = x.centre_id
+                WHERE x.date BETWEEN %s AND %s
+            ) rows
+            GROUP BY GROUPING SETS ({", ".join(sets)})
+            """,
+            PERIOD,
+        )
+        cursor.fetchall()
 
 
 def measure_aggregation() -> dict:
-    from reports import indicators
-    from reports.indicators import ReportQuery
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.indicators import DISAGGREGATIONS, ReportQuery, registry
+    from reports.renderers import write_xlsx
     from reports.report_data import build_report
 
     query = ReportQuery(start=PERIOD[0], end=PERIOD[1])
-    ids = ["visitors_counselled", "individual_sessions"]
-    dims = ["country", "sex", "age_band"]
+    ids, dims = sorted(registry), list(DISAGGREGATIONS)
 
-    # Record the groupings the report asks the database for, to replay them as raw SQL.
-    groupings: list[tuple[str, tuple[str, ...]]] = []
-    originals = {i: indicators.registry[i].compute for i in ids}
-    for identifier in ids:
-        original = originals[identifier]
+    def report():
+        return write_xlsx(build_report(query=query, indicator_ids=ids, disaggregations=dims))
 
-        def recording(q, by, _identifier=identifier, _original=original):
-            groupings.append((_identifier, tuple(by)))
-            return _original(q, by)
-
-        object.__setattr__(indicators.registry[identifier], "compute", recording)
-    build_report(query=query, indicator_ids=ids, disaggregations=dims)
-    for identifier in ids:
-        object.__setattr__(indicators.registry[identifier], "compute", originals[identifier])
-
-    report = best_of(3, lambda: build_report(query=query, indicator_ids=ids, disaggregations=dims))
-    baseline = best_of(3, lambda: sql_baseline(groupings))
-    data = build_report(query=query, indicator_ids=ids, disaggregations=dims)
-    from reports.renderers import write_xlsx
-
-    started = time.perf_counter()
-    xlsx = write_xlsx(data)
-    xlsx_seconds = time.perf_counter() - started
+    with CaptureQueriesContext(connection) as captured:
+        xlsx = report()
+    report_s = best_of(3, report)
+    anchor_s = best_of(3, lambda: anchor_query(dims))
     return {
-        "queries": len(groupings),
-        "report_s": report,
-        "sql_s": baseline,
-        "ratio": report / baseline,
-        "xlsx_s": xlsx_seconds,
+        "indicators": len(ids),
+        "queries": len(captured),
+        "report_s": report_s,
+        "anchor_s": anchor_s,
+        "ratio": report_s / anchor_s,
         "xlsx_bytes": len(xlsx),
     }
 
@@ -298,38 +229,127 @@ def measure_copy(limit: int) -> dict:
         return {"rows": limit, "seconds": time.perf_counter() - started}
 
 
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
+
+
+def write_results(machine: str, loads: dict, aggregation, export, pages, crowd) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`make bench`, {datetime.datetime.now():%Y-%m-%d %H:%M}. {machine}. Data: 200 centres, "
+        "250,000 visitors, 1,000,000 sessions and 100,000 group attendances in 2025 "
+        "(bench/data.py). Load average (1 / 5 / 15 min) at each part: "
+        + "; ".join(f"{part} {value}" for part, value in loads.items())
+        + ". The machine is shared: read the ratios more than the milliseconds.",
+        "",
+    ]
+    if pages:
+        floor = pages["floor"]
+        lines += [
+            "## Pages and API lists (issue 14)",
+            "",
+            f"Sequential, signed in as each persona (Django test Client, in process). Baseline in "
+            f"the same run: `/healthz` p50 {floor * 1000:.1f} ms (the request floor).",
+            "",
+            "| role | page | p50 ms | p95 ms | p95 / goal | queries | n |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for row in pages["rows"]:
+            lines.append(
+                f"| {row['role']} | {row['page']} | {row['p50'] * 1000:.0f} | "
+                f"{row['p95'] * 1000:.0f} | {row['p95'] / row['goal']:.2f} | {row['queries']} | "
+                f"{row['n']} |"
+            )
+        lines.append("")
+    if crowd:
+        lines += [
+            "## 20 counsellors at once",
+            "",
+            f"gunicorn, 3 workers; each counsellor of another centre: home, visitor list, search "
+            f"by name, a visitor, the session form, log a session, for {crowd['seconds']:.0f} s. "
+            f"{crowd['requests']} requests, {crowd['errors']} errors "
+            f"({100 * crowd['error_rate']:.1f} %), p50 {crowd['p50'] * 1000:.0f} ms, p95 "
+            f"{crowd['p95'] * 1000:.0f} ms (goal: 0 errors, p95 ≤ 300 ms). p95 by page: "
+            + ", ".join(f"{page} {p95 * 1000:.0f} ms" for page, p95 in crowd["pages"].items())
+            + ".",
+            "",
+        ]
+    if aggregation:
+        lines += [
+            "## Donor report vs the one-query anchor",
+            "",
+            f"Full network report, {aggregation['indicators']} indicators, every breakdown, "
+            f"XLSX: {aggregation['report_s']:.2f} s, {aggregation['queries']} SQL queries. "
+            f"Anchor (one hand-written GROUPING SETS query, COUNT(DISTINCT visitor), same rows): "
+            f"{aggregation['anchor_s']:.2f} s. Ratio **{aggregation['ratio']:.2f}×** "
+            "(goal ≤ 2×).",
+            "",
+        ]
+    if export:
+        lines += [
+            "## Streamed research CSV export (issue 5)",
+            "",
+            f"Memory growth 100k → 1M rows {export['growth_mb']:.1f} MB (goal ≤ 100 MB); "
+            f"throughput {export['share']:.1f} % of COPY (goal ≥ 10 %).",
+            "",
+        ]
+    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
+
+
 def main() -> None:
+    from bench import pages as page_bench
+
+    only_pages = "--pages" in sys.argv
     call_command("migrate", verbosity=0)
     generate()
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
-    log(f"machine: {os.cpu_count()} cores, PostgreSQL {version}, Python {sys.version.split()[0]}")
-    log("\n(a) network report aggregation vs hand-written SQL GROUP BY")
-    aggregation = measure_aggregation()
-    log(
-        f"  report {aggregation['report_s']:.3f} s, SQL {aggregation['sql_s']:.3f} s "
-        f"({aggregation['queries']} GROUP BY queries each): "
-        f"ratio {aggregation['ratio']:.2f}× (goal ≤ 1.5×)"
-    )
-    log(f"  XLSX of the report: {aggregation['xlsx_s']:.3f} s, {aggregation['xlsx_bytes']:,} B")
+    machine = f"{os.cpu_count()} cores, PostgreSQL {version}, Python {sys.version.split()[0]}"
+    log(f"machine: {machine}; load {load()}")
+    loads, aggregation, export = {}, None, None
 
-    log("\n(b) streamed research CSV export")
-    small, large = measure_export(100_000), measure_export(1_000_000)
-    growth_mb = (large["peak_kb"] - small["peak_kb"]) / 1024
-    copy = measure_copy(large["rows"])
-    export_rate = large["rows"] / large["seconds"]
-    copy_rate = copy["rows"] / copy["seconds"]
-    log(
-        f"  100k rows: {small['seconds']:.1f} s, peak RSS {small['peak_kb'] / 1024:.0f} MB; "
-        f"{large['rows']:,} rows: {large['seconds']:.1f} s, peak RSS "
-        f"{large['peak_kb'] / 1024:.0f} MB"
-    )
-    log(f"  memory growth 100k → 1M rows: {growth_mb:.1f} MB (goal ≤ 100 MB)")
-    log(
-        f"  throughput {export_rate:,.0f} rows/s vs COPY {copy_rate:,.0f} rows/s: "
-        f"{100 * export_rate / copy_rate:.1f}% of COPY (goal ≥ 10%)"
-    )
+    log("\n(c) pages and API lists, sequential")
+    loads["pages"] = load()
+    floor = page_bench.measure_floor()
+    log(f"  baseline /healthz p50 {floor * 1000:.1f} ms")
+    pages = {"floor": floor, "rows": page_bench.measure_pages(log)}
+    log("\n(c) 20 counsellors at once")
+    loads["concurrent"] = load()
+    crowd = page_bench.measure_concurrency(log, seconds=30.0 if "--quick" in sys.argv else 120.0)
+
+    if not only_pages:
+        log("\n(a) full network report vs the one-query anchor")
+        loads["report"] = load()
+        aggregation = measure_aggregation()
+        log(
+            f"  report {aggregation['report_s']:.3f} s ({aggregation['indicators']} indicators, "
+            f"{aggregation['queries']} queries, XLSX {aggregation['xlsx_bytes']:,} B), anchor "
+            f"{aggregation['anchor_s']:.3f} s: ratio {aggregation['ratio']:.2f}× (goal ≤ 2×)"
+        )
+
+        log("\n(b) streamed research CSV export")
+        loads["export"] = load()
+        small, large = measure_export(100_000), measure_export(1_000_000)
+        growth_mb = (large["peak_kb"] - small["peak_kb"]) / 1024
+        copy = measure_copy(large["rows"])
+        export_rate = large["rows"] / large["seconds"]
+        copy_rate = copy["rows"] / copy["seconds"]
+        log(
+            f"  100k rows: {small['seconds']:.1f} s, peak RSS {small['peak_kb'] / 1024:.0f} MB; "
+            f"{large['rows']:,} rows: {large['seconds']:.1f} s, peak RSS "
+            f"{large['peak_kb'] / 1024:.0f} MB"
+        )
+        log(f"  memory growth 100k → 1M rows: {growth_mb:.1f} MB (goal ≤ 100 MB)")
+        log(
+            f"  throughput {export_rate:,.0f} rows/s vs COPY {copy_rate:,.0f} rows/s: "
+            f"{100 * export_rate / copy_rate:.1f}% of COPY (goal ≥ 10%)"
+        )
+        export = {"growth_mb": growth_mb, "share": 100 * export_rate / copy_rate}
+    write_results(machine, loads, aggregation, export, pages, crowd)
+    log("\nwritten to bench/RESULTS.md")
 
 
 if __name__ == "__main__":

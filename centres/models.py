@@ -102,6 +102,15 @@ class Centre(models.Model):
     def __str__(self):
         return f"{self.name} ({self.city})"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The visitor ↔ centre relation carries the country, for coordinators' scope.
+        from counselling.models import VisitorCentre
+
+        VisitorCentre.objects.filter(centre=self).exclude(country=self.country).update(
+            country=self.country
+        )
+
     @property
     def language_names(self) -> list[str]:
         return [language_name(code) for code in self.languages]

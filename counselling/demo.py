@@ -30,6 +30,7 @@ from .models import (
     Session,
     Topic,
     Visitor,
+    VisitorCentre,
 )
 
 VISITORS_PER_COUNTRY = 1500  # the test suite asks for fewer: settings.DEMO_VISITORS_PER_COUNTRY
@@ -131,6 +132,7 @@ def seed(log) -> None:
     sessions = _sessions(rng, today, visitors, staff, topics, topic_weights)
     groups = _group_sessions(rng, today, centres, staff, topics, visitors)
     referrals = _referrals(rng, today, visitors, partners)
+    VisitorCentre.refresh(visitor.pk for visitor in visitors)
     log(
         f"{len(visitors)} visitors, {sessions} sessions, {groups} group sessions, "
         f"{referrals} referrals."

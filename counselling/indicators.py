@@ -9,10 +9,11 @@ neither is counted under "unknown". Unregistered participants cannot be told apa
 session to the next, so they are contacts: "people reached" counts registered visitors only.
 """
 
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from reports.indicators import DIMENSION_LABELS, ReportQuery, group_rows, indicator
+from reports.indicators import DIMENSION_LABELS, ONE_PASS, ReportQuery, group_rows, indicator
 
 from .models import (
     AGE_BANDS,
@@ -86,8 +87,160 @@ def _sessions(query: ReportQuery):
 PERSON_DIMENSIONS = ("country", "centre", "sex", "age_band", "purpose")
 
 
+def _age_band_sql(query: ReportQuery) -> str:
+    """age_band_expression in SQL: the age at the end of the period, a year less for someone
+    whose birthday month comes after the period's last month."""
+    age = (
+        f"({int(query.end.year)} - v.year_of_birth"
+        f" - CASE WHEN v.month_of_birth > {int(query.end.month)} THEN 1 ELSE 0 END)"
+    )
+    whens = " ".join(
+        f"WHEN {age} >= {low}"
+        + (f" AND {age} <= {high}" if high is not None else "")
+        + f" THEN '{label}'"
+        for label, low, high in AGE_BANDS
+    )
+    return (
+        f"CASE WHEN v.year_of_birth IS NULL THEN '{UNKNOWN_AGE_BAND}' {whens} "
+        f"ELSE '{UNKNOWN_AGE_BAND}' END"
+    )
+
+
+def contacts_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> dict:
+    """Individual sessions and group attendances of the period in one query, every grouping the
+    report needs at once (GROUPING SETS): the figures of visitors_counselled,
+    individual_sessions, returnees_supported and people_reached, the same as their compute().
+    Contacts are first reduced to one row per (kind, visitor, centre, mode) with their number,
+    since every dimension depends on those only."""
+    dimensions = sorted({name for by in groupings for name in by})
+    columns = {
+        "country": "c.country",
+        "centre": "c.name",
+        "sex": "v.sex",
+        "age_band": _age_band_sql(query),
+        "purpose": "v.intention_purpose",
+        "mode": "x.mode",
+    }
+    where, params = _scope_sql(query)
+    flags = f"GROUPING({', '.join(f'd_{name}' for name in dimensions)})" if dimensions else "0"
+    sets = ", ".join("(" + ", ".join(f"d_{name}" for name in by) + ")" for by in groupings)
+    session = "kind = 's'"
+    sql = f"""
+        SELECT {"".join(f"d_{name}, " for name in dimensions)}{flags},
+               coalesce(sum(contacts) FILTER (WHERE {session}), 0)::bigint,
+               count(DISTINCT visitor_id) FILTER (WHERE {session}),
+               count(DISTINCT visitor_id) FILTER (WHERE {session} AND returnee),
+               count(DISTINCT visitor_id)
+        FROM (
+            SELECT {"".join(f"{columns[name]} AS d_{name}, " for name in dimensions)}
+                   x.kind, x.visitor_id, x.contacts, v.migration_status = %s AS returnee
+            FROM (
+                SELECT 's' AS kind, visitor_id, centre_id, mode, count(*) AS contacts
+                FROM counselling_session WHERE date BETWEEN %s AND %s
+                GROUP BY visitor_id, centre_id, mode
+                UNION ALL
+                SELECT 'a', a.visitor_id, g.centre_id, NULL, count(*)
+                FROM counselling_groupattendance a
+                JOIN counselling_groupsession g ON g.id = a.group_session_id
+                WHERE g.date BETWEEN %s AND %s
+                GROUP BY a.visitor_id, g.centre_id
+            ) x
+            JOIN counselling_visitor v ON v.id = x.visitor_id
+            JOIN centres_centre c ON c.id = x.centre_id
+            {"WHERE " + " AND ".join(where) if where else ""}
+        ) contacts
+        GROUP BY GROUPING SETS ({sets})
+    """
+    period = [query.start, query.end]
+    return _grouping_sets_rows(
+        sql,
+        [MigrationStatus.RETURNEE.value, *period, *period, *params],
+        dimensions,
+        groupings,
+        ["individual_sessions", "visitors_counselled", "returnees_supported", "people_reached"],
+    )
+
+
+ONE_PASS["contacts"] = contacts_one_pass
+
+
+def _grouping_sets_rows(sql: str, params: list, dimensions: list[str], groupings, measures):
+    """Runs a GROUPING SETS query whose columns are the dimensions, GROUPING() of them, then the
+    measures; returns {grouping: [rows]} (see reports.indicators.ONE_PASS)."""
+    width = len(dimensions)
+    # GROUPING() sets a bit, from the right, for each dimension that is not grouped on.
+    by_flags = {
+        sum(1 << (width - 1 - i) for i, name in enumerate(dimensions) if name not in by): by
+        for by in groupings
+    }
+    result: dict[tuple, list[dict]] = {by: [] for by in groupings}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            values = dict(zip(dimensions, row[:width], strict=True))
+            by = by_flags[row[width]]
+            figures = dict(zip(measures, row[width + 1 :], strict=True))
+            result[by].append({**{name: values[name] for name in by}, **figures})
+    return result
+
+
+def _scope_sql(query: ReportQuery) -> tuple[list[str], list]:
+    where, params = [], []
+    if query.countries:
+        where.append("c.country = ANY(%s)")
+        params.append(list(query.countries))
+    if query.centre_ids:
+        where.append("c.id = ANY(%s)")
+        params.append(list(query.centre_ids))
+    return where, params
+
+
+def destinations_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> dict:
+    """visitors_by_destination for every grouping in one query. Its dimensions depend on the
+    visitor and the centre only, so the sessions are first reduced to distinct (visitor,
+    centre) pairs, then each pair is repeated for each destination the visitor named."""
+    dimensions = sorted({name for by in groupings for name in by})
+    columns = {
+        "country": "c.country",
+        "centre": "c.name",
+        "purpose": "v.intention_purpose",
+        "destination": "d.code",
+    }
+    where, params = _scope_sql(query)
+    flags = f"GROUPING({', '.join(f'd_{name}' for name in dimensions)})" if dimensions else "0"
+    sets = ", ".join("(" + ", ".join(f"d_{name}" for name in by) + ")" for by in groupings)
+    sql = f"""
+        SELECT {"".join(f"d_{name}, " for name in dimensions)}{flags},
+               count(DISTINCT visitor_id)
+        FROM (
+            SELECT {"".join(f"{columns[name]} AS d_{name}, " for name in dimensions)}
+                   pairs.visitor_id
+            FROM (
+                SELECT DISTINCT visitor_id, centre_id FROM counselling_session
+                WHERE date BETWEEN %s AND %s
+            ) pairs
+            JOIN counselling_visitor v ON v.id = pairs.visitor_id AND v.destinations <> ''
+            JOIN centres_centre c ON c.id = pairs.centre_id
+            CROSS JOIN LATERAL unnest(string_to_array(v.destinations, ',')) AS d(code)
+            WHERE d.code <> '' {"".join(f" AND {clause}" for clause in where)}
+        ) named
+        GROUP BY GROUPING SETS ({sets})
+    """
+    return _grouping_sets_rows(
+        sql,
+        [query.start, query.end, *params],
+        dimensions,
+        groupings,
+        ["visitors_by_destination"],
+    )
+
+
+ONE_PASS["destinations"] = destinations_one_pass
+
+
 @indicator(
     identifier="visitors_counselled",
+    one_pass="contacts",
     name=_("Unique visitors counselled (people reached)"),
     definition=_(
         "People who had at least one individual counselling session in the period. Each person "
@@ -105,6 +258,7 @@ def visitors_counselled(query, by):
 
 @indicator(
     identifier="individual_sessions",
+    one_pass="contacts",
     name=_("Individual counselling sessions"),
     definition=_("Individual sessions (contacts) logged in the period, in any mode."),
     unit=SESSIONS,
@@ -243,6 +397,7 @@ def pre_departure_orientations(query, by):
 
 @indicator(
     identifier="people_reached",
+    one_pass="contacts",
     name=_("People reached (registered visitors)"),
     definition=_(
         "Registered visitors who had an individual session or attended a group session in the "
@@ -289,6 +444,7 @@ def people_reached(query, by):
 
 @indicator(
     identifier="returnees_supported",
+    one_pass="contacts",
     name=_("Returnees supported"),
     definition=_(
         "People registered as returning migrants who had at least one individual session in the "
@@ -352,6 +508,7 @@ def referrals_service_received(query, by):
 
 @indicator(
     identifier="visitors_by_destination",
+    one_pass="destinations",
     name=_("Visitors counselled by intended destination"),
     definition=_(
         "People counselled in the period (as in 'Unique visitors counselled') who named an "

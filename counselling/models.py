@@ -184,6 +184,21 @@ class SoftDeletable(models.Model):
         return self.deleted_at is not None
 
 
+def registered_in_scope(user):
+    """Ids of the visitors registered at the user's centres (a coordinator: country), merged-away
+    records excluded, from the visitor ↔ centre relation's partial indexes; None: no scope."""
+    if not user.is_authenticated:
+        return None
+    scope = user.scope
+    if user.role in CENTRE_ROLES:
+        rule = Q(centre__in=scope.centre_ids)
+    elif user.role == Role.COUNTRY_COORDINATOR and scope.country:
+        rule = Q(country=scope.country)
+    else:
+        return None
+    return VisitorCentre.objects.filter(rule, registered_here=True).values("visitor_id")
+
+
 class VisitorQuerySet(LiveQuerySet):
     def visible_to(self, user):
         """Visitors registered at, or served by, the user's centres (a coordinator: country).
@@ -193,10 +208,10 @@ class VisitorQuerySet(LiveQuerySet):
         """
         if not user.is_authenticated:
             return self.none()
-        registered = _scope_filter(user, "centre")
+        registered = registered_in_scope(user)
         if registered is None:
             return self.none()
-        return self.filter(merged_into__isnull=True, deleted_at__isnull=True).filter(registered)
+        return self.filter(merged_into__isnull=True, deleted_at__isnull=True, pk__in=registered)
 
     def present_for(self, user):
         """Other centres' visitors whose proof of presence this user has taken, for the
@@ -214,6 +229,84 @@ class VisitorQuerySet(LiveQuerySet):
 
     def active(self):
         return self.filter(merged_into__isnull=True, deleted_at__isnull=True)
+
+
+class VisitorCentre(models.Model):
+    """Which centres a visitor is linked to: registered at, served at (an individual session),
+    attended a group session at. One row per visitor and centre, with the centre's country, so
+    that a scope ("my centres", "my country") is one index look-up.
+
+    Derived data: `VisitorCentre.refresh(visitor_ids)` rebuilds the rows of those visitors from
+    the visitors, sessions and attendances, in the transaction of the write that changed them
+    (registration, session, group session, merge, import, demo data); migration 0011 filled it.
+    """
+
+    visitor = models.ForeignKey("Visitor", on_delete=models.CASCADE, related_name="centre_links")
+    centre = models.ForeignKey(
+        "centres.Centre", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    country = models.CharField(max_length=2)
+    registered_here = models.BooleanField(default=False)
+    served_here = models.BooleanField(default=False)
+    attended_here = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("visitor's centre")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "visitor"], name="one_link_per_centre")
+        ]
+        # Partial indexes for the scopes (visible_to): the planner reaches the visitors of a
+        # centre by a nested loop over these instead of scanning all visitors.
+        indexes = [
+            models.Index(
+                fields=["centre", "visitor"],
+                condition=Q(registered_here=True),
+                name="registered_at_centre",
+            ),
+            models.Index(
+                fields=["country", "visitor"],
+                condition=Q(registered_here=True),
+                name="registered_in_country",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.visitor_id} @ {self.centre_id}"
+
+    # The visitors' rows are locked first (in id order): two writes for the same visitor at
+    # once rebuild its links one after the other, never both inserting the same link.
+    REFRESH_SQL = """
+        SELECT id FROM counselling_visitor WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE;
+        DELETE FROM counselling_visitorcentre WHERE visitor_id = ANY(%(ids)s);
+        INSERT INTO counselling_visitorcentre
+            (visitor_id, centre_id, country, registered_here, served_here, attended_here)
+        SELECT link.visitor_id, link.centre_id, c.country, bool_or(link.kind = 'r'),
+               bool_or(link.kind = 's'), bool_or(link.kind = 'a')
+        FROM (
+            SELECT id AS visitor_id, centre_id, 'r' AS kind FROM counselling_visitor
+            WHERE id = ANY(%(ids)s) AND merged_into_id IS NULL
+            UNION ALL
+            SELECT DISTINCT visitor_id, centre_id, 's' FROM counselling_session
+            WHERE visitor_id = ANY(%(ids)s)
+            UNION ALL
+            SELECT DISTINCT a.visitor_id, g.centre_id, 'a' FROM counselling_groupattendance a
+            JOIN counselling_groupsession g ON g.id = a.group_session_id
+            WHERE a.visitor_id = ANY(%(ids)s)
+        ) link
+        JOIN centres_centre c ON c.id = link.centre_id
+        GROUP BY link.visitor_id, link.centre_id, c.country
+    """
+
+    @classmethod
+    def refresh(cls, visitor_ids) -> None:
+        """Rebuilds the links of these visitors (call inside the write's transaction)."""
+        from django.db import connection
+
+        ids = sorted({int(pk) for pk in visitor_ids})
+        if not ids:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(cls.REFRESH_SQL, {"ids": ids})
 
 
 class CentreSequence(models.Model):
@@ -456,7 +549,9 @@ class Topic(models.Model):
 
 class SessionQuerySet(LiveQuerySet):
     def visible_to(self, user):
-        return self.live().filter(visitor__in=Visitor.objects.visible_to(user))
+        """Sessions of the visitors the user sees (Visitor.objects.visible_to), wherever held."""
+        registered = registered_in_scope(user)
+        return self.none() if registered is None else self.live().filter(visitor__in=registered)
 
 
 class Outcome(models.TextChoices):
@@ -659,7 +754,8 @@ class GroupCount(models.Model):
 
 class ReferralQuerySet(LiveQuerySet):
     def visible_to(self, user):
-        return self.live().filter(visitor__in=Visitor.objects.visible_to(user))
+        registered = registered_in_scope(user)
+        return self.none() if registered is None else self.live().filter(visitor__in=registered)
 
     def open(self):
         return self.filter(status__in=Referral.OPEN_STATUSES)

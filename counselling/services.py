@@ -33,6 +33,7 @@ from .models import (
     Session,
     TrainingInterest,
     Visitor,
+    VisitorCentre,
 )
 
 NOT_YOUR_CENTRE = gettext_lazy("You can only record work for a centre you work at.")
@@ -157,6 +158,7 @@ def visitor_register(*, user, centre: Centre, consents: dict[str, bool], **field
     visitor.card_pin = f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
     visitor.pin_hash = make_password(visitor.card_pin)
     visitor.save()
+    VisitorCentre.refresh([visitor.pk])
     ConsentEvent.objects.bulk_create(
         ConsentEvent(
             visitor=visitor, purpose=purpose, action=ConsentEvent.Action.GIVEN, recorded_by=user
@@ -175,6 +177,8 @@ def visitor_update(*, visitor: Visitor, user, **fields) -> Visitor:
         setattr(visitor, name, value)
     visitor.full_clean()
     visitor.save()
+    if "centre" in changed:
+        VisitorCentre.refresh([visitor.pk])
     if changed:
         audit_record(
             visitor=visitor, user=user, action=AuditEvent.Action.CHANGED, detail=", ".join(changed)
@@ -273,6 +277,7 @@ def session_log(*, user, visitor: Visitor, centre: Centre, topics, **fields) -> 
     session.full_clean()
     session.save()
     session.topics.set(topics)
+    VisitorCentre.refresh([visitor.pk])
     return session
 
 
@@ -312,6 +317,7 @@ def group_session_log(
     GroupAttendance.objects.bulk_create(
         GroupAttendance(group_session=group, visitor=visitor) for visitor in attendees
     )
+    VisitorCentre.refresh(visitor.pk for visitor in attendees)
     GroupCount.objects.bulk_create(
         GroupCount(group_session=group, sex=sex, age_band=band, count=value)
         for (sex, band), value in counts.items()
@@ -378,6 +384,7 @@ def visitor_merge(*, user, keep: Visitor, remove: Visitor) -> Visitor:
     GroupAttendance.objects.filter(visitor=remove).update(visitor=keep)
     remove.merged_into = keep
     remove.save(update_fields=["merged_into"])
+    VisitorCentre.refresh([keep.pk, remove.pk])
     audit_record(visitor=keep, user=user, action=AuditEvent.Action.MERGED, detail=remove.code)
     audit_record(visitor=remove, user=user, action=AuditEvent.Action.MERGED, detail=keep.code)
     return keep

@@ -57,6 +57,10 @@ class Indicator:
     # True: each person once in a total (people); False: contacts, a person may count twice.
     counts_people: bool = False
     order: int = 100
+    # The name of a ONE_PASS source that computes this indicator with others over the same rows
+    # in one query (its rows carry the figure under this indicator's identifier); "" for none.
+    # A report uses it where it can; `compute` stays the definition and the fallback.
+    one_pass: str = ""
 
     @property
     def measure(self) -> str:
@@ -156,6 +160,47 @@ def count_indicator(row) -> Indicator:
         counts_people=source.counts_people,
         order=1000,
     )
+
+
+# One pass over shared rows: `source(query, groupings)` returns, for each grouping (a tuple of
+# dimension names), rows holding those dimensions and one figure per indicator identifier, e.g.
+# with GROUPING SETS. Rows whose figure is 0 are dropped for that indicator (compute() returns
+# no group without rows), except in the total.
+ONE_PASS: dict[str, Callable[[ReportQuery, list[tuple[str, ...]]], dict[tuple, list[dict]]]] = {}
+
+
+def report_groupings(item: Indicator, disaggregations) -> list[tuple[str, ...]]:
+    """The groupings a report asks an indicator for: the total, by country, and each other
+    dimension of the report with and without the country."""
+    groupings = [()]
+    if "country" in item.disaggregations:
+        groupings.append(("country",))
+        for dimension in disaggregations:
+            if dimension != "country" and dimension in item.disaggregations:
+                groupings += [("country", dimension), (dimension,)]
+    return groupings
+
+
+def one_pass_rows(query: ReportQuery, indicators, disaggregations) -> dict[tuple, list[dict]]:
+    """{(identifier, grouping): rows} for the indicators that have a one-pass source: one
+    query per source for all their groupings. The others are not in it (see Indicator.rows)."""
+    by_source: dict[str, list[Indicator]] = {}
+    for item in indicators:
+        if item.one_pass in ONE_PASS:
+            by_source.setdefault(item.one_pass, []).append(item)
+    figures: dict[tuple, list[dict]] = {}
+    for source, items in by_source.items():
+        wanted = {item: report_groupings(item, disaggregations) for item in items}
+        groupings = sorted({by for sets in wanted.values() for by in sets}, key=len)
+        result = ONE_PASS[source](query, groupings)
+        for item, sets in wanted.items():
+            for by in sets:
+                figures[(item.identifier, by)] = [
+                    {**{name: row[name] for name in by}, "value": row[item.identifier]}
+                    for row in result.get(by, [])
+                    if row[item.identifier] or not by
+                ]
+    return figures
 
 
 def indicator(**definition):

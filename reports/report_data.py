@@ -12,7 +12,14 @@ from decimal import Decimal
 from django.utils.translation import gettext
 from django_countries import countries as country_names
 
-from .indicators import DIMENSION_LABELS, DISAGGREGATIONS, Indicator, ReportQuery, registry
+from .indicators import (
+    DIMENSION_LABELS,
+    DISAGGREGATIONS,
+    Indicator,
+    ReportQuery,
+    one_pass_rows,
+    registry,
+)
 from .models import IndicatorTarget, Project
 from .suppression import DEFAULT_THRESHOLD, PUBLISHED, SuppressedTable, grid, suppress_linked
 
@@ -105,14 +112,31 @@ def _label(dimension: str, value) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-def _breakdown_values(indicator: Indicator, query: ReportQuery, dimension: str, countries):
+class _Counts:
+    """The counts of a report: from the one-pass sources where an indicator has one, else from
+    the indicator's own query (Indicator.rows)."""
+
+    def __init__(self, query: ReportQuery, indicators, disaggregations):
+        self.query = query
+        self.one_pass = one_pass_rows(query, indicators, disaggregations)
+
+    def rows(self, indicator: Indicator, by: tuple[str, ...]) -> list[dict]:
+        found = self.one_pass.get((indicator.identifier, by))
+        return indicator.rows(self.query, by) if found is None else found
+
+    def total(self, indicator: Indicator) -> int:
+        rows = self.rows(indicator, ())
+        return rows[0]["value"] if rows else 0
+
+
+def _breakdown_values(indicator: Indicator, counts: _Counts, dimension: str, countries):
     cells_by_key = {
         (row["country"], row[dimension]): row["value"] or 0
-        for row in indicator.rows(query, ("country", dimension))
+        for row in counts.rows(indicator, ("country", dimension))
     }
     values = sorted({key[1] for key in cells_by_key}, key=lambda v: (v is None, str(v)))
     column_totals = {
-        row[dimension]: row["value"] or 0 for row in indicator.rows(query, (dimension,))
+        row[dimension]: row["value"] or 0 for row in counts.rows(indicator, (dimension,))
     }
     return (
         values,
@@ -123,7 +147,7 @@ def _breakdown_values(indicator: Indicator, query: ReportQuery, dimension: str, 
 
 def _result(
     item: Indicator,
-    query: ReportQuery,
+    counts: "_Counts",
     countries: list[str],
     by_country: dict,
     total: int,
@@ -137,7 +161,7 @@ def _result(
     if by_country or "country" in item.disaggregations:
         for dimension in disaggregations:
             if dimension != "country" and dimension in item.disaggregations:
-                values, cells, column_totals = _breakdown_values(item, query, dimension, countries)
+                values, cells, column_totals = _breakdown_values(item, counts, dimension, countries)
                 dimensions.append((dimension, values))
                 tables.append(
                     grid(
@@ -189,23 +213,24 @@ def build_report(
     threshold: int = DEFAULT_THRESHOLD,
 ) -> ReportData:
     indicators = sorted((registry[i] for i in indicator_ids), key=lambda i: (i.order, i.identifier))
+    source = _Counts(query, indicators, disaggregations)
     counts = []
     all_countries: set[str] = set()
     for item in indicators:
         by_country = (
-            {row["country"]: row["value"] or 0 for row in item.rows(query, ("country",))}
+            {row["country"]: row["value"] or 0 for row in source.rows(item, ("country",))}
             if "country" in item.disaggregations
             else {}
         )
         all_countries |= set(by_country)
-        counts.append((item, by_country, item.total(query) or 0))
+        counts.append((item, by_country, source.total(item) or 0))
     countries = sorted(all_countries | set(query.countries))
     results = []
     for item, by_country, total in counts:
         has_countries = "country" in item.disaggregations
         summary, breakdowns = _result(
             item,
-            query,
+            source,
             countries if has_countries else [],
             by_country,
             total,

@@ -144,11 +144,37 @@ class SuppressedTable:
         return min(up) + (min(down) if down else float("inf"))
 
     def _protected(self, cell: Cell) -> bool:
-        return any(
-            all(self.is_hidden(*member) for member, _sign in pattern)
-            and self._span(pattern) > self.threshold
-            for pattern in self._patterns(cell)
-        )
+        """True if a pattern of hidden cells (see _patterns) protects `cell`. For a table, only
+        the rectangles whose three other corners are hidden are looked at: the same answer as
+        trying every pattern, without building the ones that cannot count (large breakdowns)."""
+        r, c = cell
+        if self.columns == 1 or not self.is_hidden(r, c):
+            return any(
+                all(self.is_hidden(*member) for member, _sign in pattern)
+                and self._span(pattern) > self.threshold
+                for pattern in self._patterns(cell)
+            )
+        columns = [c2 for c2 in range(self.columns) if c2 != c and self.is_hidden(r, c2)]
+        if not columns:
+            return False
+        for r2 in range(self.rows):
+            if r2 == r or not self.is_hidden(r2, c):
+                continue
+            row_sign = -1 if not self._is_total_row(r) and not self._is_total_row(r2) else 1
+            for c2 in columns:
+                if not self.is_hidden(r2, c2):
+                    continue
+                both = not self._is_total_column(c) and not self._is_total_column(c2)
+                column_sign = -1 if both else 1
+                pattern = [
+                    ((r, c), 1),
+                    ((r, c2), column_sign),
+                    ((r2, c), row_sign),
+                    ((r2, c2), row_sign * column_sign),
+                ]
+                if self._span(pattern) > self.threshold:
+                    return True
+        return False
 
     def _protect(self, cell: Cell) -> bool:
         """Hides the cheapest rectangle that protects `cell`; False if it already was."""

@@ -220,7 +220,6 @@ class SessionViewSet(AuditedReadMixin, mixins.CreateModelMixin, viewsets.ReadOnl
             Session.objects.visible_to(self.request.user)
             .select_related("visitor")
             .prefetch_related("topics")
-            .distinct()
         )
 
     def get_serializer_class(self):
@@ -252,10 +251,8 @@ class GroupSessionViewSet(AuditedReadMixin, mixins.CreateModelMixin, viewsets.Re
     ordering_fields = ["date"]
 
     def get_queryset(self):
-        return (
-            GroupSession.objects.visible_to(self.request.user)
-            .prefetch_related("topics", "facilitators", "attendees", "counts")
-            .distinct()
+        return GroupSession.objects.visible_to(self.request.user).prefetch_related(
+            "topics", "facilitators", "attendees", "counts"
         )
 
     def get_serializer_class(self):

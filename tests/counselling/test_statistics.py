@@ -119,3 +119,42 @@ def test_it_shows_programme_managers_figures_without_names(login, programme_mana
 
 def test_it_refuses_counsellors(login, counsellor_a):
     assert login(counsellor_a).get(reverse("counselling:statistics")).status_code == 403
+
+
+def test_it_agrees_with_the_report_after_a_late_session(
+    login, coordinator_a, counsellor_a, centre_a, known_data
+):
+    """A session logged today for a day of a closed period changes that period's statistics
+    and its donor report alike (the one-pass figures included)."""
+    from counselling import services
+    from reports.indicators import ReportQuery
+    from reports.report_data import build_report
+
+    query = ReportQuery(start=date(2025, 1, 1), end=date(2025, 12, 31), countries=("RS",))
+    page = login(coordinator_a)
+
+    def figures():
+        totals = page.get(reverse("counselling:statistics"), PERIOD).context["totals"]
+        report = build_report(
+            query=query,
+            indicator_ids=["visitors_counselled", "individual_sessions"],
+            disaggregations=[],
+            suppression=False,
+        )
+        return (totals["people"], totals["sessions"]), tuple(
+            result.summary.values[-1][0] for result in report.results
+        )
+
+    before_page, before_report = figures()
+    assert before_page == before_report
+    late = make_visitor(counsellor_a, centre_a, given_name="Lea", year_of_birth=1999)
+    services.session_log(
+        user=counsellor_a,
+        visitor=late,
+        centre=centre_a,
+        topics=Topic.objects.filter(code="legal-channels"),
+        date=date(2025, 6, 30),
+    )
+
+    after_page, after_report = figures()
+    assert after_page == after_report == (before_page[0] + 1, before_page[1] + 1)
