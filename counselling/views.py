@@ -496,7 +496,11 @@ def statistics(request):
     """Aggregates only: managers and coordinators for their centres, programme managers for
     the network. No visitor is named here."""
     form = StatisticsForm(request.GET, user=request.user)
-    context = {"form": form}
+    # A coordinator reads their country's figures; a manager their centre's.
+    title = _("Country statistics") if request.user.scope.country else _("Centre statistics")
+    if request.user.scope.whole_network:
+        title = _("Network statistics")
+    context = {"form": form, "title": title}
     if form.is_valid():
         data = form.cleaned_data
         period = Period(start=data["start"], end=data["end"])

@@ -341,9 +341,10 @@ def expert_register(request):
                 request,
                 "returns/message.html",
                 {
+                    "title": _("Check your e-mail"),
                     "message": _(
                         "Check your e-mail: open the link we sent you to activate your account."
-                    )
+                    ),
                 },
             )
     return _form_page(
