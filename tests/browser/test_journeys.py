@@ -34,11 +34,15 @@ def test_it_lets_a_counsellor_record_a_group_session(open_as, counsellor_a, cent
     visit = open_as(counsellor_a)
     visit.goto("/counselling/group-sessions/")
     page = visit.goto("/counselling/group-sessions/new/")
+    visit.select("#id_type", page.locator("#id_type option").nth(1).get_attribute("value"))
     visit.fill("#id_place", "Town hall")
     visit.fill("#id_total_participants", "12")
     visit.fill("#id_count_F_18_24", "5")
     visit.click("form[method=post] button[type=submit] >> nth=-1")
-    assert GroupSession.objects.filter(place="Town hall", total_participants=12).exists()
+    errors = page.locator(".invalid-feedback, .alert-danger").evaluate_all(
+        "(els) => els.map((el) => el.id + ': ' + el.textContent)"
+    )
+    assert GroupSession.objects.filter(place="Town hall", total_participants=12).exists(), errors
     assert "/group-sessions/" in page.url
 
 
