@@ -297,7 +297,7 @@ def usual_destination_codes(limit: int = 8) -> list[str]:
         table = connection.ops.quote_name(Session._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT code FROM {table}, unnest(string_to_array(destinations, ',')) AS code "  # noqa: S608
+                f"SELECT code FROM {table}, unnest(string_to_array(destinations, ',')) AS code "
                 "WHERE destinations <> '' GROUP BY code ORDER BY count(*) DESC, code LIMIT %s",
                 [limit],
             )
@@ -308,8 +308,8 @@ def usual_destination_codes(limit: int = 8) -> list[str]:
 
 def destination_choices() -> list:
     """Every country, the network's usual destinations first in their own group."""
-    from django_countries import countries
     from django.utils.translation import gettext as _
+    from django_countries import countries
 
     usual = usual_destination_codes()
     if not usual:

@@ -40,11 +40,15 @@ def period_choices(today: date) -> list:
     `2026-03`, `2026-Q1`, `2026-H1`, `2026` and `custom`."""
     months, (year, month) = [], (today.year, today.month)
     for _i in range(12):
-        months.append((f"{year}-{month:02d}", date_format(date(year, month, 1), "YEAR_MONTH_FORMAT")))
+        months.append(
+            (f"{year}-{month:02d}", date_format(date(year, month, 1), "YEAR_MONTH_FORMAT"))
+        )
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     quarters, (year, quarter) = [], (today.year, (today.month - 1) // 3 + 1)
     for _i in range(8):
-        quarters.append((f"{year}-Q{quarter}", _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}))
+        quarters.append(
+            (f"{year}-Q{quarter}", _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year})
+        )
         year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
     halves, (year, half) = [], (today.year, 1 if today.month <= 6 else 2)
     for _i in range(4):

@@ -197,9 +197,7 @@ class ReportFile(models.Model):
     of the same figures come from one run."""
 
     run = models.ForeignKey(ReportRun, on_delete=models.CASCADE, related_name="files")
-    output_format = models.CharField(
-        _("format"), max_length=8, choices=ReportRun.Format.choices
-    )
+    output_format = models.CharField(_("format"), max_length=8, choices=ReportRun.Format.choices)
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/")
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)

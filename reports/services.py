@@ -168,7 +168,13 @@ def report_run_render(*, run_id: int) -> None:
             primary = rendered[run.output_format]
             status = ReportRun.Status.EMPTY if primary.empty else ReportRun.Status.DONE
             others = {fmt: (rendered[fmt], File(targets[fmt])) for fmt in formats[1:]}
-            _finish(run, status, rendered=primary, content=File(targets[run.output_format]), others=others)
+            _finish(
+                run,
+                status,
+                rendered=primary,
+                content=File(targets[run.output_format]),
+                others=others,
+            )
     except PermissionDenied as error:
         _finish(run, ReportRun.Status.FAILED, message=str(error))
         return

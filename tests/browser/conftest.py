@@ -61,9 +61,11 @@ class Visit:
         self.interactions = 0
         page.on(
             "console",
-            lambda msg: self.errors.append(f"console {msg.type}: {msg.text}")
-            if msg.type == "error"
-            else None,
+            lambda msg: (
+                self.errors.append(f"console {msg.type}: {msg.text}")
+                if msg.type == "error"
+                else None
+            ),
         )
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
 

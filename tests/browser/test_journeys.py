@@ -5,7 +5,6 @@ import pytest
 
 from counselling.models import GroupSession, Session
 from reports.models import ReportRun
-from returns.models import ExpertProfile
 from tests.counselling.factories import SessionFactory, make_visitor
 from tests.returns.factories import (
     ApplicationFactory,
