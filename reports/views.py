@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404, permission_required
@@ -30,6 +31,13 @@ def builder(request):
             output_format=form.cleaned_data["output_format"],
             parameters=form.parameters(),
             project=form.cleaned_data["project"],
+        )
+        messages.info(
+            request,
+            _(
+                "The report is being prepared. XLSX, CSV and PDF appear on this page when they "
+                "are ready; you can leave and find it under Recent reports."
+            ),
         )
         return redirect("reports:run_detail", pk=run.pk)
     runs = ReportRun.objects.visible_to(request.user).select_related("requested_by")[:20]

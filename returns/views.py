@@ -40,7 +40,15 @@ from .forms import (
     ReportForm,
     SkillFormSet,
 )
-from .models import Application, Assignment, ExpertProfile, Host, Need, is_programme_staff
+from .models import (
+    Application,
+    Assignment,
+    ExpertProfile,
+    Host,
+    Need,
+    Programme,
+    is_programme_staff,
+)
 from .transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, NEED_MOVES, moves_for
 
 
@@ -140,8 +148,12 @@ def host_list(request):
         .select_related("sector")
         .order_by("verified_at", "name")
     )
+    # "N host institutions to verify" on the home page opens this list filtered.
+    to_verify = request.GET.get("to") == "verify"
+    if to_verify:
+        hosts = selectors.hosts_to_verify(hosts)
     page = Paginator(hosts, 50).get_page(request.GET.get("page"))
-    return render(request, "returns/host_list.html", {"page": page})
+    return render(request, "returns/host_list.html", {"page": page, "to_verify": to_verify})
 
 
 @permission_required(Permission.FOLLOW_RETURNS)
@@ -417,8 +429,26 @@ def expert_profile(request):
     return render(
         request,
         "returns/expert_profile.html",
-        {"form": form, "formsets": formsets, "expert": expert, "cv_form": CvForm()},
+        {
+            "form": form,
+            "formsets": formsets,
+            "expert": expert,
+            "cv_form": CvForm(),
+            **_eligibility_context(
+                Programme.objects.filter(is_default=True).first(), expert, own=True
+            ),
+        },
     )
+
+
+def _eligibility_context(programme, expert, need=None, *, own=False) -> dict:
+    """The expert's verdict under a programme's rules, for their profile and the programme's
+    view of an application."""
+    if programme is None:
+        return {}
+    criteria = eligibility_check(programme, expert, need)
+    eligible = is_eligible(criteria)
+    return {"programme": programme, "criteria": criteria, "eligible": eligible, "own": own}
 
 
 @require_POST
@@ -550,8 +580,13 @@ def application_list(request):
         .select_related("need__host", "expert__user")
         .order_by("-created_at")
     )
+    # "N to screen" on the home page opens this list filtered.
+    to_screen = request.GET.get("to") == "screen"
+    if to_screen:
+        applications = selectors.applications_to_screen(applications)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
-    return render(request, "returns/application_list.html", {"page": page})
+    context = {"page": page, "to_screen": to_screen}
+    return render(request, "returns/application_list.html", context)
 
 
 @permission_required(Permission.FOLLOW_RETURNS)
@@ -566,6 +601,9 @@ def application_detail(request, pk: int):
         "assignment": Assignment.objects.filter(application=application).first(),
         "move_form": MoveForm(),
     }
+    if is_programme_staff(request.user):
+        need = application.need
+        context.update(_eligibility_context(need.programme, application.expert, need))
     return render(request, "returns/application_detail.html", context)
 
 
