@@ -227,9 +227,9 @@ class ResearchExportForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=SearchableSelectMultiple,
         choices=programme_country_choices,
-        help_text=_("None ticked: every country."),
+        help_text=_("You can choose several. None chosen: every country."),
     )
     output_format = forms.ChoiceField(
         label=_("Format"),
