@@ -79,6 +79,13 @@ class Visit:
         self.interactions += 1
         self.page.fill(selector, value)
 
+    def fill_search(self, locator, text: str):
+        """Types into a searchable list's text box (one interaction, as a person types)."""
+        self.interactions += 1
+        locator.click()
+        locator.fill("")
+        locator.press_sequentially(text)
+
     def select(self, selector: str, value):
         self.interactions += 1
         self.page.select_option(selector, value)

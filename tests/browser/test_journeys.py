@@ -23,8 +23,16 @@ def test_it_lets_a_counsellor_log_a_desk_session(open_as, counsellor_a, centre_a
     visit.goto(f"/counselling/visitors/{visitor.code}/")
     page = visit.goto(f"/counselling/visitors/{visitor.code}/sessions/new/")
     visit.check_box("input[name=topics] >> nth=0")
+    # Destinations: the searchable multi-select, found by its label, picked by typing.
+    search = page.get_by_role("combobox", name="Destinations discussed")
+    visit.fill_search(search, "Germ")
+    page.get_by_role("option", name="Germany").click()
+    visit.fill_search(search, "Austr")
+    page.get_by_role("option", name="Austria").click()
+    page.keyboard.press("Escape")
     visit.click("form[method=post] button[type=submit] >> nth=-1")
-    assert Session.objects.filter(visitor=visitor).count() == 1
+    session = Session.objects.get(visitor=visitor)
+    assert sorted(str(code) for code in session.destinations) == ["AT", "DE"]
     assert page.get_by_role("status").or_(page.locator(".alert")).first.is_visible()
     visit.goto("/counselling/")
 
