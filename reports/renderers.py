@@ -329,15 +329,15 @@ def chart_series(data: ReportData) -> list[tuple[str, int | None, float | None]]
 
 
 def pdf_figure(value) -> str:
-    """A figure as the PDF prints it: counts without decimals ("600", not "600.00"), grouped
-    as the report's language groups thousands; marks such as <5 and x as they are."""
+    """A figure as the PDF prints it: counts without decimals ("600", not "600.00"), in the
+    report language's decimal mark; marks such as <5 and x as they are."""
     from django.utils.formats import number_format
 
     if value is None:
         return ""
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         decimals = 0 if Decimal(str(value)) == Decimal(str(value)).to_integral_value() else 1
-        return number_format(value, decimal_pos=decimals, force_grouping=True)
+        return number_format(value, decimal_pos=decimals)
     return str(value)
 
 
@@ -370,6 +370,7 @@ def _pdf_table(rows, widths, styles, *, figures_from: int):
     table = Table(body, colWidths=widths, repeatRows=1, splitByRow=1)
     table.setStyle(
         [
+            ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0a58ca")),
             ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
             ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
@@ -516,6 +517,7 @@ def _pdf_cover(data: ReportData, styles, *, requested_by: str, width):
     )
     table.setStyle(
         [
+            ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#adb5bd")),
         ]

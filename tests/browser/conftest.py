@@ -21,10 +21,6 @@ from django.db import connection
 from msc_portal.celery import app as celery_app
 from tests.conftest import Client
 
-# Playwright's sync API keeps an event loop in the test thread; the database calls of the test
-# itself are plain synchronous ones (the documented setting for Django with Playwright).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -138,6 +134,20 @@ WIDEST = """
 """
 
 
+@pytest.fixture(scope="module")
+def _async_unsafe_allowed():
+    """Playwright's sync API keeps an event loop in the test thread while the browser is open;
+    the database calls of the tests themselves are plain synchronous ones (Django's documented
+    switch for this case). Only while the journeys run: the browser closes with the module."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
 @pytest.fixture(scope="session")
 def _reference_data(django_db_setup):
     """The rows the migrations seed (topics, the MIDWEB programme…), as serialised when the test
@@ -146,7 +156,7 @@ def _reference_data(django_db_setup):
 
 
 @pytest.fixture(autouse=True)
-def _restore_reference_data(transactional_db, _reference_data):
+def _restore_reference_data(_async_unsafe_allowed, transactional_db, _reference_data):
     # A live-server test empties the database when it ends. Django would restore the seeded rows
     # from the connection, but Playwright's greenlets give this thread another connection
     # object, which lacks the serialised copy: restore them from the copy taken beforehand.
@@ -159,8 +169,8 @@ def _restore_reference_data(transactional_db, _reference_data):
         connection.creation.deserialize_db_from_string(_reference_data)
 
 
-@pytest.fixture(scope="session")
-def browser(_reference_data):
+@pytest.fixture(scope="module")
+def browser(_async_unsafe_allowed, _reference_data):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -81,7 +81,7 @@ def test_it_names_the_indicators_and_breakdowns_on_the_run_page(login, programme
 def test_it_prints_targets_as_counts():
     assert pdf_figure(Decimal("600.00")) == "600"
     assert pdf_figure(Decimal("12.50")) == "12.5"
-    assert pdf_figure(12000) == "12,000"
+    assert pdf_figure(12000) == "12000"
     assert pdf_figure("<5") == "<5"
 
 
