@@ -1,10 +1,13 @@
 """The six journeys of issue 13, each at 1280 px and 390 px (conftest.py: the checks on every
 page: axe-core, console, CSP, width)."""
 
+import datetime
+
 import pytest
 
 from counselling.models import GroupSession, Session
 from reports.models import ReportRun
+from returns.models import Application
 from tests.counselling.factories import SessionFactory, make_visitor
 from tests.returns.factories import (
     ApplicationFactory,
@@ -72,7 +75,13 @@ def test_it_lets_an_expert_sign_up_and_apply(open_as, expert):
     visit.goto("/returns/experts/me/")
     visit.goto("/returns/experts/me/needs/")
     visit.goto(f"/returns/needs/{need.pk}/")
-    visit.goto(f"/returns/needs/{need.pk}/apply/")
+    page = visit.goto(f"/returns/needs/{need.pk}/apply/")
+    visit.fill("#id_motivation", "I trained ICU teams in Berlin for five years.")
+    visit.fill("#id_proposed_start", (need.window_start + datetime.timedelta(days=1)).isoformat())
+    visit.fill("#id_proposed_end", (need.window_start + datetime.timedelta(days=25)).isoformat())
+    visit.click("form[method=post] button[type=submit] >> nth=-1")
+    errors = page.locator(".invalid-feedback, .alert-danger").all_inner_texts()
+    assert Application.objects.filter(need=need, expert__user=expert).exists(), errors
     visit.goto("/returns/applications/")
 
 
@@ -91,9 +100,14 @@ def test_it_lets_a_host_see_ranked_experts_for_a_need(open_as, host, programme_m
 def test_it_lets_the_programme_screen_and_report(open_as, programme_manager):
     application = ApplicationFactory()
     visit = open_as(programme_manager)
-    visit.goto("/")
-    visit.goto("/returns/applications/")
-    visit.goto(f"/returns/applications/{application.pk}/")
+    home = visit.goto("/")
+    # The count on the home page opens the list of what it counts.
+    visit.click("a[href$='/returns/applications/?to=screen']")
+    assert "to=screen" in home.url
+    visit.click(f"a[href='/returns/applications/{application.pk}/']")
+    visit.click("button[name=target][value=screening]")
+    application.refresh_from_db()
+    assert application.status == Application.Status.SCREENING
     visit.goto("/returns/hosts/")
     visit.goto(f"/returns/experts/{application.expert.pk}/")
 
