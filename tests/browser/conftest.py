@@ -107,6 +107,12 @@ class Visit:
         if width[0] > width[1]:
             wide = page.evaluate(WIDEST)
             problems.append(f"page {width[0]}px wide on a {width[1]}px screen: {wide}")
+        # One page title and one main heading: the style pass's consistent titles and headings.
+        headings = page.evaluate("document.querySelectorAll('main h1, #main h1').length")
+        if headings != 1:
+            problems.append(f"{headings} main headings (h1) instead of one")
+        if not page.title().strip() or page.title().startswith("·"):
+            problems.append("the page has no title of its own")
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(AXE)  # by the DevTools protocol: the page's CSP does not apply
         result = page.evaluate(
@@ -149,10 +155,18 @@ def _async_unsafe_allowed():
 
 
 @pytest.fixture(scope="session")
-def _reference_data(django_db_setup):
+def _reference_data(django_db_setup, django_db_blocker):
     """The rows the migrations seed (topics, the MIDWEB programme…), as serialised when the test
     database was created (the journeys are marked serialized_rollback for that)."""
-    return connection._test_serialized_contents
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is None:  # a reused test database (--reuse-db) was not serialised
+        from counselling.models import Topic
+
+        with django_db_blocker.unblock():
+            if not Topic.objects.exists():
+                pytest.fail("The browser journeys need a fresh test database: --create-db.")
+            contents = connection.creation.serialize_db_to_string()
+    return contents
 
 
 @pytest.fixture(autouse=True)
