@@ -163,7 +163,13 @@ class ReportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["period"].choices = period_choices(timezone.localdate())
+        today = timezone.localdate()
+        self.fields["period"].choices = period_choices(today)
+        # Donors mostly ask for the last finished quarter: it is chosen to begin with.
+        quarter = (today.month - 1) // 3  # the previous quarter's number (0: last year's Q4)
+        self.fields["period"].initial = (
+            f"{today.year}-Q{quarter}" if quarter else f"{today.year - 1}-Q4"
+        )
         self.fields["indicators"].choices = [
             (item.identifier, item.name)
             for item in sorted(registry.values(), key=lambda i: (i.order, i.identifier))

@@ -36,6 +36,11 @@ def test_it_offers_months_quarters_half_years_years_and_a_custom_range(programme
     form = ReportForm(user=programme_manager)
     groups = [str(label) for label, _options in form.fields["period"].choices]
     assert groups == ["Month", "Quarter", "Half-year", "Year", "Other"]
+    # The last finished quarter is chosen to begin with.
+    today = datetime.date.today()
+    start, end = parse_period(form.fields["period"].initial)
+    assert end < today <= end + datetime.timedelta(days=92)
+    assert (start.month - 1) % 3 == 0
     # Only the custom range asks for dates, and then both.
     data = {"period": "custom", "indicators": ["centre_staff"], "start": "2026-01-01"}
     form = ReportForm(data, user=programme_manager)
