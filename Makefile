@@ -17,11 +17,12 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_REDIS_URL) DEMO_MODE=false DEBUG=false SECURE_SSL_REDIRECT=false
 
-.PHONY: install run demo-data test bench lint format lock worker beat messages vendor clean help
+.PHONY: install run demo-data test test-browser bench lint format lock worker beat messages vendor clean help
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
-	@echo "make test     the whole suite against PostgreSQL and Redis"
+	@echo "make test     the whole suite against PostgreSQL and Redis (browser journeys included)"
+	@echo "make test-browser   only the browser journeys (Chromium; screenshots in var/browser/)"
 	@echo "make install  create .venv and install the locked dependencies"
 	@echo "make lint     ruff, Django's checks and missing migrations"
 	@echo "make bench    pages, donor report and export benchmark on PostgreSQL (fills msc_bench once)"
@@ -51,6 +52,9 @@ demo-data: install
 
 test: install
 	$(TEST_ENV) $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+test-browser: install
+	$(TEST_ENV) $(PY) -m pytest --create-db tests/browser $(PYTEST_ARGS)
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/msc_bench
 

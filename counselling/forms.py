@@ -46,6 +46,16 @@ class SearchForm(forms.Form):
     )
 
 
+def _usual_destinations_first(form) -> None:
+    from .selectors import destination_choices
+
+    if "destinations" in form.fields:
+        form.fields["destinations"].choices = destination_choices()
+        form.fields["destinations"].help_text = _(
+            "You can choose several; the network's usual destinations come first."
+        )
+
+
 class VisitorForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"), choices=language_choices, required=False
@@ -54,6 +64,10 @@ class VisitorForm(forms.ModelForm):
     class Meta:
         model = Visitor
         fields = [*IDENTIFYING_FIELDS, *PROFILE_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _usual_destinations_first(self)
 
     def clean(self):
         data = super().clean()
@@ -152,6 +166,7 @@ class SessionForm(forms.ModelForm):
         self.fields["centre"] = centre_field(user)
         self.fields["date"].initial = localdate()
         self.fields["date"].widget.attrs["autofocus"] = True
+        _usual_destinations_first(self)
         self.order_fields(["centre", "date", "mode", "duration_minutes", "topics"])
 
 

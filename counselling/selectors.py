@@ -2,7 +2,9 @@
 
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils.timezone import localdate
@@ -345,3 +347,41 @@ def session_import_list(*, user):
         .select_related("centre", "user")
         .order_by("-created_at", "-pk")
     )
+
+
+USUAL_DESTINATIONS_KEY = "counselling:usual-destinations"
+USUAL_DESTINATIONS_TTL = 60 * 60  # an hour: the network's habits change slowly
+
+
+def usual_destination_codes(limit: int = 8) -> list[str]:
+    """The countries the network's sessions most often discuss as destinations, most first;
+    counted by the database over every centre's sessions (codes only, no personal data) and
+    cached for an hour."""
+    codes_ = cache.get(USUAL_DESTINATIONS_KEY)
+    if codes_ is None:
+        table = connection.ops.quote_name(Session._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT code FROM {table}, unnest(string_to_array(destinations, ',')) AS code "
+                "WHERE destinations <> '' AND deleted_at IS NULL "
+                "GROUP BY code ORDER BY count(*) DESC, code LIMIT %s",
+                [limit],
+            )
+            codes_ = [row[0] for row in cursor.fetchall()]
+        cache.set(USUAL_DESTINATIONS_KEY, codes_, USUAL_DESTINATIONS_TTL)
+    return codes_
+
+
+def destination_choices() -> list:
+    """Every country, the network's usual destinations first in their own group."""
+    from django.utils.translation import gettext as _
+    from django_countries import countries
+
+    usual = usual_destination_codes()
+    if not usual:
+        return list(countries)
+    names = dict(countries)
+    return [
+        (_("Usual destinations"), [(code, names[code]) for code in usual if code in names]),
+        (_("All countries"), [(code, name) for code, name in countries if code not in usual]),
+    ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,6 +53,26 @@ from .models import (
 from .statistics import Period, centre_statistics
 
 COUNSEL = Permission.COUNSEL_VISITORS
+
+# What to do next, said after each action (issue 13): a person should never wonder.
+NEXT_AFTER_SESSION = gettext_lazy(
+    "Next: record a referral from the visitor's page if you made one, or find the next visitor."
+)
+NEXT_AFTER_FOLLOW_UP = gettext_lazy("Next: the other follow-ups due are listed below.")
+NEXT_AFTER_GROUP_SESSION = gettext_lazy(
+    "Next: check the counts below; registered visitors present now show it in their history."
+)
+NEXT_AFTER_REFERRAL = gettext_lazy(
+    "Next: when the partner answers, open the referral from the list of referrals and update it."
+)
+NEXT_AFTER_REFERRAL_UPDATE = gettext_lazy(
+    "Next: its history below shows every change; the visitor's page shows the latest state."
+)
+NEXT_AFTER_VISITOR = gettext_lazy("Next: log the session from this page.")
+NEXT_AFTER_MERGE = gettext_lazy(
+    "Next: the merged record's history holds both visitors' sessions; statistics count one "
+    "person from now on."
+)
 
 
 def _too_many(request, error) -> HttpResponse:
@@ -191,6 +211,7 @@ def visitor_edit(request, code: str):
         visitor.refresh_from_db()
         services.visitor_update(visitor=visitor, user=request.user, **changes)
         messages.success(request, _("Visitor %(code)s saved.") % {"code": visitor.code})
+        messages.info(request, NEXT_AFTER_VISITOR)
         return redirect("counselling:visitor_detail", code=visitor.code)
     return render(request, "counselling/visitor_edit.html", {"form": form, "visitor": visitor})
 
@@ -311,6 +332,7 @@ def session_create(request, code: str):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Session logged for %(code)s.") % {"code": visitor.code})
+            messages.info(request, NEXT_AFTER_SESSION)
             if own:
                 return redirect("counselling:visitor_detail", code=visitor.code)
             return redirect("home")
@@ -476,6 +498,7 @@ def follow_up_done(request, pk: int):
     session = get_visible_or_404(Session, request.user, pk=pk)
     services.session_follow_up_done(session=session, user=request.user)
     messages.success(request, _("Follow-up marked as done."))
+    messages.info(request, NEXT_AFTER_FOLLOW_UP)
     return redirect("home")
 
 
@@ -509,6 +532,7 @@ def group_session_create(request):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Group session logged."))
+            messages.info(request, NEXT_AFTER_GROUP_SESSION)
             return redirect("counselling:group_session_detail", pk=group.pk)
     return render(request, "counselling/group_session_form.html", {"form": form})
 
@@ -548,6 +572,7 @@ def referral_create(request, code: str):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Referral recorded."))
+            messages.info(request, NEXT_AFTER_REFERRAL)
             return redirect("counselling:visitor_detail", code=visitor.code)
     return render(request, "counselling/referral_form.html", {"form": form, "visitor": visitor})
 
@@ -593,6 +618,7 @@ def referral_detail(request, pk: int):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Referral updated."))
+            messages.info(request, NEXT_AFTER_REFERRAL_UPDATE)
             return redirect("counselling:referral_detail", pk=referral.pk)
     services.audit_record(
         user=request.user,
@@ -623,6 +649,7 @@ def visitor_merge(request):
             _form_errors_from(form, error)
         else:
             messages.success(request, _("Visitors merged into %(code)s.") % {"code": keep.code})
+            messages.info(request, NEXT_AFTER_MERGE)
             return redirect("counselling:visitor_detail", code=keep.code)
     return render(request, "counselling/merge.html", {"form": form})
 
@@ -780,7 +807,11 @@ def statistics(request):
     """Aggregates only: managers and coordinators for their centres, programme managers for
     the network. No visitor is named here."""
     form = StatisticsForm(request.GET, user=request.user)
-    context = {"form": form}
+    # A coordinator reads their country's figures; a manager their centre's.
+    title = _("Country statistics") if request.user.scope.country else _("Centre statistics")
+    if request.user.scope.whole_network:
+        title = _("Network statistics")
+    context = {"form": form, "title": title}
     if form.is_valid():
         data = form.cleaned_data
         period = Period(start=data["start"], end=data["end"])

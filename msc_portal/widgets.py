@@ -13,3 +13,20 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class SearchableSelectMultiple(forms.SelectMultiple):
+    """The one widget for a long list of which several can be chosen (countries, destinations,
+    sectors, facilitators…): a plain `<select multiple>` that static/js/searchable.js turns into
+    a Tom Select box with a search field (static/vendor/tom-select). Without JavaScript it stays
+    a working multi-select. Options may be grouped (`optgroup`), e.g. "Usual destinations"."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-searchable": "", **(attrs or {})}, choices)
+
+
+class SearchableSelect(forms.Select):
+    """The single-choice twin of SearchableSelectMultiple, for a long list of one choice."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"data-searchable": "", **(attrs or {})}, choices)

@@ -45,9 +45,15 @@ class Exporter:
     verbose_name: str
     permission = Permission.RUN_REPORTS
     formats: tuple[str, ...] = tuple(ReportRun.Format.values)
+    # The formats one run writes besides the one asked for (the same figures in each).
+    formats_per_run: tuple[str, ...] = ()
 
     def render(self, parameters: dict, output_format: str, user, target: BinaryIO) -> Rendered:
         raise NotImplementedError
+
+    def render_all(self, parameters: dict, targets: dict[str, BinaryIO], user) -> dict:
+        """Writes each format of `targets` (format → binary file); {format: Rendered}."""
+        return {fmt: self.render(parameters, fmt, user, target) for fmt, target in targets.items()}
 
 
 class ListExporter(Exporter):
@@ -100,8 +106,13 @@ class IndicatorReport(Exporter):
 
     identifier = "indicators"
     verbose_name = _("Indicator report")
+    formats_per_run = tuple(ReportRun.Format.values)
 
     def render(self, parameters: dict, output_format: str, user, target: BinaryIO) -> Rendered:
+        return self.render_all(parameters, {output_format: target}, user)[output_format]
+
+    def render_all(self, parameters: dict, targets: dict[str, BinaryIO], user) -> dict:
+        # The figures are computed once and written in every format asked for.
         project = (
             Project.objects.get(pk=parameters["project"]) if parameters.get("project") else None
         )
@@ -119,20 +130,23 @@ class IndicatorReport(Exporter):
             suppression=parameters.get("suppression", True),
         )
         who = user.full_name if user else str(_("scheduled"))
-        if output_format == ReportRun.Format.XLSX:
-            content = renderers.write_xlsx(data, requested_by=who)
-        elif output_format == ReportRun.Format.PDF:
-            content = renderers.write_pdf(data, requested_by=who)
-        else:
-            content = renderers.write_csv(data)
-        target.write(content)
+        writers = {
+            ReportRun.Format.XLSX: lambda: renderers.write_xlsx(data, requested_by=who),
+            ReportRun.Format.PDF: lambda: renderers.write_pdf(data, requested_by=who),
+            ReportRun.Format.CSV: lambda: renderers.write_csv(data),
+        }
         name = slugify(f"{data.title} {query.start} {query.end}")
-        return Rendered(
-            filename=f"{name}.{output_format}",
-            content_type=CONTENT_TYPES[output_format],
-            figures=data.figures(),
-            empty=not any(result.has_data for result in data.results),
-        )
+        figures, empty = data.figures(), not any(result.has_data for result in data.results)
+        rendered = {}
+        for output_format, target in targets.items():
+            target.write(writers[output_format]())
+            rendered[output_format] = Rendered(
+                filename=f"{name}.{output_format}",
+                content_type=CONTENT_TYPES[output_format],
+                figures=figures,
+                empty=empty,
+            )
+        return rendered
 
 
 exporters: dict[str, Exporter] = {}

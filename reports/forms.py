@@ -1,34 +1,92 @@
 import calendar
+import re
 from datetime import date
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import Permission
 from centres.models import Centre, programme_country_choices
 from msc_portal.fields import sensible_date
-from msc_portal.widgets import DateInput
+from msc_portal.widgets import DateInput, SearchableSelectMultiple
 
 from .indicators import DISAGGREGATIONS, registry
 from .models import CountIndicator, IndicatorTarget, Project, ProjectIndicator, ReportRun
 
-PERIOD_CHOICES = [
-    ("month", _("Month")),
-    ("quarter", _("Quarter")),
-    ("year", _("Year")),
-    ("dates", _("Dates")),
-]
+# The API (and older bookmarks) name a period by its kind with `year` and `number`.
+LEGACY_PERIODS = ("month", "quarter", "year", "dates")
+CUSTOM = "custom"
 
 
 def period_bounds(kind: str, year: int, number: int) -> tuple[date, date]:
-    """The first and last day of a month (1–12), quarter (1–4) or year."""
+    """The first and last day of a month (1–12), quarter (1–4), half-year (1–2) or year."""
     if kind == "month":
         return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
     if kind == "quarter":
         first = 3 * (number - 1) + 1
         return date(year, first, 1), period_bounds("month", year, first + 2)[1]
+    if kind == "half":
+        first = 6 * (number - 1) + 1
+        return date(year, first, 1), period_bounds("month", year, first + 5)[1]
     return date(year, 1, 1), date(year, 12, 31)
+
+
+def period_choices(today: date) -> list:
+    """One list of the periods people report on, newest first, grouped by kind: the last twelve
+    months, eight quarters, four half-years and three years, then a custom range. Values are
+    `2026-03`, `2026-Q1`, `2026-H1`, `2026` and `custom`."""
+    months, (year, month) = [], (today.year, today.month)
+    for _i in range(12):
+        months.append(
+            (f"{year}-{month:02d}", date_format(date(year, month, 1), "YEAR_MONTH_FORMAT"))
+        )
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    quarters, (year, quarter) = [], (today.year, (today.month - 1) // 3 + 1)
+    for _i in range(8):
+        quarters.append(
+            (f"{year}-Q{quarter}", _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year})
+        )
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    halves, (year, half) = [], (today.year, 1 if today.month <= 6 else 2)
+    for _i in range(4):
+        halves.append((f"{year}-H{half}", _("H%(half)s %(year)s") % {"half": half, "year": year}))
+        year, half = (year, 1) if half == 2 else (year - 1, 2)
+    years = [(str(y), str(y)) for y in range(today.year, today.year - 3, -1)]
+    return [
+        (_("Month"), months),
+        (_("Quarter"), quarters),
+        (_("Half-year"), halves),
+        (_("Year"), years),
+        (_("Other"), [(CUSTOM, _("Custom range (from – to)"))]),
+    ]
+
+
+def parse_period(value: str) -> tuple[date, date] | None:
+    """The bounds of a period value of `period_choices` (any year, not only the listed ones)."""
+    match = re.fullmatch(r"(\d{4})(?:-(\d{2})|-Q([1-4])|-H([12]))?", value or "")
+    if not match:
+        return None
+    year = int(match[1])
+    if not 2000 <= year <= 2100:
+        return None
+    if match[2]:
+        return period_bounds("month", year, int(match[2])) if 1 <= int(match[2]) <= 12 else None
+    if match[3]:
+        return period_bounds("quarter", year, int(match[3]))
+    if match[4]:
+        return period_bounds("half", year, int(match[4]))
+    return period_bounds("year", year, 1)
+
+
+class PeriodField(forms.ChoiceField):
+    """One control for the period: a listed month, quarter, half-year or year, or a custom
+    range given in the From and To fields (and the API's legacy kinds)."""
+
+    def valid_value(self, value):
+        return value in LEGACY_PERIODS or value == CUSTOM or parse_period(value) is not None
 
 
 class ReportForm(forms.Form):
@@ -38,32 +96,41 @@ class ReportForm(forms.Form):
         required=False,
         empty_label=_("The whole network (no targets)"),
     )
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, initial="quarter")
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-    number = forms.IntegerField(
-        label=_("Month or quarter number"),
-        min_value=1,
-        max_value=12,
-        required=False,
-        help_text=_("1–12 for a month, 1–4 for a quarter."),
+    period = PeriodField(
+        label=_("Period"),
+        help_text=_("A month, quarter, half-year or year; or a custom range with the dates below."),
     )
+    # Only for the API's `period` kinds (month, quarter, year, dates); the page has one control.
+    year = forms.IntegerField(
+        min_value=2000, max_value=2100, required=False, widget=forms.HiddenInput
+    )
+    number = forms.IntegerField(min_value=1, max_value=12, required=False, widget=forms.HiddenInput)
     start = forms.DateField(
-        label=_("From"), required=False, widget=DateInput(), validators=[sensible_date]
+        label=_("From"),
+        required=False,
+        widget=DateInput(attrs={"data-period-custom": ""}),
+        validators=[sensible_date],
+        help_text=_("Only for a custom range."),
     )
     end = forms.DateField(
-        label=_("To"), required=False, widget=DateInput(), validators=[sensible_date]
+        label=_("To"),
+        required=False,
+        widget=DateInput(attrs={"data-period-custom": ""}),
+        validators=[sensible_date],
+        help_text=_("Only for a custom range."),
     )
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every country."),
+        widget=SearchableSelectMultiple,
+        help_text=_("You can choose several. None chosen: every country."),
     )
     centres = forms.ModelMultipleChoiceField(
         label=_("Centres"),
         required=False,
         queryset=Centre.objects.none(),
-        help_text=_("None chosen: every centre of the countries above."),
+        widget=SearchableSelectMultiple,
+        help_text=_("You can choose several. None chosen: every centre of the countries above."),
     )
     indicators = forms.MultipleChoiceField(
         label=_("Indicators"), widget=forms.CheckboxSelectMultiple
@@ -75,8 +142,9 @@ class ReportForm(forms.Form):
         choices=list(DISAGGREGATIONS.items()),
         initial=["country"],
     )
+    # Every run writes XLSX, CSV and PDF; this only picks the file the API's `download` gives.
     output_format = forms.ChoiceField(
-        label=_("Format"), choices=ReportRun.Format.choices, initial=ReportRun.Format.XLSX
+        choices=ReportRun.Format.choices, required=False, widget=forms.HiddenInput
     )
     language = forms.ChoiceField(
         label=_("Language of the report"),
@@ -95,6 +163,13 @@ class ReportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        today = timezone.localdate()
+        self.fields["period"].choices = period_choices(today)
+        # Donors mostly ask for the last finished quarter: it is chosen to begin with.
+        quarter = (today.month - 1) // 3  # the previous quarter's number (0: last year's Q4)
+        self.fields["period"].initial = (
+            f"{today.year}-Q{quarter}" if quarter else f"{today.year - 1}-Q4"
+        )
         self.fields["indicators"].choices = [
             (item.identifier, item.name)
             for item in sorted(registry.values(), key=lambda i: (i.order, i.identifier))
@@ -113,7 +188,9 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind, year, number = data.get("period"), data.get("year"), data.get("number")
-        if kind == "dates":
+        if kind and kind not in LEGACY_PERIODS and kind != CUSTOM:
+            data["start"], data["end"] = parse_period(kind)
+        elif kind in ("dates", CUSTOM):
             if not data.get("start") or not data.get("end"):
                 raise forms.ValidationError(_("Give both dates."))
             if data["start"] > data["end"]:
@@ -132,6 +209,7 @@ class ReportForm(forms.Form):
             data["countries"] = [self.user.scope.country]
         if not self.user.can(Permission.SHOW_SMALL_COUNTS):
             data["suppression"] = True
+        data["output_format"] = data.get("output_format") or ReportRun.Format.XLSX
         return data
 
     def parameters(self) -> dict:
@@ -155,9 +233,9 @@ class ResearchExportForm(forms.Form):
     countries = forms.MultipleChoiceField(
         label=_("Countries"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=SearchableSelectMultiple,
         choices=programme_country_choices,
-        help_text=_("None ticked: every country."),
+        help_text=_("You can choose several. None chosen: every country."),
     )
     output_format = forms.ChoiceField(
         label=_("Format"),

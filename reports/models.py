@@ -250,3 +250,35 @@ class ReportRun(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.submitted_at is not None
+
+    def downloads(self) -> list[dict]:
+        """Every file of the run, in the order XLSX, CSV, PDF: format, name and label."""
+        files = [(self.output_format, self.filename)] if self.file else []
+        files += [(f.output_format, f.filename) for f in self.files.all() if f.file]
+        order = list(self.Format.values)
+        return [
+            {"format": fmt, "filename": name, "label": fmt.upper()}
+            for fmt, name in sorted(files, key=lambda item: order.index(item[0]))
+        ]
+
+
+class ReportFile(models.Model):
+    """A further format of a run's report. The run's own `file` holds the format it was asked
+    in; a run of the indicator report also writes the other formats, so that XLSX, CSV and PDF
+    of the same figures come from one run."""
+
+    run = models.ForeignKey(ReportRun, on_delete=models.CASCADE, related_name="files")
+    output_format = models.CharField(_("format"), max_length=8, choices=ReportRun.Format.choices)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "output_format"], name="one_file_per_format"),
+        ]
+
+    def __str__(self):
+        return self.filename

@@ -3,7 +3,9 @@
 import csv
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -326,14 +328,221 @@ def chart_series(data: ReportData) -> list[tuple[str, int | None, float | None]]
     ]
 
 
-def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
+def pdf_figure(value) -> str:
+    """A figure as the PDF prints it: counts without decimals ("600", not "600.00"), in the
+    report language's decimal mark; marks such as <5 and x as they are."""
+    from django.utils.formats import number_format
+
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        decimals = 0 if Decimal(str(value)) == Decimal(str(value)).to_integral_value() else 1
+        return number_format(value, decimal_pos=decimals)
+    return str(value)
+
+
+# Columns of figures beside the label column that fit on a landscape A4 page; wider breakdowns
+# are printed in several tables of this many columns, one after the other.
+PDF_MAX_FIGURE_COLUMNS = 9
+PDF_CHART_BARS = 12  # indicators per chart: more go on the next chart, on the next page if need be
+
+
+def _pdf_table(rows, widths, styles, *, figures_from: int):
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table
+
+    # Cells are paragraphs: long texts wrap between words and never inside one.
+    cell = ParagraphStyle(
+        "cell", parent=styles["BodyText"], fontSize=8.5, leading=10.5, splitLongWords=0
+    )
+    figure = ParagraphStyle("figure", parent=cell, alignment=TA_RIGHT)
+    head = ParagraphStyle("head", parent=cell, fontName=f"{PDF_FONT}-Bold", fontSize=8, leading=10)
+    body = [[Paragraph(escape(str(h)), head) for h in rows[0]]]
+    for row in rows[1:]:
+        body.append(
+            [
+                Paragraph(escape(pdf_figure(v)), figure if i >= figures_from else cell)
+                for i, v in enumerate(row)
+            ]
+        )
+    table = Table(body, colWidths=widths, repeatRows=1, splitByRow=1)
+    table.setStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0a58ca")),
+            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f3f5")]),
+        ]
+    )
+    return table
+
+
+def _pdf_charts(data: ReportData, styles, width):
+    """Totals against targets, PDF_CHART_BARS indicators a chart: each chart fits on a page and
+    a long report's charts follow on the next pages. Values are printed at the bars, and the
+    two series differ in shade as well as colour, for black-and-white print."""
     from reportlab.graphics.charts.barcharts import HorizontalBarChart
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
+    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph
+
+    series = chart_series(data)
+    flowables = []
+    for first in range(0, len(series), PDF_CHART_BARS):
+        part = series[first : first + PDF_CHART_BARS]
+        height = max(4, len(part)) * 1.1 * cm
+        drawing = Drawing(width, height + 1.5 * cm)
+        drawing.initialFontName = PDF_FONT
+        chart = HorizontalBarChart()
+        chart.x, chart.y = 8.5 * cm, 1 * cm
+        chart.width, chart.height = width - 10 * cm, height
+        # Reversed: the first indicator at the top, as in the table.
+        chart.data = [
+            [value or 0 for _n, value, _t in reversed(part)],
+            [target or 0 for _n, _v, target in reversed(part)],
+        ]
+        chart.categoryAxis.categoryNames = [
+            name if len(name) <= 48 else name[:47] + "…" for name, _v, _t in reversed(part)
+        ]
+        chart.bars[0].fillColor = colors.HexColor("#0a58ca")
+        chart.bars[1].fillColor = colors.HexColor("#ced4da")
+        chart.bars.strokeColor = colors.HexColor("#212529")
+        chart.bars.strokeWidth = 0.3
+        chart.barLabelFormat = lambda value: pdf_figure(value) if value else ""
+        chart.barLabels.fontName = PDF_FONT
+        chart.barLabels.fontSize = 8
+        chart.barLabels.boxAnchor = "w"
+        chart.barLabels.dx = 3
+        chart.valueAxis.valueMin = 0
+        chart.valueAxis.labelTextFormat = lambda value: pdf_figure(value)
+        for axis in (chart.categoryAxis, chart.valueAxis):
+            axis.labels.fontName = PDF_FONT
+            axis.labels.fontSize = 9
+        drawing.add(chart)
+        flowables.append(CondPageBreak(drawing.height + 1.5 * cm))
+        flowables.append(
+            KeepTogether(
+                [
+                    Paragraph(
+                        _("Totals (dark blue) against targets (light grey)"), styles["Heading3"]
+                    ),
+                    drawing,
+                ]
+            )
+        )
+    return flowables
+
+
+def _pdf_breakdowns(data: ReportData, styles, width):
+    """Each indicator's breakdowns as tables; a breakdown with many columns is printed in
+    several tables (PDF_MAX_FIGURE_COLUMNS columns each), and long tables go on over pages
+    with their header repeated."""
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, Spacer
+
+    flowables = []
+    for result in data.results:
+        if not result.breakdowns:
+            continue
+        flowables.append(Paragraph(escape(str(result.indicator.name)), styles["Heading2"]))
+        for breakdown in result.breakdowns:
+            table = breakdown.table
+            labels = [*breakdown.column_labels, _("Total")]
+            rows_labels = [*breakdown.row_labels, _("Total")]
+            title = str(DISAGGREGATIONS[breakdown.dimension])
+            for first in range(0, len(labels), PDF_MAX_FIGURE_COLUMNS):
+                columns = list(range(first, min(first + PDF_MAX_FIGURE_COLUMNS, len(labels))))
+                rows = [[_("Country"), *[labels[c] for c in columns]]]
+                for r, label in enumerate(rows_labels):
+                    rows.append([label, *[table.display(r, c) for c in columns]])
+                label_width = 5 * cm
+                figure_width = (width - label_width) / PDF_MAX_FIGURE_COLUMNS
+                flowables += [
+                    Paragraph(escape(title), styles["Heading4"]),
+                    _pdf_table(
+                        rows, [label_width] + [figure_width] * len(columns), styles, figures_from=1
+                    ),
+                    Spacer(1, 0.3 * cm),
+                ]
+    return flowables
+
+
+def _pdf_cover(data: ReportData, styles, *, requested_by: str, width):
+    """The first page: what the report is, for whom, over which period and what it holds."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    period = f"{date_format(data.query.start)} – {date_format(data.query.end)}"
+    project = getattr(data, "project", None)
+    facts = [
+        (_("Period"), period),
+        (_("Project"), str(project) if project else _("The whole network (no targets)")),
+    ]
+    if project is not None:
+        facts.append((_("Donors"), project.donors))
+    facts += [
+        (_("Countries"), ", ".join(data.countries) or _("all")),
+        (
+            _("Indicators"),
+            "; ".join(str(result.indicator.name) for result in data.results) or "—",
+        ),
+        (
+            _("Break down by"),
+            ", ".join(str(DISAGGREGATIONS[code]) for code in getattr(data, "disaggregations", ()))
+            or "—",
+        ),
+        (_("Small counts"), _suppression_text(data)),
+        (
+            _("Generated"),
+            _("%(when)s by %(who)s")
+            % {
+                "when": date_format(timezone.now(), "DATETIME_FORMAT") + " UTC",
+                "who": requested_by or "—",
+            },
+        ),
+    ]
+    term = styles["BodyText"].clone("term", fontName=f"{PDF_FONT}-Bold")
+    table = Table(
+        [
+            [Paragraph(escape(str(k)), term), Paragraph(escape(str(v)), styles["BodyText"])]
+            for k, v in facts
+        ],
+        colWidths=[5 * cm, width - 5 * cm],
+    )
+    table.setStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#adb5bd")),
+        ]
+    )
+    return [
+        Paragraph(_("MSC Portal"), styles["Heading3"]),
+        Paragraph(escape(data.title), styles["Title"]),
+        Paragraph(_("Progress report, %(period)s") % {"period": period}, styles["Heading2"]),
+        Spacer(1, 0.6 * cm),
+        table,
+        Spacer(1, 0.6 * cm),
+        Paragraph(
+            _(
+                "Contents: summary of every indicator against its target, charts of totals, "
+                "the breakdowns asked for, and the definitions of the indicators."
+            ),
+            styles["BodyText"],
+        ),
+    ]
+
+
+def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.units import cm
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     styles = _pdf_styles()
     buffer = io.BytesIO()
@@ -348,71 +557,32 @@ def write_pdf(data: ReportData, *, requested_by: str = "") -> bytes:
         topMargin=1.5 * cm,
         bottomMargin=1.5 * cm,
     )
-    period = f"{date_format(data.query.start)} – {date_format(data.query.end)}"
-    story = [
-        Spacer(1, 4 * cm),
-        Paragraph(data.title, styles["Title"]),
-        Paragraph(_("Progress report, %(period)s") % {"period": period}, styles["Heading2"]),
-        Paragraph(
-            _("Countries: %(countries)s") % {"countries": ", ".join(data.countries) or _("all")},
-            styles["Normal"],
-        ),
-        Paragraph(
-            _("Generated %(when)s by %(who)s")
-            % {
-                "when": date_format(timezone.now(), "DATETIME_FORMAT") + " UTC",
-                "who": requested_by or "—",
-            },
-            styles["Normal"],
-        ),
-        PageBreak(),
-        Paragraph(_("Summary"), styles["Heading1"]),
-    ]
+    width = document.width
+    story = _pdf_cover(data, styles, requested_by=requested_by, width=width)
+    story += [PageBreak(), Paragraph(_("Summary"), styles["Heading1"])]
     header, rows = summary_rows(data)
-    cell = ParagraphStyle("cell", parent=styles["BodyText"], fontSize=9, leading=11)
-    head = ParagraphStyle("head", parent=cell, fontName=f"{PDF_FONT}-Bold", fontSize=8, leading=10)
-    table_rows = [[Paragraph(str(h), head) for h in header]]
-    table_rows += [[Paragraph("" if v is None else str(v), cell) for v in row] for row in rows]
-    # Narrow columns for the countries' figures leave room for the longer translated headers of
-    # baseline, target and percentage, so that words are not broken inside.
-    fixed = [6.1 * cm, 2.6 * cm] + [1.3 * cm] * len(data.countries) + [1.6 * cm]
-    widths = fixed + [max((24.5 * cm - sum(fixed)) / 3, 1.8 * cm)] * 3
-    summary = Table(table_rows, colWidths=widths, repeatRows=1)
-    summary.setStyle(
-        [
-            ("FONTNAME", (0, 0), (-1, -1), PDF_FONT),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0d6efd")),
-            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ]
-    )
-    story += [summary, Paragraph(_suppression_text(data), styles["BodyText"]), Spacer(1, 0.6 * cm)]
-
-    if data.results:
-        # At most a page high, however many indicators: thinner bars for many.
-        drawing = Drawing(24 * cm, min(max(4, len(data.results)) * 1.1 * cm, 14 * cm) + 2 * cm)
-        drawing.initialFontName = PDF_FONT
-        chart = HorizontalBarChart()
-        chart.x, chart.y = 8 * cm, 1 * cm
-        chart.width, chart.height = 14 * cm, drawing.height - 2 * cm
-        series = chart_series(data)
-        chart.data = [[value for _n, value, _t in series], [target for _n, _v, target in series]]
-        chart.categoryAxis.categoryNames = [name[:45] for name, _v, _t in series]
-        chart.bars[0].fillColor = colors.HexColor("#0d6efd")
-        chart.bars[1].fillColor = colors.HexColor("#adb5bd")
-        chart.valueAxis.valueMin = 0
-        chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = PDF_FONT
-        drawing.add(chart)
-        story += [Paragraph(_("Totals (blue) against targets (grey)"), styles["Heading3"]), drawing]
+    # Name and unit, then the figures' columns sharing what is left of the page.
+    name_width, unit_width = 6 * cm, 2.6 * cm
+    figure_width = (width - name_width - unit_width) / max(len(header) - 2, 1)
+    widths = [name_width, unit_width] + [figure_width] * (len(header) - 2)
+    story += [
+        _pdf_table([header, *rows], widths, styles, figures_from=2),
+        Spacer(1, 0.3 * cm),
+        Paragraph(_suppression_text(data), styles["BodyText"]),
+        Spacer(1, 0.6 * cm),
+    ]
+    story += _pdf_charts(data, styles, width)
+    breakdowns = _pdf_breakdowns(data, styles, width)
+    if breakdowns:
+        story += [PageBreak(), Paragraph(_("Breakdowns"), styles["Heading1"]), *breakdowns]
 
     story += [PageBreak(), Paragraph(_("Definitions"), styles["Heading1"])]
     for result in data.results:
         item = result.indicator
         story += [
-            Paragraph(f"{item.name} ({item.unit})", styles["Heading3"]),
-            Paragraph(str(item.definition), styles["BodyText"]),
-            Paragraph(item.measure, styles["BodyText"]),
+            Paragraph(escape(f"{item.name} ({item.unit})"), styles["Heading3"]),
+            Paragraph(escape(str(item.definition)), styles["BodyText"]),
+            Paragraph(escape(str(item.measure)), styles["BodyText"]),
         ]
     story += [
         Paragraph(_("Small counts"), styles["Heading3"]),

@@ -83,6 +83,9 @@ class ReportData:
     results: list[IndicatorResult]
     suppression: bool
     threshold: int
+    # For the PDF's cover: the project (None for the whole network) and the breakdowns asked for.
+    project: object = None
+    disaggregations: tuple = ()
 
     def figures(self) -> dict:
         """The published figures (as printed in the file), kept with a run so that later runs
@@ -257,6 +260,8 @@ def build_report(
         results=results,
         suppression=suppression,
         threshold=threshold,
+        project=project,
+        disaggregations=tuple(disaggregations),
     )
 
 

@@ -1,6 +1,7 @@
 import datetime
 import logging
 import tempfile
+from contextlib import ExitStack
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,7 @@ from msc_portal.celery import TRANSIENT_ERRORS
 from msc_portal.mail import send_mail_in_languages, users_as_recipients
 
 from .exporters import exporters
-from .models import Project, ReportRun
+from .models import Project, ReportFile, ReportRun
 
 logger = logging.getLogger(__name__)
 
@@ -157,11 +158,23 @@ def report_run_render(*, run_id: int) -> None:
             raise PermissionDenied(NOT_ALLOWED)
         # Reports are written in the language asked for in the builder (English for donors).
         language = run.parameters.get("language") or settings.LANGUAGE_CODE
-        with tempfile.TemporaryFile() as target, translation.override(language):
-            rendered = exporter.render(run.parameters, run.output_format, run.requested_by, target)
-            target.seek(0)
-            status = ReportRun.Status.EMPTY if rendered.empty else ReportRun.Status.DONE
-            _finish(run, status, rendered=rendered, content=File(target))
+        formats = [run.output_format]
+        formats += [f for f in exporter.formats_per_run if f != run.output_format]
+        with ExitStack() as stack, translation.override(language):
+            targets = {fmt: stack.enter_context(tempfile.TemporaryFile()) for fmt in formats}
+            rendered = exporter.render_all(run.parameters, targets, run.requested_by)
+            for target in targets.values():
+                target.seek(0)
+            primary = rendered[run.output_format]
+            status = ReportRun.Status.EMPTY if primary.empty else ReportRun.Status.DONE
+            others = {fmt: (rendered[fmt], File(targets[fmt])) for fmt in formats[1:]}
+            _finish(
+                run,
+                status,
+                rendered=primary,
+                content=File(targets[run.output_format]),
+                others=others,
+            )
     except PermissionDenied as error:
         _finish(run, ReportRun.Status.FAILED, message=str(error))
         return
@@ -180,7 +193,9 @@ def report_run_render(*, run_id: int) -> None:
 
 
 @transaction.atomic
-def _finish(run: ReportRun, status: str, *, message: str = "", rendered=None, content=None):
+def _finish(
+    run: ReportRun, status: str, *, message: str = "", rendered=None, content=None, others=None
+):
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if rendered is not None:
         if run.file:
@@ -188,6 +203,19 @@ def _finish(run: ReportRun, status: str, *, message: str = "", rendered=None, co
         run.file.save(rendered.filename, content, save=False)
         run.filename, run.content_type = rendered.filename, rendered.content_type
         run.figures = rendered.figures
+        for output_format, (other, other_content) in (others or {}).items():
+            old = ReportFile.objects.filter(run=run, output_format=output_format).first()
+            if old:
+                old.file.delete(save=False)
+                old.delete()
+            extra = ReportFile(
+                run=run,
+                output_format=output_format,
+                filename=other.filename,
+                content_type=other.content_type,
+            )
+            extra.file.save(other.filename, other_content, save=False)
+            extra.save()
     run.status, run.message, run.finished_at = status, message, timezone.now()
     run.save()
 

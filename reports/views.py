@@ -23,7 +23,7 @@ from .forms import (
     ResearchExportForm,
     TargetForm,
 )
-from .indicators import registry
+from .indicators import DISAGGREGATIONS, registry
 from .models import (
     CountIndicator,
     FrameworkChange,
@@ -46,6 +46,13 @@ def builder(request):
             output_format=form.cleaned_data["output_format"],
             parameters=form.parameters(),
             project=form.cleaned_data["project"],
+        )
+        messages.info(
+            request,
+            _(
+                "The report is being prepared. XLSX, CSV and PDF appear on this page when they "
+                "are ready; you can leave and find it under Recent reports."
+            ),
         )
         return redirect("reports:run_detail", pk=run.pk)
     runs = ReportRun.objects.visible_to(request.user).select_related("requested_by")[:20]
@@ -74,8 +81,17 @@ def research_export(request):
 @permission_required(Permission.RUN_REPORTS)
 def run_detail(request, pk: int):
     run = get_visible_or_404(ReportRun, request.user, pk=pk)
+    parameters = run.parameters
     context = {
         "run": run,
+        # Names, not the registry's codes (a code no longer registered is shown as it is).
+        "indicator_names": [
+            registry[code].name if code in registry else code
+            for code in parameters.get("indicators", [])
+        ],
+        "breakdown_names": [
+            DISAGGREGATIONS.get(code, code) for code in parameters.get("disaggregations", [])
+        ],
         "changes": selectors.report_run_changes(run, request.user),
         "can_submit": request.user.can(Permission.MANAGE_PROGRAMME),
     }
@@ -84,12 +100,15 @@ def run_detail(request, pk: int):
 
 
 @permission_required(Permission.RUN_REPORTS)
-def run_download(request, pk: int):
+def run_download(request, pk: int, output_format: str | None = None):
     run = get_visible_or_404(ReportRun, request.user, pk=pk)
-    if not run.file:
+    stored = run
+    if output_format and output_format != run.output_format:
+        stored = run.files.filter(output_format=output_format).first()
+    if stored is None or not stored.file:
         raise Http404
     services.report_run_downloaded(run=run, user=request.user)
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.filename)
 
 
 @require_POST

@@ -35,15 +35,24 @@ NEED_RELATED = [
 NEED_PREFETCH = ["essential_skills", "optional_skills", "languages"]
 
 
+def applications_to_screen(applications):
+    """Applications the programme still has to screen (the home page's count and its list)."""
+    return applications.filter(
+        status__in=[Application.Status.SUBMITTED, Application.Status.SCREENING]
+    )
+
+
+def hosts_to_verify(hosts):
+    return hosts.filter(verified_at__isnull=True)
+
+
 def home_counts(user) -> dict:
     """What waits for the signed-in user in the TVR programme (home pages)."""
     if is_programme_staff(user):
         return {
-            "hosts_to_verify": Host.objects.filter(verified_at__isnull=True).count(),
+            "hosts_to_verify": hosts_to_verify(Host.objects.all()).count(),
             "needs_to_approve": Need.objects.filter(status=Need.Status.SUBMITTED).count(),
-            "applications_to_screen": Application.objects.filter(
-                status__in=[Application.Status.SUBMITTED, Application.Status.SCREENING]
-            ).count(),
+            "applications_to_screen": applications_to_screen(Application.objects.all()).count(),
         }
     surveys = SurveyResponse.objects.visible_to(user).open().count
     if user.role == Role.HOST_MEMBER:

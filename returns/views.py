@@ -57,6 +57,7 @@ from .models import (
     InternshipIdentification,
     Need,
     OfficialTraining,
+    Programme,
     SurveyAnswer,
     SurveyQuestion,
     SurveyResponse,
@@ -167,10 +168,12 @@ def host_list(request):
         .select_related("sector")
         .order_by("verified_at", "name")
     )
-    if request.GET.get("verified") == "no":  # the home page's "to verify" count links here
-        hosts = hosts.filter(verified_at__isnull=True)
+    # "N host institutions to verify" on the home page opens this list filtered.
+    to_verify = request.GET.get("to") == "verify"
+    if to_verify:
+        hosts = selectors.hosts_to_verify(hosts)
     page = Paginator(hosts, 50).get_page(request.GET.get("page"))
-    return render(request, "returns/host_list.html", {"page": page})
+    return render(request, "returns/host_list.html", {"page": page, "to_verify": to_verify})
 
 
 @permission_required(Permission.FOLLOW_RETURNS)
@@ -383,9 +386,10 @@ def expert_register(request):
                 request,
                 "returns/message.html",
                 {
+                    "title": _("Check your e-mail"),
                     "message": _(
                         "Check your e-mail: open the link we sent you to activate your account."
-                    )
+                    ),
                 },
             )
     return _form_page(
@@ -467,8 +471,26 @@ def expert_profile(request):
     return render(
         request,
         "returns/expert_profile.html",
-        {"form": form, "formsets": formsets, "expert": expert, "cv_form": CvForm()},
+        {
+            "form": form,
+            "formsets": formsets,
+            "expert": expert,
+            "cv_form": CvForm(),
+            **_eligibility_context(
+                Programme.objects.filter(is_default=True).first(), expert, own=True
+            ),
+        },
     )
+
+
+def _eligibility_context(programme, expert, need=None, *, own=False) -> dict:
+    """The expert's verdict under a programme's rules, for their profile and the programme's
+    view of an application."""
+    if programme is None:
+        return {}
+    criteria = eligibility_check(programme, expert, need)
+    eligible = is_eligible(criteria)
+    return {"programme": programme, "criteria": criteria, "eligible": eligible, "own": own}
 
 
 @require_POST
@@ -604,12 +626,20 @@ def application_list(request):
         .select_related("need__host", "expert__user")
         .order_by("-created_at")
     )
-    # ?status=submitted&status=screening: the home page's "to screen" count links here.
+    # "N to screen" on the home page opens this list filtered; any statuses can be chosen too.
+    to_screen = request.GET.get("to") == "screen"
+    if to_screen:
+        applications = selectors.applications_to_screen(applications)
     statuses = [s for s in request.GET.getlist("status") if s in Application.Status.values]
     if statuses:
         applications = applications.filter(status__in=statuses)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "statuses": Application.Status.choices, "chosen": statuses}
+    context = {
+        "page": page,
+        "to_screen": to_screen,
+        "statuses": Application.Status.choices,
+        "chosen": statuses,
+    }
     return render(request, "returns/application_list.html", context)
 
 
@@ -625,6 +655,9 @@ def application_detail(request, pk: int):
         "assignment": Assignment.objects.filter(application=application).first(),
         "move_form": MoveForm(),
     }
+    if is_programme_staff(request.user):
+        need = application.need
+        context.update(_eligibility_context(need.programme, application.expert, need))
     return render(request, "returns/application_detail.html", context)
 
 

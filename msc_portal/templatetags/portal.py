@@ -1,5 +1,6 @@
-from django import template
+from django import forms, template
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -29,6 +30,13 @@ def render_widget(field):
         attrs["class"] = f"{field.field.widget.attrs.get('class', '')} {css}".strip()
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
+    if isinstance(field.field.widget, forms.SelectMultiple) and not isinstance(
+        field.field.widget, forms.CheckboxSelectMultiple
+    ):
+        # Every long list of which several can be chosen is the same searchable widget.
+        attrs["data-searchable"] = ""
+        attrs["data-placeholder"] = _("Type to search; you can choose several")
+        attrs["data-no-results"] = _("Nothing matches.")
     return field.as_widget(attrs=attrs)
 
 

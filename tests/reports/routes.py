@@ -74,6 +74,14 @@ ROUTES = [
         note="a failed run has no file: 404 even for its owner",
     ),
     Route(
+        "reports:run_download_format",
+        permission=Permission.RUN_REPORTS,
+        personas=frozenset(),
+        kwargs=lambda world: {**_run(world), "output_format": "pdf"},
+        denied=404,
+        note="a failed run has no file in any format: 404 even for its owner",
+    ),
+    Route(
         "reports:run_retry",
         permission=Permission.RUN_REPORTS,
         personas=RUN_OWNERS,

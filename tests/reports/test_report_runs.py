@@ -181,6 +181,7 @@ def test_it_leaves_one_run_and_one_file_when_a_task_runs_twice(
     _render(run)
     assert ReportRun.objects.count() == 1
     assert [p.name for p in tmp_path.rglob("*.xlsx")] == [run.file.name.split("/")[-1]]
+    assert len(list(tmp_path.rglob("*.pdf"))) == len(list(tmp_path.rglob("*.csv"))) == 1
 
 
 def test_it_shows_a_readable_reason_for_a_failed_run_and_retries_it(
@@ -204,7 +205,9 @@ def test_it_shows_a_readable_reason_for_a_failed_run_and_retries_it(
     assert len(callbacks) == 1  # the task is queued again, once the retry is committed
     assert _render(run).status == ReportRun.Status.DONE
     assert ReportRun.objects.count() == 1
-    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 1  # one run, one file
+    # One run, one file per format (XLSX asked for; CSV and PDF written with it).
+    files = sorted(p.suffix for p in tmp_path.rglob("*") if p.is_file())
+    assert files == [".csv", ".pdf", ".xlsx"]
 
 
 def test_it_keeps_a_submitted_run_unchanged_and_shows_what_changed_since(

@@ -46,14 +46,16 @@ def test_the_home_counts_link_to_filtered_lists(login, programme_manager):
     ApplicationFactory(status=Application.Status.PROPOSED)
     client = login(programme_manager)
     home = client.get(reverse("home")).text
-    link = f"{reverse('returns:application_list')}?status=submitted&amp;status=screening"
+    link = f"{reverse('returns:application_list')}?to=screen"
     assert link in home
-    listed = client.get(link.replace("&amp;", "&")).context["page"]
+    listed = client.get(link).context["page"]
     assert set(listed) == {submitted, screening}
-    assert f"{reverse('returns:host_list')}?verified=no" in home
+    chosen = client.get(reverse("returns:application_list"), {"status": "screening"})
+    assert list(chosen.context["page"]) == [screening]
+    assert f"{reverse('returns:host_list')}?to=verify" in home
     unverified = HostFactory(verified_at=None)
     HostFactory()
-    hosts = client.get(reverse("returns:host_list"), {"verified": "no"}).context["page"]
+    hosts = client.get(reverse("returns:host_list"), {"to": "verify"}).context["page"]
     assert list(hosts) == [unverified]
 
 
