@@ -289,9 +289,28 @@ class Visitor(models.Model):
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["phone"]),
         ]
+        constraints = [
+            # A record is never merged into itself; that it is not merged into a merged record
+            # (a chain or a cycle) is checked by a PostgreSQL trigger (migration 0011).
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")), name="visitor_not_merged_into_itself"
+            )
+        ]
 
     def __str__(self):
         return self.code
+
+    def kept_record(self) -> "Visitor":
+        """The record this one lives on: itself, or the one it was merged into.
+
+        Merges never leave a chain (the trigger of migration 0011), but records merged before
+        it may, until `manage.py repair_merges` runs; the walk stops at a cycle."""
+        seen = {self.pk}
+        record = self
+        while record.merged_into_id is not None and record.merged_into_id not in seen:
+            seen.add(record.merged_into_id)
+            record = record.merged_into
+        return record
 
     def clean(self):
         super().clean()
@@ -704,6 +723,7 @@ class AuditEvent(models.Model):
         ACCESS_DENIED = "access_denied", _("access denied")
         ACCESS_GRANTED = "access_granted", _("staff access granted")
         ERASED = "erased", _("erased on request")
+        UNMERGED = "unmerged", _("merge undone")
 
     visitor = models.ForeignKey(
         Visitor,
@@ -759,3 +779,50 @@ class PresenceGrant(models.Model):
 
     def __str__(self):
         return f"{self.visitor_id} @ {self.centre_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+# How long a merge can be undone; after it the merge is final (and shown so).
+MERGE_UNDO_WINDOW = timedelta(days=30)
+
+
+class VisitorMerge(models.Model):
+    """One merge of `removed` into `kept`, with what it moved, so that it can be undone within
+    MERGE_UNDO_WINDOW (services.visitor_merge_undo). At most one merge of a record is in force.
+
+    `moved` holds primary keys only: {"sessions": [...], "referrals": [...],
+    "consent_events": [...], "attendances": [...], "attendances_dropped": [group session ids
+    the kept record already attended], "repointed": [records merged into `removed` before]}."""
+
+    kept = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="merges_kept")
+    removed = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="merges_removed")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged"), default=now)
+    moved = models.JSONField(default=dict)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visitor merge")
+        ordering = ["-merged_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["removed"],
+                condition=Q(undone_at__isnull=True),
+                name="one_merge_in_force_per_record",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.removed_id} -> {self.kept_id}"
+
+    @property
+    def undo_until(self):
+        return self.merged_at + MERGE_UNDO_WINDOW
+
+    @property
+    def can_be_undone(self) -> bool:
+        return self.undone_at is None and now() < self.undo_until

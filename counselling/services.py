@@ -31,6 +31,7 @@ from .models import (
     ReferralEvent,
     Session,
     Visitor,
+    VisitorMerge,
 )
 
 NOT_YOUR_CENTRE = gettext_lazy("You can only record work for a centre you work at.")
@@ -43,6 +44,14 @@ COUNTS_OVER_TOTAL = gettext_lazy(
 NEGATIVE_COUNT = gettext_lazy("Counts cannot be negative.")
 BAD_TRANSITION = gettext_lazy("A referral in status %(old)s cannot move to %(new)s.")
 MERGE_SAME = gettext_lazy("Choose two different visitors to merge.")
+ALREADY_MERGED = gettext_lazy("Visitor %(code)s is already merged into %(kept)s.")
+MERGE_INTO_MERGED = gettext_lazy(
+    "Visitor %(code)s was merged into %(kept)s: merge into %(kept)s instead."
+)
+MERGE_FINAL = gettext_lazy("This merge is final: it can be undone only within 30 days.")
+MERGE_UNDO_LATER_FIRST = gettext_lazy(
+    "The kept record has since been merged into %(kept)s: undo that merge first."
+)
 PROOF_REFUSED = gettext_lazy(
     "What the visitor told does not match their record. Ask for the PIN on their card, or "
     "their given name and year of birth."
@@ -355,24 +364,167 @@ def referral_transition(
     return referral
 
 
+def _visitors_lock(*pks) -> dict[int, Visitor]:
+    """Locks the visitors' rows in primary-key order, so that two merges of the same records
+    (in either direction) wait for each other instead of deadlocking or both succeeding."""
+    rows = Visitor.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    return {visitor.pk: visitor for visitor in rows}
+
+
 @transaction.atomic
 def visitor_merge(*, user, keep: Visitor, remove: Visitor) -> Visitor:
-    """Moves everything of `remove` to `keep` and marks `remove` as merged (for managers)."""
+    """Moves everything of `remove` to `keep` and marks `remove` as merged (for managers).
+
+    Safe under concurrency: both rows are locked in one order and re-read, so of two opposite
+    merges at once the second is refused; a merge into a merged record is refused (no chain,
+    no cycle); records merged into `remove` before now point at `keep`; the same merge twice
+    does nothing the second time (one audit entry). What moved is kept in a VisitorMerge row
+    so that the merge can be undone for MERGE_UNDO_WINDOW (visitor_merge_undo)."""
     if keep.pk == remove.pk:
         raise ValidationError(MERGE_SAME)
     if not user.can(Permission.MANAGE_CENTRE):
         raise PermissionDenied
-    Session.objects.filter(visitor=remove).update(visitor=keep)
-    Referral.objects.filter(visitor=remove).update(visitor=keep)
-    ConsentEvent.objects.filter(visitor=remove).update(visitor=keep)
+    locked = _visitors_lock(keep.pk, remove.pk)
+    keep, remove = locked[keep.pk], locked[remove.pk]
+    if remove.merged_into_id == keep.pk:
+        return keep  # done already, maybe by a colleague a moment ago
+    if remove.merged_into_id is not None:
+        raise ValidationError(
+            ALREADY_MERGED % {"code": remove.code, "kept": remove.kept_record().code}
+        )
+    if keep.merged_into_id is not None:
+        raise ValidationError(
+            MERGE_INTO_MERGED % {"code": keep.code, "kept": keep.kept_record().code}
+        )
+    moved = {
+        "sessions": list(Session.objects.filter(visitor=remove).values_list("pk", flat=True)),
+        "referrals": list(Referral.objects.filter(visitor=remove).values_list("pk", flat=True)),
+        "consent_events": list(
+            ConsentEvent.objects.filter(visitor=remove).values_list("pk", flat=True)
+        ),
+        "repointed": list(Visitor.objects.filter(merged_into=remove).values_list("pk", flat=True)),
+    }
+    Session.objects.filter(pk__in=moved["sessions"]).update(visitor=keep)
+    Referral.objects.filter(pk__in=moved["referrals"]).update(visitor=keep)
+    ConsentEvent.objects.filter(pk__in=moved["consent_events"]).update(visitor=keep)
     already = GroupAttendance.objects.filter(visitor=keep).values("group_session")
-    GroupAttendance.objects.filter(visitor=remove, group_session__in=already).delete()
-    GroupAttendance.objects.filter(visitor=remove).update(visitor=keep)
+    twice = GroupAttendance.objects.filter(visitor=remove, group_session__in=already)
+    moved["attendances_dropped"] = list(twice.values_list("group_session_id", flat=True))
+    twice.delete()
+    attendances = GroupAttendance.objects.filter(visitor=remove)
+    moved["attendances"] = list(attendances.values_list("pk", flat=True))
+    attendances.update(visitor=keep)
+    Visitor.objects.filter(pk__in=moved["repointed"]).update(merged_into=keep)
     remove.merged_into = keep
     remove.save(update_fields=["merged_into"])
+    VisitorMerge.objects.filter(removed_id__in=moved["repointed"], undone_at__isnull=True).update(
+        kept=keep
+    )
+    VisitorMerge.objects.create(kept=keep, removed=remove, merged_by=user, moved=moved)
     audit_record(visitor=keep, user=user, action=AuditEvent.Action.MERGED, detail=remove.code)
     audit_record(visitor=remove, user=user, action=AuditEvent.Action.MERGED, detail=keep.code)
     return keep
+
+
+@transaction.atomic
+def visitor_merge_undo(*, user, merge: VisitorMerge) -> Visitor:
+    """Undoes a merge within MERGE_UNDO_WINDOW: what moved goes back to the removed record
+    (sessions, referrals, consent, attendance, records merged into it before); what was
+    logged on the kept record since stays there. Refused once the kept record is itself
+    merged (undo that merge first) or after the window."""
+    if not user.can(Permission.MANAGE_CENTRE):
+        raise PermissionDenied
+    merge = VisitorMerge.objects.select_for_update().get(pk=merge.pk)
+    locked = _visitors_lock(merge.kept_id, merge.removed_id)
+    keep, remove = locked[merge.kept_id], locked[merge.removed_id]
+    if merge.undone_at is not None:
+        return remove
+    if not merge.can_be_undone:
+        raise ValidationError(MERGE_FINAL)
+    if keep.merged_into_id is not None:
+        raise ValidationError(MERGE_UNDO_LATER_FIRST % {"kept": keep.kept_record().code})
+    moved = merge.moved
+    remove.merged_into = None
+    remove.save(update_fields=["merged_into"])
+    Session.objects.filter(pk__in=moved.get("sessions", []), visitor=keep).update(visitor=remove)
+    Referral.objects.filter(pk__in=moved.get("referrals", []), visitor=keep).update(visitor=remove)
+    ConsentEvent.objects.filter(pk__in=moved.get("consent_events", []), visitor=keep).update(
+        visitor=remove
+    )
+    GroupAttendance.objects.filter(pk__in=moved.get("attendances", []), visitor=keep).update(
+        visitor=remove
+    )
+    GroupAttendance.objects.bulk_create(
+        [
+            GroupAttendance(group_session_id=group, visitor=remove)
+            for group in moved.get("attendances_dropped", [])
+        ],
+        ignore_conflicts=True,
+    )
+    repointed = Visitor.objects.filter(pk__in=moved.get("repointed", []), merged_into=keep)
+    VisitorMerge.objects.filter(removed__in=repointed.values("pk"), undone_at__isnull=True).update(
+        kept=remove
+    )
+    repointed.update(merged_into=remove)
+    merge.undone_at, merge.undone_by = now(), user
+    merge.save(update_fields=["undone_at", "undone_by"])
+    audit_record(visitor=keep, user=user, action=AuditEvent.Action.UNMERGED, detail=remove.code)
+    audit_record(visitor=remove, user=user, action=AuditEvent.Action.UNMERGED, detail=keep.code)
+    return remove
+
+
+def visitor_merges_repair() -> list[str]:
+    """Finds merge chains and cycles left by merges made before they were safe and fixes them:
+    a record in a chain points at the end of its chain; a cycle keeps its oldest record (the
+    first registered) and the others point at it. Returns one line per change (codes only)."""
+    changes = []
+    with transaction.atomic():
+        merged = dict(
+            Visitor.objects.select_for_update()
+            .filter(merged_into__isnull=False)
+            .values_list("pk", "merged_into_id")
+        )
+        kept_of: dict[int, int] = {}
+        for start in merged:
+            path, pk = [], start
+            while pk in merged and pk not in path and pk not in kept_of:
+                path.append(pk)
+                pk = merged[pk]
+            if pk in kept_of:
+                end = kept_of[pk]
+            elif pk in path:  # a cycle: the oldest record of the cycle is kept
+                cycle = path[path.index(pk) :]
+                end = Visitor.objects.filter(pk__in=cycle).order_by("created_at", "pk")[0].pk
+            else:
+                end = pk
+            for node in path:
+                kept_of[node] = end
+        codes_of = dict(
+            Visitor.objects.filter(pk__in=set(merged) | set(kept_of.values())).values_list(
+                "pk", "code"
+            )
+        )
+        # Freed first, pointed second: the trigger refuses a pointer to a record that is
+        # still merged, or a pointer from a record others still point at.
+        ends = {end for end in kept_of.values() if end in merged}
+        repoint = sorted(pk for pk, end in kept_of.items() if pk != end and merged[pk] != end)
+        Visitor.objects.filter(pk__in=ends | set(repoint)).update(merged_into=None)
+        for end in sorted(ends):
+            changes.append(f"{codes_of[end]}: kept (was in a merge cycle)")
+        for pk in repoint:
+            Visitor.objects.filter(pk=pk).update(merged_into=kept_of[pk])
+            changes.append(f"{codes_of[pk]}: now merged into {codes_of[kept_of[pk]]}")
+        # Sessions, referrals and consent left on any merged record move to its kept record.
+        for pk, end in sorted(kept_of.items()):
+            if pk == end:
+                continue
+            moved = sum(
+                model.objects.filter(visitor=pk).update(visitor=end)
+                for model in (Session, Referral, ConsentEvent)
+            )
+            if moved:
+                changes.append(f"{codes_of[pk]}: {moved} rows moved to {codes_of[end]}")
+    return changes
 
 
 def visitors_viewed(*, visitors: QuerySet | list, user, action=AuditEvent.Action.VIEWED) -> None:

@@ -144,10 +144,11 @@ def visitor_create(request):
 
 @permission_required(COUNSEL)
 def visitor_detail(request, code: str):
-    visible = Visitor.objects.visible_to(request.user)
-    merged = Visitor.objects.filter(code=code, merged_into__in=visible).first()
+    merged = Visitor.objects.filter(code=code, merged_into__isnull=False).first()
     if merged is not None:  # an old card of a merged record leads to the kept one
-        return redirect("counselling:visitor_detail", code=merged.merged_into.code)
+        kept = merged.kept_record()
+        if Visitor.objects.visible_to(request.user).filter(pk=kept.pk).exists():
+            return redirect("counselling:visitor_detail", code=kept.code)
     visitor = get_visible_or_404(Visitor, request.user, code=code)
     services.audit_record(visitor=visitor, user=request.user, action=AuditEvent.Action.VIEWED)
     context = {
