@@ -187,19 +187,6 @@ class VisitorQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
 
-class CentreSequence(models.Model):
-    """The last visitor number used at a centre; locked (select_for_update) while allocating."""
-
-    centre = models.OneToOneField("centres.Centre", on_delete=models.CASCADE, primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("visitor number sequence")
-
-    def __str__(self):
-        return f"{self.centre_id}: {self.last_number}"
-
-
 class Visitor(models.Model):
     code = models.CharField(_("visitor code"), max_length=20, unique=True, editable=False)
     centre = models.ForeignKey(

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy
@@ -20,7 +20,6 @@ from .models import (
     IDENTIFYING_FIELDS,
     PRESENCE_GRANT_LENGTH,
     AuditEvent,
-    CentreSequence,
     ConsentEvent,
     ConsentPurpose,
     GroupAttendance,
@@ -114,18 +113,37 @@ def _check_centre(user, centre: Centre) -> None:
 def visitor_code_allocate(*, centre: Centre) -> str:
     """A free code of a centre with a random number, so that codes cannot be enumerated.
 
-    The centre's counter row is locked until the transaction ends, so two counsellors
-    registering at once never draw the same free code; it still counts the codes given."""
-    with transaction.atomic():
-        CentreSequence.objects.get_or_create(centre=centre)
-        sequence = CentreSequence.objects.select_for_update().get(centre=centre)
-        while True:
-            code = codes.random_code(str(centre.country), centre.code)
-            if not Visitor.objects.filter(code=code).exists():
-                break
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-    return code
+    Takes no lock: a registration never waits for another transaction (an import of
+    thousands of rows holds its transaction open for minutes). Two transactions drawing the
+    same number (1 in 10^8) are told apart by the unique constraint on the code:
+    visitor_save_with_code() draws again. The codes a centre gave are counted from the
+    visitors, gaps included."""
+    while True:
+        code = codes.random_code(str(centre.country), centre.code)
+        if not Visitor.objects.filter(code=code).exists():
+            return code
+
+
+# Draws of a new code before a registration gives up (each clash is 1 in 10^8).
+CODE_ATTEMPTS = 5
+
+
+def visitor_save_with_code(visitor: Visitor) -> Visitor:
+    """Saves a new visitor under a freshly drawn code, drawing again if a concurrent
+    transaction took the same code (the insert runs in a savepoint, so the surrounding
+    transaction goes on)."""
+    attempts = 0
+    while True:
+        attempts += 1
+        visitor.code = visitor_code_allocate(centre=visitor.centre)
+        try:
+            with transaction.atomic():
+                visitor.save(force_insert=True)
+            return visitor
+        except IntegrityError as error:
+            constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
+            if "code" not in (constraint or "") or attempts >= CODE_ATTEMPTS:
+                raise
 
 
 def visitor_duplicates(*, user, given_name="", family_name="", year_of_birth=None, phone=""):
@@ -155,11 +173,10 @@ def visitor_register(*, user, centre: Centre, consents: dict[str, bool], **field
     for purpose, field in CONSENT_FIELDS.items():
         setattr(visitor, field, bool(consents.get(purpose)))
     visitor.full_clean(exclude=["code"])
-    visitor.code = visitor_code_allocate(centre=centre)
     # Printed on the card and shown once: only its hash is kept.
     visitor.card_pin = f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
     visitor.pin_hash = make_password(visitor.card_pin)
-    visitor.save()
+    visitor_save_with_code(visitor)
     ConsentEvent.objects.bulk_create(
         ConsentEvent(
             visitor=visitor, purpose=purpose, action=ConsentEvent.Action.GIVEN, recorded_by=user
