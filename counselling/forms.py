@@ -5,6 +5,7 @@ from django_countries import countries
 
 from accounts.models import User
 from centres.models import Centre, PartnerOrganisation
+from msc_portal.concurrency import VersionedFormMixin
 from msc_portal.fields import TEXT_MAX_LENGTH, sensible_date
 from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
@@ -45,7 +46,7 @@ class SearchForm(forms.Form):
     )
 
 
-class VisitorForm(forms.ModelForm):
+class VisitorForm(VersionedFormMixin, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"), choices=language_choices, required=False
     )

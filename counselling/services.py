@@ -194,7 +194,8 @@ def visitor_update(*, visitor: Visitor, user, **fields) -> Visitor:
     for name, value in fields.items():
         setattr(visitor, name, value)
     visitor.full_clean()
-    visitor.save()
+    # Only what changed: a concurrent merge or consent change of other fields stays.
+    visitor.save(update_fields=[*fields, "updated_at"])
     if changed:
         audit_record(
             visitor=visitor, user=user, action=AuditEvent.Action.CHANGED, detail=", ".join(changed)

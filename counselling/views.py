@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_visible_or_404, permission_required
 from accounts.permissions import Permission
 from centres.models import Centre
+from msc_portal.concurrency import atomic_post
 
 from . import codes, importer, selectors, services
 from .forms import (
@@ -161,6 +162,7 @@ def visitor_detail(request, code: str):
 
 
 @permission_required(COUNSEL)
+@atomic_post
 def visitor_edit(request, code: str):
     visitor = get_visible_or_404(Visitor, request.user, code=code)
     form = VisitorForm(request.POST or None, instance=visitor)

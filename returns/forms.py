@@ -6,6 +6,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from msc_portal.concurrency import VersionedFormMixin
 from msc_portal.fields import TEXT_MAX_LENGTH, sensible_date
 from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
@@ -174,7 +175,7 @@ class InvitationAcceptForm(forms.Form):
         return self.cleaned_data["password"]
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(VersionedFormMixin, forms.ModelForm):
     sector = sector_field()
     occupation = occupation_field()
     essential_skills = skill_field(label=_("Essential skills"))
@@ -307,7 +308,7 @@ class ExpertRegistrationForm(AccountForm):
     )
 
 
-class ExpertProfileForm(forms.ModelForm):
+class ExpertProfileForm(VersionedFormMixin, forms.ModelForm):
     occupation = occupation_field()
     sectors = sector_field(multiple=True, required=False, label=_("Sectors"))
 
@@ -364,7 +365,7 @@ class MoveForm(forms.Form):
     )
 
 
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Assignment
         fields = [

@@ -1,12 +1,14 @@
 from rest_framework import generics
 
 from accounts import services
+from msc_portal.concurrency import ConditionalUpdateMixin
 
 from .serializers import MeSerializer
 
 
-class MeView(generics.RetrieveUpdateAPIView):
-    """The signed-in user: who they are, their role, scope and permissions."""
+class MeView(ConditionalUpdateMixin, generics.RetrieveUpdateAPIView):
+    """The signed-in user: who they are, their role, scope and permissions. PATCH needs the
+    ETag of a GET in If-Match (412 when the profile changed meanwhile, 428 without it)."""
 
     serializer_class = MeSerializer
     http_method_names = ["get", "patch", "head", "options"]
