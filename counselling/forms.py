@@ -327,6 +327,20 @@ class MergeForm(forms.Form):
         return self._visitor("remove")
 
 
+class DuplicatePairForm(forms.Form):
+    """A decision on a pair of the review queue (records by id; scope checked by the view)."""
+
+    first = forms.IntegerField(widget=forms.HiddenInput)
+    second = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[
+            ("keep_first", _("Merge: keep the first record")),
+            ("keep_second", _("Merge: keep the second record")),
+            ("distinct", _("Not the same person")),
+        ]
+    )
+
+
 class EraseForm(forms.Form):
     """Article 17: the visitor asked to be erased. The reason goes to the audit trail."""
 

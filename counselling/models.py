@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Right
 from django.utils.dates import MONTHS
 from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy as _
@@ -123,7 +124,9 @@ class ConsentPurpose(models.TextChoices):
 
 
 # Fields that identify a person: kept only with service consent.
-IDENTIFYING_FIELDS = ("given_name", "family_name", "phone", "email")
+IDENTIFYING_FIELDS = ("given_name", "family_name", "phone", "email", "id_number")
+# Phones match on their last digits: +381 60 123 4567 and 060 123 4567 are one number.
+PHONE_MATCH_DIGITS = 8
 # The profile that is kept for every visitor and counted in statistics.
 PROFILE_FIELDS = (
     "sex",
@@ -200,6 +203,14 @@ class Visitor(models.Model):
     family_name = models.CharField(_("family name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Any identity document number the visitor chooses to give: it finds them again across
+    # the network (services.visitor_probable_matches). Kept as upper-case letters and digits.
+    id_number = models.CharField(
+        _("ID document number"),
+        max_length=50,
+        blank=True,
+        help_text=_("Optional: only if the visitor offers it."),
+    )
     # Profile: always kept, counted in statistics.
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     year_of_birth = models.PositiveSmallIntegerField(
@@ -275,6 +286,12 @@ class Visitor(models.Model):
         indexes = [
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["phone"]),
+            # Duplicate checks: the last 8 digits of the phone, and the ID number. The
+            # trigram index on the unaccented full name is PostgreSQL's (migration 0013).
+            models.Index(Right("phone", PHONE_MATCH_DIGITS), name="visitor_phone_tail"),
+            models.Index(
+                fields=["id_number"], name="visitor_id_number", condition=~Q(id_number="")
+            ),
         ]
         constraints = [
             # A record is never merged into itself; that it is not merged into a merged record
@@ -303,6 +320,7 @@ class Visitor(models.Model):
         super().clean()
         # Phones are kept as + and digits, so that duplicates are found however they were typed.
         self.phone = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        self.id_number = "".join(ch for ch in self.id_number.upper() if ch.isalnum())
         if not self.consent_service:
             named = [f for f in IDENTIFYING_FIELDS if getattr(self, f)]
             if named:
@@ -813,3 +831,25 @@ class VisitorMerge(models.Model):
     @property
     def can_be_undone(self) -> bool:
         return self.undone_at is None and now() < self.undo_until
+
+
+class DistinctPeople(models.Model):
+    """A coordinator's or the programme's decision that two probable duplicates are two
+    people: the pair leaves the review queue. `first` is the record with the lower id."""
+
+    first = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("pair of different people")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_pair_once"),
+            models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="pair_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.first_id} ≠ {self.second_id}"

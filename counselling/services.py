@@ -2,12 +2,14 @@
 
 import secrets
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy
 
@@ -15,13 +17,15 @@ from accounts.models import CENTRE_ROLES
 from accounts.permissions import Permission
 from centres.models import Centre
 
-from . import codes, selectors
+from . import codes, duplicates, selectors
 from .models import (
     IDENTIFYING_FIELDS,
+    MERGE_UNDO_WINDOW,
     PRESENCE_GRANT_LENGTH,
     AuditEvent,
     ConsentEvent,
     ConsentPurpose,
+    DistinctPeople,
     GroupAttendance,
     GroupCount,
     GroupSession,
@@ -31,6 +35,7 @@ from .models import (
     Session,
     Visitor,
     VisitorMerge,
+    _scope_filter,
 )
 
 NOT_YOUR_CENTRE = gettext_lazy("You can only record work for a centre you work at.")
@@ -146,19 +151,37 @@ def visitor_save_with_code(visitor: Visitor) -> Visitor:
                 raise
 
 
-def visitor_duplicates(*, user, given_name="", family_name="", year_of_birth=None, phone=""):
-    """Visitors the user may see with the same name and year of birth, or the same phone."""
-    match = Q(pk__in=[])
-    if given_name and family_name and year_of_birth:
-        match |= Q(
-            given_name__iexact=given_name.strip(),
-            family_name__iexact=family_name.strip(),
-            year_of_birth=year_of_birth,
-        )
-    digits = "".join(ch for ch in phone or "" if ch.isdigit())
-    if len(digits) >= 6:
-        match |= Q(phone__endswith=digits[-8:])
-    return Visitor.objects.visible_to(user).filter(match).select_related("centre")
+def visitor_duplicates(
+    *, user, given_name="", family_name="", year_of_birth=None, phone="", id_number=""
+):
+    """Visitors the user may see who are probably this person (counselling.duplicates: case,
+    diacritics and small spelling differences ignored; phone; ID number)."""
+    matches = duplicates.probable_matches(
+        given_name=given_name,
+        family_name=family_name,
+        year_of_birth=year_of_birth,
+        phone=phone,
+        id_number=id_number,
+    )
+    return (
+        Visitor.objects.visible_to(user)
+        .filter(pk__in=matches.values("pk"))
+        .select_related("centre")
+    )
+
+
+def _check_merge(user, *visitors) -> None:
+    """Managers merge within their scope (centres; a coordinator: the country); with
+    REVIEW_DUPLICATES, within their review scope too (the programme: the network)."""
+    rules = [_scope_filter(user, "centre")] if user.can(Permission.MANAGE_CENTRE) else []
+    if user.can(Permission.REVIEW_DUPLICATES):
+        rules.append(duplicates.review_filter(user))
+    rules = [rule for rule in rules if rule is not None]
+    if not rules:
+        raise PermissionDenied
+    pks = {visitor.pk for visitor in visitors}
+    if Visitor.objects.filter(reduce(or_, rules), pk__in=pks).count() != len(pks):
+        raise PermissionDenied(str(NOT_YOUR_CENTRE))
 
 
 @transaction.atomic
@@ -400,8 +423,7 @@ def visitor_merge(*, user, keep: Visitor, remove: Visitor) -> Visitor:
     so that the merge can be undone for MERGE_UNDO_WINDOW (visitor_merge_undo)."""
     if keep.pk == remove.pk:
         raise ValidationError(MERGE_SAME)
-    if not user.can(Permission.MANAGE_CENTRE):
-        raise PermissionDenied
+    _check_merge(user, keep, remove)
     locked = _visitors_lock(keep.pk, remove.pk)
     keep, remove = locked[keep.pk], locked[remove.pk]
     if remove.merged_into_id == keep.pk:
@@ -450,8 +472,7 @@ def visitor_merge_undo(*, user, merge: VisitorMerge) -> Visitor:
     (sessions, referrals, consent, attendance, records merged into it before); what was
     logged on the kept record since stays there. Refused once the kept record is itself
     merged (undo that merge first) or after the window."""
-    if not user.can(Permission.MANAGE_CENTRE):
-        raise PermissionDenied
+    _check_merge(user, merge.kept, merge.removed)
     merge = VisitorMerge.objects.select_for_update().get(pk=merge.pk)
     locked = _visitors_lock(merge.kept_id, merge.removed_id)
     keep, remove = locked[merge.kept_id], locked[merge.removed_id]
@@ -489,6 +510,31 @@ def visitor_merge_undo(*, user, merge: VisitorMerge) -> Visitor:
     audit_record(visitor=keep, user=user, action=AuditEvent.Action.UNMERGED, detail=remove.code)
     audit_record(visitor=remove, user=user, action=AuditEvent.Action.UNMERGED, detail=keep.code)
     return remove
+
+
+def visitor_merges_recent(*, user, limit: int = 20):
+    """The merges the user made that can still be undone, newest first."""
+    since = now() - MERGE_UNDO_WINDOW
+    return (
+        VisitorMerge.objects.filter(merged_by=user, undone_at__isnull=True, merged_at__gte=since)
+        .select_related("kept__centre", "removed__centre")
+        .order_by("-merged_at")[:limit]
+    )
+
+
+@transaction.atomic
+def visitor_pair_distinct(*, user, first: Visitor, second: Visitor) -> DistinctPeople:
+    """Records that two probable duplicates are two people: the pair leaves the queue."""
+    _check_merge(user, first, second)
+    low, high = sorted((first, second), key=lambda visitor: visitor.pk)
+    decision, created = DistinctPeople.objects.get_or_create(
+        first=low, second=high, defaults={"decided_by": user}
+    )
+    if created:
+        audit_record(
+            visitor=low, user=user, action=AuditEvent.Action.CHANGED, detail=f"≠ {high.code}"
+        )
+    return decision
 
 
 def visitor_merges_repair() -> list[str]:
@@ -562,6 +608,7 @@ ANONYMISED_VALUES = {
     "family_name": "",
     "phone": "",
     "email": "",
+    "id_number": "",
     "municipality": "",
     "pin_hash": "",
 }

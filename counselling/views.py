@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +12,17 @@ from centres.models import Centre
 from msc_portal.concurrency import atomic_post
 
 from . import codes, importer, selectors, services
+from .duplicates import (
+    duplicate_pairs,
+    matches_elsewhere,
+    matches_of,
+    probable_matches,
+    review_scope,
+)
 from .forms import (
     AuditSearchForm,
     ConsentForm,
+    DuplicatePairForm,
     EraseForm,
     GroupSessionForm,
     ImportForm,
@@ -28,7 +36,7 @@ from .forms import (
     VisitorForm,
     VisitorRegisterForm,
 )
-from .models import AuditEvent, GroupSession, Referral, Session, Visitor
+from .models import AuditEvent, GroupSession, Referral, Session, Visitor, VisitorMerge
 from .statistics import Period, centre_statistics
 
 COUNSEL = Permission.COUNSEL_VISITORS
@@ -111,19 +119,17 @@ def search(request):
 @permission_required(COUNSEL)
 def visitor_create(request):
     form = VisitorRegisterForm(request.POST or None, user=request.user)
-    duplicates = []
+    duplicates, elsewhere = [], []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        duplicates = list(
-            services.visitor_duplicates(
-                user=request.user,
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                year_of_birth=data["year_of_birth"],
-                phone=data["phone"],
-            )
-        )
-        if not duplicates or data["confirm_new"]:
+        identity = {
+            name: data[name]
+            for name in ("given_name", "family_name", "year_of_birth", "phone", "id_number")
+        }
+        duplicates = list(services.visitor_duplicates(user=request.user, **identity))
+        # Another centre's probable match: only its centre's name is told (no personal data).
+        elsewhere = matches_elsewhere(user=request.user, matches=probable_matches(**identity))
+        if not (duplicates or elsewhere) or data["confirm_new"]:
             visitor = services.visitor_register(
                 user=request.user,
                 centre=data["centre"],
@@ -139,7 +145,7 @@ def visitor_create(request):
                 % {"code": visitor.code, "pin": visitor.card_pin},
             )
             return redirect("counselling:visitor_detail", code=visitor.code)
-    context = {"form": form, "duplicates": duplicates}
+    context = {"form": form, "duplicates": duplicates, "elsewhere": elsewhere}
     return render(request, "counselling/visitor_form.html", context)
 
 
@@ -157,6 +163,8 @@ def visitor_detail(request, code: str):
         "timeline": selectors.visitor_timeline(visitor=visitor, user=request.user),
         "consent_purposes": _consent_purposes(visitor),
         "can_manage": request.user.can(Permission.MANAGE_CENTRE),
+        "elsewhere": matches_elsewhere(user=request.user, matches=matches_of(visitor)),
+        "merges": visitor.merges_kept.filter(undone_at__isnull=True).select_related("removed"),
     }
     return render(request, "counselling/visitor_detail.html", context)
 
@@ -545,3 +553,61 @@ def import_template(request):
     response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="msc-sessions-template.csv"'
     return response
+
+
+@permission_required(Permission.REVIEW_DUPLICATES)
+def duplicate_review(request):
+    """Probable duplicates across centres in the user's review scope: merge, or mark as two
+    people. The programme sees codes, centres and why they match, not names."""
+    form = DuplicatePairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = _review_decide(request.user, form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, message)
+        return redirect("counselling:duplicate_review")
+    context = {
+        "pairs": duplicate_pairs(user=request.user),
+        "show_names": Visitor.objects.visible_to(request.user).exists(),
+        "merges": services.visitor_merges_recent(user=request.user),
+    }
+    return render(request, "counselling/duplicate_review.html", context)
+
+
+def _review_decide(user, data) -> str:
+    scope = review_scope(user) or Visitor.objects.none()
+    first = get_object_or_404(scope, pk=data["first"])
+    second = get_object_or_404(scope, pk=data["second"])
+    if data["action"] == "distinct":
+        services.visitor_pair_distinct(user=user, first=first, second=second)
+        return _("Marked as two different people: %(a)s and %(b)s.") % {
+            "a": first.code,
+            "b": second.code,
+        }
+    keep, remove = (first, second) if data["action"] == "keep_first" else (second, first)
+    services.visitor_merge(user=user, keep=keep, remove=remove)
+    return _("%(removed)s merged into %(kept)s. The merge can be undone for 30 days.") % {
+        "removed": remove.code,
+        "kept": keep.code,
+    }
+
+
+@require_POST
+@permission_required(Permission.MANAGE_CENTRE, Permission.REVIEW_DUPLICATES)
+def merge_undo(request, pk: int):
+    merge = get_object_or_404(VisitorMerge.objects.select_related("kept", "removed"), pk=pk)
+    try:
+        removed = services.visitor_merge_undo(user=request.user, merge=merge)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("counselling:visitor_detail", code=merge.kept.code)
+    messages.success(
+        request,
+        _("Merge undone: %(removed)s and %(kept)s are two records again.")
+        % {"removed": removed.code, "kept": merge.kept.code},
+    )
+    return redirect("counselling:visitor_detail", code=removed.code)
