@@ -12,6 +12,9 @@ run on the same rows:
 
 Targets (issue 5): aggregation ≤ 1.5× the SQL baseline; memory growth ≤ 100 MB from 100k to 1M
 rows; CSV throughput ≥ 10% of COPY.
+
+(c) The duplicate check at 250,000 visitors (bench/duplicates.py, issue 10): p95 < 100 ms,
+    reported as a ratio to a plain indexed look-up.
 """
 
 import datetime
@@ -330,6 +333,10 @@ def main() -> None:
         f"  throughput {export_rate:,.0f} rows/s vs COPY {copy_rate:,.0f} rows/s: "
         f"{100 * export_rate / copy_rate:.1f}% of COPY (goal ≥ 10%)"
     )
+
+    from duplicates import report as duplicate_check_report  # bench/duplicates.py
+
+    duplicate_check_report()
 
 
 if __name__ == "__main__":
