@@ -152,6 +152,9 @@ ERROR_DESCRIPTIONS = {
     "401": "Not signed in, or the token is not valid.",
     "403": "Signed in, but the role may not do this.",
     "404": "No such object, or not one the user may see; or no such page.",
+    "412": "The object changed since it was read (If-Match is stale): nothing was written; "
+    "the body lists the fields that differ and the current object, ETag the current version.",
+    "428": "If-Match is missing: send the ETag of the object as read.",
     "429": "Too many requests: wait and try again (see Retry-After).",
 }
 
@@ -202,6 +205,11 @@ def add_error_responses(result, generator, request, public):
                 codes["404"] = "Error"
             if "404" in responses:  # declared by the view (an object that may not exist yet)
                 codes["404"] = "Error"
+            headers = {
+                p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"
+            }
+            if "If-Match" in headers:  # an update with optimistic concurrency
+                codes |= {"412": "Error", "428": "Error"}
             for code, schema in codes.items():
                 declared = responses.setdefault(code, response(code, schema))
                 declared.setdefault("content", response(code, schema)["content"])

@@ -42,6 +42,7 @@ from django.core import signing
 from django.db import connection, transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
@@ -179,8 +180,21 @@ class VersionedFormMixin:
         raise forms.ValidationError(message, code="stale")
 
 
+# For a conditional view's PUT/PATCH in the schema: `@extend_schema_view(patch=IF_MATCH_SCHEMA)`
+# (msc_portal.api.add_error_responses then documents 412 and 428).
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of the object as read (GET).",
+)
+IF_MATCH_SCHEMA = extend_schema(parameters=[IF_MATCH])
+
+
 class ConditionalUpdateMixin:
-    """ETag on GET, If-Match required on PUT/PATCH (412 when stale, 428 when missing)."""
+    """ETag on GET, If-Match required on PUT/PATCH (412 when stale, 428 when missing).
+    Document it with `@extend_schema_view(patch=IF_MATCH_SCHEMA)` on the view."""
 
     def etag_for(self, instance) -> str:
         data = self.get_serializer(instance).data

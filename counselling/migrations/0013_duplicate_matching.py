@@ -22,7 +22,7 @@ CREATE OR REPLACE FUNCTION msc_unaccent(text) RETURNS text
     AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$;
 CREATE OR REPLACE FUNCTION msc_name_key(given text, family text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT replace(lower(msc_unaccent(
+    AS $$ SELECT replace(lower(public.msc_unaccent(
         btrim(coalesce(given, '') || ' ' || coalesce(family, ''))
     )), 'dj', 'd') $$;
 CREATE INDEX IF NOT EXISTS visitor_name_key_trgm ON counselling_visitor

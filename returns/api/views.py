@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from accounts.access import api_permission
 from accounts.permissions import Permission
-from msc_portal.concurrency import ConditionalUpdateMixin
+from msc_portal.concurrency import IF_MATCH, ConditionalUpdateMixin
 from returns import services
 from returns.filters import NeedFilter
 from returns.models import Application, Assignment, ExpertProfile, Need, Programme
@@ -134,7 +134,10 @@ NO_PROFILE_YET = OpenApiResponse(description="The expert has not filled in a pro
 
 @extend_schema_view(
     get=extend_schema(responses={200: ExpertProfileSerializer, 404: NO_PROFILE_YET}),
-    patch=extend_schema(responses={200: ExpertProfileSerializer, 404: NO_PROFILE_YET}),
+    patch=extend_schema(
+        responses={200: ExpertProfileSerializer, 404: NO_PROFILE_YET},
+        parameters=[IF_MATCH],
+    ),
 )
 class ExpertMeView(ConditionalUpdateMixin, generics.RetrieveUpdateAPIView):
     """The signed-in expert's own profile; no one else's is reachable here. PATCH needs the
