@@ -16,7 +16,7 @@ records in their country) and the programme (the network, without names).
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
@@ -51,20 +51,37 @@ def _id_number(value: str) -> str:
 
 
 def _by_name(base: QuerySet, given_name: str, family_name: str, year_of_birth) -> QuerySet:
-    base = base.filter(year_of_birth=year_of_birth).exclude(family_name="")
+    base = base.exclude(family_name="")
     if connection.vendor != "postgresql":
-        return base.filter(given_name__iexact=given_name, family_name__iexact=family_name)
+        return base.filter(
+            year_of_birth=year_of_birth,
+            given_name__iexact=given_name,
+            family_name__iexact=family_name,
+        )
     key = name_key(given_name, family_name)
-    # `%` finds candidates through the trigram index; similarity() then keeps the close ones.
+    # One GIN index holds the year and the name's trigrams (btree_gin): the year is cast to
+    # the column's type so that the index takes it; `%` finds the candidates (at the
+    # threshold set by _similarity_threshold), similarity() keeps the close ones.
     return base.extra(
         where=[
+            "counselling_visitor.year_of_birth = %s::smallint",
             "msc_name_key(counselling_visitor.given_name, counselling_visitor.family_name) "
             "%% msc_name_key(%s, %s)",
             "similarity(msc_name_key(counselling_visitor.given_name, "
             "counselling_visitor.family_name), msc_name_key(%s, %s)) >= %s",
         ],
-        params=[key, "", key, "", NAME_SIMILARITY],
+        params=[int(year_of_birth), key, "", key, "", NAME_SIMILARITY],
     )
+
+
+def _similarity_threshold() -> None:
+    """pg_trgm's `%` answers at its own threshold (0.3 by default): ours, for this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
+                [str(NAME_SIMILARITY)],
+            )
 
 
 def probable_matches(
@@ -94,9 +111,11 @@ def probable_matches(
             .values_list("pk", flat=True)
         )
     if given_name and family_name and year_of_birth:
-        found.update(
-            _by_name(base, given_name, family_name, year_of_birth).values_list("pk", flat=True)
-        )
+        with transaction.atomic():
+            _similarity_threshold()
+            found.update(
+                _by_name(base, given_name, family_name, year_of_birth).values_list("pk", flat=True)
+            )
     return Visitor.objects.filter(pk__in=found)
 
 
