@@ -253,6 +253,9 @@ def visitor_find_by_code(*, user, raw_code: str) -> Visitor | None:
     at most CODE_LOOKUPS_PER_HOUR codes outside the user's own scope (TooManyAttempts).
     Finding a code opens nothing: the visitor's proof of presence does (presence_confirm)."""
     code = codes.normalise(raw_code)
+    merged = Visitor.objects.filter(code=code, merged_into__isnull=False).first()
+    if merged is not None:  # an old card: the record it was merged into answers
+        code = merged.kept_record().code
     own = Visitor.objects.visible_to(user).filter(code=code).select_related("centre").first()
     if own is not None or not user.can(Permission.COUNSEL_VISITORS):
         return own

@@ -210,3 +210,11 @@ def test_a_merge_is_final_after_30_days(manager_a, centre_a):
     assert not merge.can_be_undone
     with pytest.raises(services.ValidationError):
         services.visitor_merge_undo(user=manager_a, merge=merge)
+
+
+@pytest.mark.django_db
+def test_the_desk_search_finds_the_kept_record_by_an_old_card(manager_a, centre_a):
+    a, b = make_visitor(manager_a, centre_a), make_visitor(manager_a, centre_a)
+    services.visitor_merge(user=manager_a, keep=a, remove=b)
+
+    assert services.visitor_find_by_code(user=manager_a, raw_code=b.code) == a
