@@ -16,7 +16,7 @@ records in their country) and the programme (the network, without names).
 import unicodedata
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +61,8 @@ def _by_name(base: QuerySet, given_name: str, family_name: str, year_of_birth) -
     key = name_key(given_name, family_name)
     # One GIN index holds the year and the name's trigrams (btree_gin): the year is cast to
     # the column's type so that the index takes it; `%` finds the candidates (at the
-    # threshold set by _similarity_threshold), similarity() keeps the close ones.
+    # threshold set_similarity_threshold gives each connection), similarity() keeps the close
+    # ones.
     return base.extra(
         where=[
             "counselling_visitor.year_of_birth = %s::smallint",
@@ -72,16 +73,6 @@ def _by_name(base: QuerySet, given_name: str, family_name: str, year_of_birth) -
         ],
         params=[int(year_of_birth), key, "", key, "", NAME_SIMILARITY],
     )
-
-
-def _similarity_threshold() -> None:
-    """pg_trgm's `%` answers at its own threshold (0.3 by default): ours, for this transaction."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-                [str(NAME_SIMILARITY)],
-            )
 
 
 def probable_matches(
@@ -111,11 +102,9 @@ def probable_matches(
             .values_list("pk", flat=True)
         )
     if given_name and family_name and year_of_birth:
-        with transaction.atomic():
-            _similarity_threshold()
-            found.update(
-                _by_name(base, given_name, family_name, year_of_birth).values_list("pk", flat=True)
-            )
+        found.update(
+            _by_name(base, given_name, family_name, year_of_birth).values_list("pk", flat=True)
+        )
     return Visitor.objects.filter(pk__in=found)
 
 
@@ -239,3 +228,15 @@ def review_filter(user) -> Q | None:
 def review_scope(user) -> QuerySet | None:
     rule = review_filter(user)
     return None if rule is None else Visitor.objects.active().filter(rule)
+
+
+def set_similarity_threshold(sender, connection, **kwargs) -> None:
+    """pg_trgm's `%` answers at its own threshold (0.3 by default): ours, for each new
+    connection (a `connection_created` receiver, counselling.apps). Nothing else in the portal
+    uses `%` (the skills pickers' trigram indexes serve LIKE, which has no threshold)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, false)",
+                [str(NAME_SIMILARITY)],
+            )

@@ -47,7 +47,8 @@ from rest_framework import status
 from rest_framework.response import Response
 
 VERSION_FIELD = "edit_version"
-_SALT = "msc_portal.concurrency"
+# Without a timestamp: the same version always gives the same token.
+_SIGNER = signing.Signer(salt="msc_portal.concurrency")
 
 STALE_EDIT = _(
     "Someone else saved this record after you opened it, so nothing was saved. Check their "
@@ -144,7 +145,11 @@ class VersionedFormMixin:
     def _current_token(self) -> str:
         if self.instance.pk is None:
             return ""
-        return signing.dumps(record_version(self.instance, self._versioned()), salt=_SALT)
+        return _SIGNER.sign_object(record_version(self.instance, self._versioned()))
+
+    @property
+    def changed_data(self):
+        return [name for name in super().changed_data if name != VERSION_FIELD]
 
     def clean(self):
         cleaned = super().clean()
@@ -153,7 +158,7 @@ class VersionedFormMixin:
             return cleaned
         token = self.data.get(self.add_prefix(VERSION_FIELD), "")
         try:
-            started = signing.loads(token, salt=_SALT) if token else None
+            started = _SIGNER.unsign_object(token) if token else None
         except signing.BadSignature:
             started = None
         current = record_version(self.instance, self._versioned())
