@@ -10,14 +10,15 @@ from rest_framework.permissions import BasePermission
 from .permissions import Permission
 
 
-def permission_required(permission: Permission):
-    """Sends the anonymous to the login page and answers 403 to users whose role lacks it."""
+def permission_required(*permissions: Permission):
+    """Sends the anonymous to the login page and answers 403 to users whose role has none
+    of the permissions (one is enough)."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(request, *args, **kwargs):
-            if not request.user.can(permission):
+            if not any(request.user.can(permission) for permission in permissions):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from centres.models import Centre
+from msc_portal.concurrency import VersionedFormMixin
 
 from .models import ADMIN_CREATABLE_ROLES, Role, User
 
@@ -25,7 +26,7 @@ def _timezone_choices():
     return [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(VersionedFormMixin, forms.ModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=_timezone_choices)
 
     class Meta:

@@ -18,6 +18,7 @@ class Permission(StrEnum):
     # Counselling (visitors, sessions, referrals): personal data of the user's centres
     COUNSEL_VISITORS = "counsel_visitors"
     MANAGE_CENTRE = "manage_centre"  # merge visitors, audit trails, data quality
+    REVIEW_DUPLICATES = "review_duplicates"  # probable duplicates across centres: merge or not
     VIEW_CENTRE_STATISTICS = "view_centre_statistics"
     # Programme-wide work
     VIEW_NETWORK_STATISTICS = "view_network_statistics"
@@ -58,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_CENTRE,
             Permission.VIEW_CENTRE_STATISTICS,
             Permission.RUN_REPORTS,
+            Permission.REVIEW_DUPLICATES,
         }
     ),
     Role.PROGRAMME_MANAGER: frozenset(
@@ -71,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.RUN_REPORTS,
             Permission.EXPORT_RESEARCH_DATA,
             Permission.SHOW_SMALL_COUNTS,
+            Permission.REVIEW_DUPLICATES,
             Permission.BROWSE_SKILL_NEEDS,
             Permission.FOLLOW_RETURNS,
         }

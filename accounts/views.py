@@ -22,6 +22,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from msc_portal.concurrency import atomic_post
+
 from . import services
 from .access import permission_required
 from .forms import AccessGrantForm, ApiTokenForm, ProfileForm, TwoFactorCodeForm
@@ -32,6 +34,7 @@ from .signals import TWO_FACTOR_PENDING
 
 
 @login_required
+@atomic_post
 def profile(request):
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)

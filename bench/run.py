@@ -12,6 +12,9 @@ measures in one run, each figure against a baseline measured in the same run on 
 (c) the pages and API lists of issue 14 for each role: p50/p95 and SQL queries per page, and
     20 counsellors browsing and logging sessions at once against gunicorn (bench/pages.py).
 
+(d) the duplicate check at 250,000 visitors (bench/duplicates.py, issue 10): p95 < 100 ms,
+    reported as a ratio to a plain indexed look-up.
+
 Results are printed and written to bench/RESULTS.md with the machine's load average.
 `bench/run.py --pages` runs (c) only, `--quick` shortens the concurrent run to 30 s.
 """
@@ -350,6 +353,10 @@ def main() -> None:
         export = {"growth_mb": growth_mb, "share": 100 * export_rate / copy_rate}
     write_results(machine, loads, aggregation, export, pages, crowd)
     log("\nwritten to bench/RESULTS.md")
+
+    from duplicates import report as duplicate_check_report  # bench/duplicates.py
+
+    duplicate_check_report()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ from centres.models import Centre, PartnerOrganisation
 from . import codes
 from .models import (
     AuditEvent,
-    CentreSequence,
     ConsentEvent,
     GroupAttendance,
     GroupCount,
@@ -125,9 +124,6 @@ def seed(log) -> None:
 
     visitors = _visitors(rng, today, by_country, staff)
     Visitor.objects.bulk_create(visitors, batch_size=1000)
-    CentreSequence.objects.bulk_create(
-        CentreSequence(centre=centre, last_number=centre.demo_last_number) for centre in centres
-    )
     _consents_and_audit(visitors)
     sessions = _sessions(rng, today, visitors, staff, topics, topic_weights)
     groups = _group_sessions(rng, today, centres, staff, topics, visitors)

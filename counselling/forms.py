@@ -5,6 +5,7 @@ from django_countries import countries
 
 from accounts.models import User
 from centres.models import Centre, PartnerOrganisation
+from msc_portal.concurrency import VersionedFormMixin
 from msc_portal.fields import TEXT_MAX_LENGTH, sensible_date
 from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
@@ -56,7 +57,7 @@ def _usual_destinations_first(form) -> None:
         )
 
 
-class VisitorForm(forms.ModelForm):
+class VisitorForm(VersionedFormMixin, forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages spoken"), choices=language_choices, required=False
     )
@@ -390,6 +391,20 @@ class MergeForm(forms.Form):
 
     def clean_remove(self):
         return self._visitor("remove")
+
+
+class DuplicatePairForm(forms.Form):
+    """A decision on a pair of the review queue (records by id; scope checked by the view)."""
+
+    first = forms.IntegerField(widget=forms.HiddenInput)
+    second = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[
+            ("keep_first", _("Merge: keep the first record")),
+            ("keep_second", _("Merge: keep the second record")),
+            ("distinct", _("Not the same person")),
+        ]
+    )
 
 
 class EraseForm(forms.Form):

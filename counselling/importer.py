@@ -31,11 +31,11 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from accounts.models import User
+from centres.models import Centre
 
 from . import codes, services
 from .models import (
     AuditEvent,
-    CentreSequence,
     MigrationStatus,
     Session,
     SessionImport,
@@ -382,8 +382,9 @@ def sessions_import(
         ).first()
     with transaction.atomic():
         # One import at a time per centre: two uploads of one file cannot both add its rows.
-        CentreSequence.objects.get_or_create(centre=centre)
-        CentreSequence.objects.select_for_update().get(centre=centre)
+        # FOR NO KEY UPDATE: a registration at the desk (a FOR KEY SHARE of the centre's row)
+        # does not wait for the import.
+        Centre.objects.select_for_update(no_key=True).filter(pk=centre.pk).first()
         _sessions_import(user=user, centre=centre, rows=rows, report=report)
         report.session_import = SessionImport.objects.create(
             centre=centre,

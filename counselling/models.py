@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Right
 from django.utils.dates import MONTHS
 from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy as _
@@ -123,7 +124,9 @@ class ConsentPurpose(models.TextChoices):
 
 
 # Fields that identify a person: kept only with service consent.
-IDENTIFYING_FIELDS = ("given_name", "family_name", "phone", "email")
+IDENTIFYING_FIELDS = ("given_name", "family_name", "phone", "email", "id_number")
+# Phones match on their last digits: +381 60 123 4567 and 060 123 4567 are one number.
+PHONE_MATCH_DIGITS = 8
 # The profile that is kept for every visitor and counted in statistics.
 PROFILE_FIELDS = (
     "sex",
@@ -238,7 +241,7 @@ class VisitorCentre(models.Model):
 
     Derived data: `VisitorCentre.refresh(visitor_ids)` rebuilds the rows of those visitors from
     the visitors, sessions and attendances, in the transaction of the write that changed them
-    (registration, session, group session, merge, import, demo data); migration 0011 filled it.
+    (registration, session, group session, merge, import, demo data); migration 0013 filled it.
     """
 
     visitor = models.ForeignKey("Visitor", on_delete=models.CASCADE, related_name="centre_links")
@@ -309,19 +312,6 @@ class VisitorCentre(models.Model):
             cursor.execute(cls.REFRESH_SQL, {"ids": ids})
 
 
-class CentreSequence(models.Model):
-    """The last visitor number used at a centre; locked (select_for_update) while allocating."""
-
-    centre = models.OneToOneField("centres.Centre", on_delete=models.CASCADE, primary_key=True)
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("visitor number sequence")
-
-    def __str__(self):
-        return f"{self.centre_id}: {self.last_number}"
-
-
 class Visitor(SoftDeletable):
     """A person served by a centre. Deleted (softly) only when the import that created them
     is rolled back."""
@@ -338,6 +328,14 @@ class Visitor(SoftDeletable):
     family_name = models.CharField(_("family name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    # Any identity document number the visitor chooses to give: it finds them again across
+    # the network (services.visitor_probable_matches). Kept as upper-case letters and digits.
+    id_number = models.CharField(
+        _("ID document number"),
+        max_length=50,
+        blank=True,
+        help_text=_("Optional: only if the visitor offers it."),
+    )
     # Profile: always kept, counted in statistics.
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     year_of_birth = models.PositiveSmallIntegerField(
@@ -423,8 +421,19 @@ class Visitor(SoftDeletable):
         indexes = [
             models.Index(fields=["family_name", "given_name"]),
             models.Index(fields=["phone"]),
+            # Duplicate checks: the last 8 digits of the phone, and the ID number. The
+            # trigram index on the unaccented full name is PostgreSQL's (migration 0017).
+            models.Index(Right("phone", PHONE_MATCH_DIGITS), name="visitor_phone_tail"),
+            models.Index(
+                fields=["id_number"], name="visitor_id_number", condition=~Q(id_number="")
+            ),
         ]
         constraints = [
+            # A record is never merged into itself; that it is not merged into a merged record
+            # (a chain or a cycle) is checked by a PostgreSQL trigger (migration 0015).
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")), name="visitor_not_merged_into_itself"
+            ),
             models.UniqueConstraint(
                 fields=["centre", "legacy_ref"],
                 condition=~Q(legacy_ref=""),
@@ -435,10 +444,23 @@ class Visitor(SoftDeletable):
     def __str__(self):
         return self.code
 
+    def kept_record(self) -> "Visitor":
+        """The record this one lives on: itself, or the one it was merged into.
+
+        Merges never leave a chain (the trigger of migration 0015), but records merged before
+        it may, until `manage.py repair_merges` runs; the walk stops at a cycle."""
+        seen = {self.pk}
+        record = self
+        while record.merged_into_id is not None and record.merged_into_id not in seen:
+            seen.add(record.merged_into_id)
+            record = record.merged_into
+        return record
+
     def clean(self):
         super().clean()
         # Phones are kept as + and digits, so that duplicates are found however they were typed.
         self.phone = "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        self.id_number = "".join(ch for ch in self.id_number.upper() if ch.isalnum())
         if not self.consent_service:
             named = [f for f in IDENTIFYING_FIELDS if getattr(self, f)]
             if named:
@@ -889,6 +911,7 @@ class AuditEvent(models.Model):
         DELETED = "deleted", _("deleted")
         IMPORTED = "imported", _("imported")
         IMPORT_ROLLED_BACK = "import_rolled_back", _("import rolled back")
+        UNMERGED = "unmerged", _("merge undone")
 
     visitor = models.ForeignKey(
         Visitor,
@@ -1041,3 +1064,72 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return self.key
+
+
+# How long a merge can be undone; after it the merge is final (and shown so).
+MERGE_UNDO_WINDOW = timedelta(days=30)
+
+
+class VisitorMerge(models.Model):
+    """One merge of `removed` into `kept`, with what it moved, so that it can be undone within
+    MERGE_UNDO_WINDOW (services.visitor_merge_undo). At most one merge of a record is in force.
+
+    `moved` holds primary keys only: {"sessions": [...], "referrals": [...],
+    "consent_events": [...], "attendances": [...], "attendances_dropped": [group session ids
+    the kept record already attended], "repointed": [records merged into `removed` before]}."""
+
+    kept = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="merges_kept")
+    removed = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="merges_removed")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(_("merged"), default=now)
+    moved = models.JSONField(default=dict)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("visitor merge")
+        ordering = ["-merged_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["removed"],
+                condition=Q(undone_at__isnull=True),
+                name="one_merge_in_force_per_record",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.removed_id} -> {self.kept_id}"
+
+    @property
+    def undo_until(self):
+        return self.merged_at + MERGE_UNDO_WINDOW
+
+    @property
+    def can_be_undone(self) -> bool:
+        return self.undone_at is None and now() < self.undo_until
+
+
+class DistinctPeople(models.Model):
+    """A coordinator's or the programme's decision that two probable duplicates are two
+    people: the pair leaves the review queue. `first` is the record with the lower id."""
+
+    first = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("pair of different people")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_pair_once"),
+            models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="pair_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.first_id} ≠ {self.second_id}"

@@ -63,7 +63,7 @@ def visitor_search(*, user, query: str) -> list[Visitor]:
             name &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
         match |= name
     # Case-insensitive order, which no index holds: the planner starts from the scope or from
-    # the names' trigram indexes (migration 0012), never walks the whole name index for a LIMIT.
+    # the names' trigram indexes (migration 0014), never walks the whole name index for a LIMIT.
     order = (Lower("family_name"), Lower("given_name"), "pk")
     return list(visitors.filter(match).order_by(*order)[:SEARCH_LIMIT])
 

@@ -2,13 +2,15 @@
 
 import secrets
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.timezone import localdate, now
 from django.utils.translation import gettext_lazy
 
@@ -16,14 +18,15 @@ from accounts.models import CENTRE_ROLES
 from accounts.permissions import Permission
 from centres.models import Centre
 
-from . import codes, selectors
+from . import codes, duplicates, selectors
 from .models import (
     IDENTIFYING_FIELDS,
+    MERGE_UNDO_WINDOW,
     PRESENCE_GRANT_LENGTH,
     AuditEvent,
-    CentreSequence,
     ConsentEvent,
     ConsentPurpose,
+    DistinctPeople,
     GroupAttendance,
     GroupCount,
     GroupSession,
@@ -34,6 +37,8 @@ from .models import (
     TrainingInterest,
     Visitor,
     VisitorCentre,
+    VisitorMerge,
+    _scope_filter,
 )
 
 NOT_YOUR_CENTRE = gettext_lazy("You can only record work for a centre you work at.")
@@ -46,6 +51,14 @@ COUNTS_OVER_TOTAL = gettext_lazy(
 NEGATIVE_COUNT = gettext_lazy("Counts cannot be negative.")
 BAD_TRANSITION = gettext_lazy("A referral in status %(old)s cannot move to %(new)s.")
 MERGE_SAME = gettext_lazy("Choose two different visitors to merge.")
+ALREADY_MERGED = gettext_lazy("Visitor %(code)s is already merged into %(kept)s.")
+MERGE_INTO_MERGED = gettext_lazy(
+    "Visitor %(code)s was merged into %(kept)s: merge into %(kept)s instead."
+)
+MERGE_FINAL = gettext_lazy("This merge is final: it can be undone only within 30 days.")
+MERGE_UNDO_LATER_FIRST = gettext_lazy(
+    "The kept record has since been merged into %(kept)s: undo that merge first."
+)
 PROOF_REFUSED = gettext_lazy(
     "What the visitor told does not match their record. Ask for the PIN on their card, or "
     "their given name and year of birth."
@@ -112,33 +125,70 @@ def _check_centre(user, centre: Centre) -> None:
 def visitor_code_allocate(*, centre: Centre) -> str:
     """A free code of a centre with a random number, so that codes cannot be enumerated.
 
-    The centre's counter row is locked until the transaction ends, so two counsellors
-    registering at once never draw the same free code; it still counts the codes given."""
-    with transaction.atomic():
-        CentreSequence.objects.get_or_create(centre=centre)
-        sequence = CentreSequence.objects.select_for_update().get(centre=centre)
-        while True:
-            code = codes.random_code(str(centre.country), centre.code)
-            if not Visitor.objects.filter(code=code).exists():
-                break
-        sequence.last_number += 1
-        sequence.save(update_fields=["last_number"])
-    return code
+    Takes no lock: a registration never waits for another transaction (an import of
+    thousands of rows holds its transaction open for minutes). Two transactions drawing the
+    same number (1 in 10^8) are told apart by the unique constraint on the code:
+    visitor_save_with_code() draws again. The codes a centre gave are counted from the
+    visitors, gaps included."""
+    while True:
+        code = codes.random_code(str(centre.country), centre.code)
+        if not Visitor.objects.filter(code=code).exists():
+            return code
 
 
-def visitor_duplicates(*, user, given_name="", family_name="", year_of_birth=None, phone=""):
-    """Visitors the user may see with the same name and year of birth, or the same phone."""
-    match = Q(pk__in=[])
-    if given_name and family_name and year_of_birth:
-        match |= Q(
-            given_name__iexact=given_name.strip(),
-            family_name__iexact=family_name.strip(),
-            year_of_birth=year_of_birth,
-        )
-    digits = "".join(ch for ch in phone or "" if ch.isdigit())
-    if len(digits) >= 6:
-        match |= Q(phone__endswith=digits[-8:])
-    return Visitor.objects.visible_to(user).filter(match).select_related("centre")
+# Draws of a new code before a registration gives up (each clash is 1 in 10^8).
+CODE_ATTEMPTS = 5
+
+
+def visitor_save_with_code(visitor: Visitor) -> Visitor:
+    """Saves a new visitor under a freshly drawn code, drawing again if a concurrent
+    transaction took the same code (the insert runs in a savepoint, so the surrounding
+    transaction goes on)."""
+    attempts = 0
+    while True:
+        attempts += 1
+        visitor.code = visitor_code_allocate(centre=visitor.centre)
+        try:
+            with transaction.atomic():
+                visitor.save(force_insert=True)
+            return visitor
+        except IntegrityError as error:
+            constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
+            if "code" not in (constraint or "") or attempts >= CODE_ATTEMPTS:
+                raise
+
+
+def visitor_duplicates(
+    *, user, given_name="", family_name="", year_of_birth=None, phone="", id_number=""
+):
+    """Visitors the user may see who are probably this person (counselling.duplicates: case,
+    diacritics and small spelling differences ignored; phone; ID number)."""
+    matches = duplicates.probable_matches(
+        given_name=given_name,
+        family_name=family_name,
+        year_of_birth=year_of_birth,
+        phone=phone,
+        id_number=id_number,
+    )
+    return (
+        Visitor.objects.visible_to(user)
+        .filter(pk__in=matches.values("pk"))
+        .select_related("centre")
+    )
+
+
+def _check_merge(user, *visitors) -> None:
+    """Managers merge within their scope (centres; a coordinator: the country); with
+    REVIEW_DUPLICATES, within their review scope too (the programme: the network)."""
+    rules = [_scope_filter(user, "centre")] if user.can(Permission.MANAGE_CENTRE) else []
+    if user.can(Permission.REVIEW_DUPLICATES):
+        rules.append(duplicates.review_filter(user))
+    rules = [rule for rule in rules if rule is not None]
+    if not rules:
+        raise PermissionDenied
+    pks = {visitor.pk for visitor in visitors}
+    if Visitor.objects.filter(reduce(or_, rules), pk__in=pks).count() != len(pks):
+        raise PermissionDenied(str(NOT_YOUR_CENTRE))
 
 
 @transaction.atomic
@@ -153,11 +203,10 @@ def visitor_register(*, user, centre: Centre, consents: dict[str, bool], **field
     for purpose, field in CONSENT_FIELDS.items():
         setattr(visitor, field, bool(consents.get(purpose)))
     visitor.full_clean(exclude=["code"])
-    visitor.code = visitor_code_allocate(centre=centre)
     # Printed on the card and shown once: only its hash is kept.
     visitor.card_pin = f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
     visitor.pin_hash = make_password(visitor.card_pin)
-    visitor.save()
+    visitor_save_with_code(visitor)
     VisitorCentre.refresh([visitor.pk])
     ConsentEvent.objects.bulk_create(
         ConsentEvent(
@@ -176,7 +225,8 @@ def visitor_update(*, visitor: Visitor, user, **fields) -> Visitor:
     for name, value in fields.items():
         setattr(visitor, name, value)
     visitor.full_clean()
-    visitor.save()
+    # Only what changed: a concurrent merge or consent change of other fields stays.
+    visitor.save(update_fields=[*fields, "updated_at"])
     if "centre" in changed:
         VisitorCentre.refresh([visitor.pk])
     if changed:
@@ -213,6 +263,9 @@ def visitor_find_by_code(*, user, raw_code: str) -> Visitor | None:
     at most CODE_LOOKUPS_PER_HOUR codes outside the user's own scope (TooManyAttempts).
     Finding a code opens nothing: the visitor's proof of presence does (presence_confirm)."""
     code = codes.normalise(raw_code)
+    merged = Visitor.objects.filter(code=code, merged_into__isnull=False).first()
+    if merged is not None:  # an old card: the record it was merged into answers
+        code = merged.kept_record().code
     own = Visitor.objects.visible_to(user).filter(code=code).select_related("centre").first()
     if own is not None or not user.can(Permission.COUNSEL_VISITORS):
         return own
@@ -369,22 +422,63 @@ def referral_transition(
     return referral
 
 
+def _visitors_lock(*pks) -> dict[int, Visitor]:
+    """Locks the visitors' rows in primary-key order, so that two merges of the same records
+    (in either direction) wait for each other instead of deadlocking or both succeeding."""
+    rows = Visitor.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    return {visitor.pk: visitor for visitor in rows}
+
+
 @transaction.atomic
 def visitor_merge(*, user, keep: Visitor, remove: Visitor) -> Visitor:
-    """Moves everything of `remove` to `keep` and marks `remove` as merged (for managers)."""
+    """Moves everything of `remove` to `keep` and marks `remove` as merged (for managers).
+
+    Safe under concurrency: both rows are locked in one order and re-read, so of two opposite
+    merges at once the second is refused; a merge into a merged record is refused (no chain,
+    no cycle); records merged into `remove` before now point at `keep`; the same merge twice
+    does nothing the second time (one audit entry). What moved is kept in a VisitorMerge row
+    so that the merge can be undone for MERGE_UNDO_WINDOW (visitor_merge_undo)."""
     if keep.pk == remove.pk:
         raise ValidationError(MERGE_SAME)
-    if not user.can(Permission.MANAGE_CENTRE):
-        raise PermissionDenied
-    Session.objects.filter(visitor=remove).update(visitor=keep)
-    Referral.objects.filter(visitor=remove).update(visitor=keep)
-    ConsentEvent.objects.filter(visitor=remove).update(visitor=keep)
+    _check_merge(user, keep, remove)
+    locked = _visitors_lock(keep.pk, remove.pk)
+    keep, remove = locked[keep.pk], locked[remove.pk]
+    if remove.merged_into_id == keep.pk:
+        return keep  # done already, maybe by a colleague a moment ago
+    if remove.merged_into_id is not None:
+        raise ValidationError(
+            ALREADY_MERGED % {"code": remove.code, "kept": remove.kept_record().code}
+        )
+    if keep.merged_into_id is not None:
+        raise ValidationError(
+            MERGE_INTO_MERGED % {"code": keep.code, "kept": keep.kept_record().code}
+        )
+    moved = {
+        "sessions": list(Session.objects.filter(visitor=remove).values_list("pk", flat=True)),
+        "referrals": list(Referral.objects.filter(visitor=remove).values_list("pk", flat=True)),
+        "consent_events": list(
+            ConsentEvent.objects.filter(visitor=remove).values_list("pk", flat=True)
+        ),
+        "repointed": list(Visitor.objects.filter(merged_into=remove).values_list("pk", flat=True)),
+    }
+    Session.objects.filter(pk__in=moved["sessions"]).update(visitor=keep)
+    Referral.objects.filter(pk__in=moved["referrals"]).update(visitor=keep)
+    ConsentEvent.objects.filter(pk__in=moved["consent_events"]).update(visitor=keep)
     already = GroupAttendance.objects.filter(visitor=keep).values("group_session")
-    GroupAttendance.objects.filter(visitor=remove, group_session__in=already).delete()
-    GroupAttendance.objects.filter(visitor=remove).update(visitor=keep)
+    twice = GroupAttendance.objects.filter(visitor=remove, group_session__in=already)
+    moved["attendances_dropped"] = list(twice.values_list("group_session_id", flat=True))
+    twice.delete()
+    attendances = GroupAttendance.objects.filter(visitor=remove)
+    moved["attendances"] = list(attendances.values_list("pk", flat=True))
+    attendances.update(visitor=keep)
+    Visitor.objects.filter(pk__in=moved["repointed"]).update(merged_into=keep)
     remove.merged_into = keep
     remove.save(update_fields=["merged_into"])
     VisitorCentre.refresh([keep.pk, remove.pk])
+    VisitorMerge.objects.filter(removed_id__in=moved["repointed"], undone_at__isnull=True).update(
+        kept=keep
+    )
+    VisitorMerge.objects.create(kept=keep, removed=remove, merged_by=user, moved=moved)
     audit_record(visitor=keep, user=user, action=AuditEvent.Action.MERGED, detail=remove.code)
     audit_record(visitor=remove, user=user, action=AuditEvent.Action.MERGED, detail=keep.code)
     return keep
@@ -615,6 +709,132 @@ def session_import_roll_back(*, user, session_import) -> dict:
     }
 
 
+@transaction.atomic
+def visitor_merge_undo(*, user, merge: VisitorMerge) -> Visitor:
+    """Undoes a merge within MERGE_UNDO_WINDOW: what moved goes back to the removed record
+    (sessions, referrals, consent, attendance, records merged into it before); what was
+    logged on the kept record since stays there. Refused once the kept record is itself
+    merged (undo that merge first) or after the window."""
+    _check_merge(user, merge.kept, merge.removed)
+    merge = VisitorMerge.objects.select_for_update().get(pk=merge.pk)
+    locked = _visitors_lock(merge.kept_id, merge.removed_id)
+    keep, remove = locked[merge.kept_id], locked[merge.removed_id]
+    if merge.undone_at is not None:
+        return remove
+    if not merge.can_be_undone:
+        raise ValidationError(MERGE_FINAL)
+    if keep.merged_into_id is not None:
+        raise ValidationError(MERGE_UNDO_LATER_FIRST % {"kept": keep.kept_record().code})
+    moved = merge.moved
+    remove.merged_into = None
+    remove.save(update_fields=["merged_into"])
+    Session.objects.filter(pk__in=moved.get("sessions", []), visitor=keep).update(visitor=remove)
+    Referral.objects.filter(pk__in=moved.get("referrals", []), visitor=keep).update(visitor=remove)
+    ConsentEvent.objects.filter(pk__in=moved.get("consent_events", []), visitor=keep).update(
+        visitor=remove
+    )
+    GroupAttendance.objects.filter(pk__in=moved.get("attendances", []), visitor=keep).update(
+        visitor=remove
+    )
+    GroupAttendance.objects.bulk_create(
+        [
+            GroupAttendance(group_session_id=group, visitor=remove)
+            for group in moved.get("attendances_dropped", [])
+        ],
+        ignore_conflicts=True,
+    )
+    repointed = Visitor.objects.filter(pk__in=moved.get("repointed", []), merged_into=keep)
+    VisitorMerge.objects.filter(removed__in=repointed.values("pk"), undone_at__isnull=True).update(
+        kept=remove
+    )
+    repointed.update(merged_into=remove)
+    merge.undone_at, merge.undone_by = now(), user
+    merge.save(update_fields=["undone_at", "undone_by"])
+    VisitorCentre.refresh([keep.pk, remove.pk])
+    audit_record(visitor=keep, user=user, action=AuditEvent.Action.UNMERGED, detail=remove.code)
+    audit_record(visitor=remove, user=user, action=AuditEvent.Action.UNMERGED, detail=keep.code)
+    return remove
+
+
+def visitor_merges_recent(*, user, limit: int = 20):
+    """The merges the user made that can still be undone, newest first."""
+    since = now() - MERGE_UNDO_WINDOW
+    return (
+        VisitorMerge.objects.filter(merged_by=user, undone_at__isnull=True, merged_at__gte=since)
+        .select_related("kept__centre", "removed__centre")
+        .order_by("-merged_at")[:limit]
+    )
+
+
+@transaction.atomic
+def visitor_pair_distinct(*, user, first: Visitor, second: Visitor) -> DistinctPeople:
+    """Records that two probable duplicates are two people: the pair leaves the queue."""
+    _check_merge(user, first, second)
+    low, high = sorted((first, second), key=lambda visitor: visitor.pk)
+    decision, created = DistinctPeople.objects.get_or_create(
+        first=low, second=high, defaults={"decided_by": user}
+    )
+    if created:
+        audit_record(
+            visitor=low, user=user, action=AuditEvent.Action.CHANGED, detail=f"≠ {high.code}"
+        )
+    return decision
+
+
+def visitor_merges_repair() -> list[str]:
+    """Finds merge chains and cycles left by merges made before they were safe and fixes them:
+    a record in a chain points at the end of its chain; a cycle keeps its oldest record (the
+    first registered) and the others point at it. Returns one line per change (codes only)."""
+    changes = []
+    with transaction.atomic():
+        merged = dict(
+            Visitor.objects.select_for_update()
+            .filter(merged_into__isnull=False)
+            .values_list("pk", "merged_into_id")
+        )
+        kept_of: dict[int, int] = {}
+        for start in merged:
+            path, pk = [], start
+            while pk in merged and pk not in path and pk not in kept_of:
+                path.append(pk)
+                pk = merged[pk]
+            if pk in kept_of:
+                end = kept_of[pk]
+            elif pk in path:  # a cycle: the oldest record of the cycle is kept
+                cycle = path[path.index(pk) :]
+                end = Visitor.objects.filter(pk__in=cycle).order_by("created_at", "pk")[0].pk
+            else:
+                end = pk
+            for node in path:
+                kept_of[node] = end
+        codes_of = dict(
+            Visitor.objects.filter(pk__in=set(merged) | set(kept_of.values())).values_list(
+                "pk", "code"
+            )
+        )
+        # Freed first, pointed second: the trigger refuses a pointer to a record that is
+        # still merged, or a pointer from a record others still point at.
+        ends = {end for end in kept_of.values() if end in merged}
+        repoint = sorted(pk for pk, end in kept_of.items() if pk != end and merged[pk] != end)
+        Visitor.objects.filter(pk__in=ends | set(repoint)).update(merged_into=None)
+        for end in sorted(ends):
+            changes.append(f"{codes_of[end]}: kept (was in a merge cycle)")
+        for pk in repoint:
+            Visitor.objects.filter(pk=pk).update(merged_into=kept_of[pk])
+            changes.append(f"{codes_of[pk]}: now merged into {codes_of[kept_of[pk]]}")
+        # Sessions, referrals and consent left on any merged record move to its kept record.
+        for pk, end in sorted(kept_of.items()):
+            if pk == end:
+                continue
+            moved = sum(
+                model.objects.filter(visitor=pk).update(visitor=end)
+                for model in (Session, Referral, ConsentEvent)
+            )
+            if moved:
+                changes.append(f"{codes_of[pk]}: {moved} rows moved to {codes_of[end]}")
+    return changes
+
+
 def visitors_viewed(*, visitors: QuerySet | list, user, action=AuditEvent.Action.VIEWED) -> None:
     AuditEvent.objects.bulk_create(
         AuditEvent(visitor=visitor, centre_id=visitor.centre_id, user=user, action=action)
@@ -632,6 +852,7 @@ ANONYMISED_VALUES = {
     "family_name": "",
     "phone": "",
     "email": "",
+    "id_number": "",
     "municipality": "",
     "pin_hash": "",
 }

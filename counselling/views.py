@@ -17,13 +17,22 @@ from accounts.access import get_visible_or_404, permission_required
 from accounts.models import User
 from accounts.permissions import Permission
 from centres.models import Centre
+from msc_portal.concurrency import atomic_post
 
 from . import card, codes, importer, quality, selectors, services
+from .duplicates import (
+    duplicate_pairs,
+    matches_elsewhere,
+    matches_of,
+    probable_matches,
+    review_scope,
+)
 from .forms import (
     AuditSearchForm,
     ConsentForm,
     ConsentWithdrawForm,
     DeleteForm,
+    DuplicatePairForm,
     EraseForm,
     GroupSessionEditForm,
     GroupSessionForm,
@@ -49,6 +58,7 @@ from .models import (
     Referral,
     Session,
     Visitor,
+    VisitorMerge,
 )
 from .statistics import Period, centre_statistics
 
@@ -152,19 +162,17 @@ def search(request):
 @permission_required(COUNSEL)
 def visitor_create(request):
     form = VisitorRegisterForm(request.POST or None, user=request.user)
-    duplicates = []
+    duplicates, elsewhere = [], []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        duplicates = list(
-            services.visitor_duplicates(
-                user=request.user,
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                year_of_birth=data["year_of_birth"],
-                phone=data["phone"],
-            )
-        )
-        if not duplicates or data["confirm_new"]:
+        identity = {
+            name: data[name]
+            for name in ("given_name", "family_name", "year_of_birth", "phone", "id_number")
+        }
+        duplicates = list(services.visitor_duplicates(user=request.user, **identity))
+        # Another centre's probable match: only its centre's name is told (no personal data).
+        elsewhere = matches_elsewhere(user=request.user, matches=probable_matches(**identity))
+        if not (duplicates or elsewhere) or data["confirm_new"]:
             visitor = services.visitor_register(
                 user=request.user,
                 centre=data["centre"],
@@ -180,16 +188,17 @@ def visitor_create(request):
                 % {"code": visitor.code, "pin": visitor.card_pin},
             )
             return redirect("counselling:visitor_detail", code=visitor.code)
-    context = {"form": form, "duplicates": duplicates}
+    context = {"form": form, "duplicates": duplicates, "elsewhere": elsewhere}
     return render(request, "counselling/visitor_form.html", context)
 
 
 @permission_required(COUNSEL)
 def visitor_detail(request, code: str):
-    visible = Visitor.objects.visible_to(request.user)
-    merged = Visitor.objects.filter(code=code, merged_into__in=visible).first()
+    merged = Visitor.objects.filter(code=code, merged_into__isnull=False).first()
     if merged is not None:  # an old card of a merged record leads to the kept one
-        return redirect("counselling:visitor_detail", code=merged.merged_into.code)
+        kept = merged.kept_record()
+        if Visitor.objects.visible_to(request.user).filter(pk=kept.pk).exists():
+            return redirect("counselling:visitor_detail", code=kept.code)
     visitor = get_visible_or_404(Visitor, request.user, code=code)
     services.audit_record(visitor=visitor, user=request.user, action=AuditEvent.Action.VIEWED)
     context = {
@@ -198,11 +207,14 @@ def visitor_detail(request, code: str):
         "consent_purposes": _consent_purposes(visitor),
         "can_manage": request.user.can(Permission.MANAGE_CENTRE),
         "training_interests": visitor.training_interests.select_related("training"),
+        "elsewhere": matches_elsewhere(user=request.user, matches=matches_of(visitor)),
+        "merges": visitor.merges_kept.filter(undone_at__isnull=True).select_related("removed"),
     }
     return render(request, "counselling/visitor_detail.html", context)
 
 
 @permission_required(COUNSEL)
+@atomic_post
 def visitor_edit(request, code: str):
     visitor = get_visible_or_404(Visitor, request.user, code=code)
     form = VisitorForm(request.POST or None, instance=visitor)
@@ -926,3 +938,61 @@ def training_interest_create(request, code: str):
             return redirect("counselling:visitor_detail", code=visitor.code)
     context = {"form": form, "visitor": visitor}
     return render(request, "counselling/training_interest_form.html", context)
+
+
+@permission_required(Permission.REVIEW_DUPLICATES)
+def duplicate_review(request):
+    """Probable duplicates across centres in the user's review scope: merge, or mark as two
+    people. The programme sees codes, centres and why they match, not names."""
+    form = DuplicatePairForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = _review_decide(request.user, form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, message)
+        return redirect("counselling:duplicate_review")
+    context = {
+        "pairs": duplicate_pairs(user=request.user),
+        "show_names": Visitor.objects.visible_to(request.user).exists(),
+        "merges": services.visitor_merges_recent(user=request.user),
+    }
+    return render(request, "counselling/duplicate_review.html", context)
+
+
+def _review_decide(user, data) -> str:
+    scope = review_scope(user) or Visitor.objects.none()
+    first = get_object_or_404(scope, pk=data["first"])
+    second = get_object_or_404(scope, pk=data["second"])
+    if data["action"] == "distinct":
+        services.visitor_pair_distinct(user=user, first=first, second=second)
+        return _("Marked as two different people: %(a)s and %(b)s.") % {
+            "a": first.code,
+            "b": second.code,
+        }
+    keep, remove = (first, second) if data["action"] == "keep_first" else (second, first)
+    services.visitor_merge(user=user, keep=keep, remove=remove)
+    return _("%(removed)s merged into %(kept)s. The merge can be undone for 30 days.") % {
+        "removed": remove.code,
+        "kept": keep.code,
+    }
+
+
+@require_POST
+@permission_required(Permission.MANAGE_CENTRE, Permission.REVIEW_DUPLICATES)
+def merge_undo(request, pk: int):
+    merge = get_object_or_404(VisitorMerge.objects.select_related("kept", "removed"), pk=pk)
+    try:
+        removed = services.visitor_merge_undo(user=request.user, merge=merge)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("counselling:visitor_detail", code=merge.kept.code)
+    messages.success(
+        request,
+        _("Merge undone: %(removed)s and %(kept)s are two records again.")
+        % {"removed": removed.code, "kept": merge.kept.code},
+    )
+    return redirect("counselling:visitor_detail", code=removed.code)

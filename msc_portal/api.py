@@ -154,6 +154,9 @@ ERROR_DESCRIPTIONS = {
     "404": "No such object, or not one the user may see; or no such page.",
     "409": "A request with the same Idempotency-Key is still running.",
     "422": "The Idempotency-Key was used for another request.",
+    "412": "The object changed since it was read (If-Match is stale): nothing was written; "
+    "the body lists the fields that differ and the current object, ETag the current version.",
+    "428": "If-Match is missing: send the ETag of the object as read.",
     "429": "Too many requests: wait and try again (see Retry-After).",
 }
 
@@ -208,6 +211,11 @@ def add_error_responses(result, generator, request, public):
             for code in ("409", "422"):  # declared by views with an Idempotency-Key
                 if code in responses:
                     codes[code] = "Error"
+            header_names = {
+                p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"
+            }
+            if "If-Match" in header_names:  # an update with optimistic concurrency
+                codes |= {"412": "Error", "428": "Error"}
             for code, schema in codes.items():
                 declared = responses.setdefault(code, response(code, schema))
                 declared.setdefault("content", response(code, schema)["content"])

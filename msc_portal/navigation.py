@@ -32,6 +32,12 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Visitors"), "counselling:visitor_list", Permission.COUNSEL_VISITORS, COUNSELLING),
     NavItem(_("Referrals"), "counselling:referral_list", Permission.COUNSEL_VISITORS, COUNSELLING),
     NavItem(
+        _("Probable duplicates"),
+        "counselling:duplicate_review",
+        Permission.REVIEW_DUPLICATES,
+        COUNSELLING,
+    ),
+    NavItem(
         _("Statistics"), "counselling:statistics", Permission.VIEW_CENTRE_STATISTICS, COUNSELLING
     ),
     # Centre staff and coordinators: the records to fix; the programme: the counts per centre.

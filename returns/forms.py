@@ -9,6 +9,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+from msc_portal.concurrency import VersionedFormMixin
 from msc_portal.fields import TEXT_MAX_LENGTH, sensible_date
 from msc_portal.languages import language_choices
 from msc_portal.widgets import DateInput
@@ -211,7 +212,7 @@ class InvitationAcceptForm(forms.Form):
         return self.cleaned_data["password"]
 
 
-class NeedForm(OccupationFormMixin, forms.ModelForm):
+class NeedForm(OccupationFormMixin, VersionedFormMixin, forms.ModelForm):
     sector = sector_field()
     occupation = occupation_field()
     isco_group = isco_field()
@@ -346,7 +347,7 @@ class ExpertRegistrationForm(AccountForm):
     )
 
 
-class ExpertProfileForm(OccupationFormMixin, forms.ModelForm):
+class ExpertProfileForm(OccupationFormMixin, VersionedFormMixin, forms.ModelForm):
     occupation = occupation_field()
     isco_group = isco_field()
     sectors = sector_field(multiple=True, required=False, label=_("Sectors"))
@@ -461,7 +462,7 @@ class MoveForm(forms.Form):
     )
 
 
-class AssignmentForm(forms.ModelForm):
+class AssignmentForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Assignment
         fields = [

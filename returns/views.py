@@ -19,6 +19,7 @@ from accounts.models import Role
 from accounts.permissions import Permission
 from counselling.models import AuditEvent
 from counselling.services import audit_record
+from msc_portal.concurrency import atomic_post
 from skills.exporters import FORMATS
 
 from . import selectors, services
@@ -295,6 +296,7 @@ def _default_programme():
 
 
 @permission_required(Permission.POST_SKILL_NEEDS)
+@atomic_post
 def need_edit(request, pk: int):
     need = _visible(Need, request.user, pk=pk)
     if need.status != Need.Status.DRAFT:
@@ -432,6 +434,7 @@ def _own_expert(request) -> ExpertProfile:
 
 
 @permission_required(Permission.APPLY_FOR_RETURN)
+@atomic_post
 def expert_profile(request):
     expert = _own_expert(request)
     data = request.POST or None
@@ -718,6 +721,7 @@ def assignment_detail(request, pk: int):
 
 
 @permission_required(Permission.MANAGE_PROGRAMME)
+@atomic_post
 def assignment_edit(request, pk: int):
     assignment = _assignment(request, pk)
     form = AssignmentForm(request.POST or None, instance=assignment)

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from msc_portal.concurrency import VersionedFormMixin
 from msc_portal.widgets import DateInput
 
 from .models import IscoGroup, Occupation, Sector, Skill, SkillDemand, TrainingOpportunity
@@ -19,7 +20,7 @@ def sections_and_divisions():
     return Sector.objects.filter(level__lte=Sector.Level.DIVISION).order_by("code")
 
 
-class SkillDemandForm(forms.ModelForm):
+class SkillDemandForm(VersionedFormMixin, forms.ModelForm):
     sector = SectorChoiceField(
         sections_and_divisions(), label=_("Sector (NACE Rev. 2.1)"), empty_label=None
     )
@@ -83,7 +84,7 @@ class SkillDemandImportForm(forms.Form):
         return file
 
 
-class TrainingForm(forms.ModelForm):
+class TrainingForm(VersionedFormMixin, forms.ModelForm):
     sector = SectorChoiceField(sections_and_divisions(), required=False, label=_("Sector"))
     url = forms.URLField(label=_("Where to apply"), required=False, assume_scheme="https")
 

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.access import get_visible_or_404, permission_required
 from accounts.permissions import Permission
+from msc_portal.concurrency import atomic_post
 
 from .exporters import EXPORTERS, FORMATS
 from .filters import SkillDemandFilter, TrainingFilter
@@ -82,6 +83,7 @@ def demand_export(request, identifier: str, fmt: str):
 
 
 @permission_required(Permission.MANAGE_PROGRAMME)
+@atomic_post
 def demand_edit(request, pk: int | None = None):
     demand = get_visible_or_404(SkillDemand, request.user, pk=pk) if pk else None
     form = SkillDemandForm(request.POST or None, instance=demand)
@@ -148,6 +150,7 @@ def training_detail(request, pk: int):
 
 
 @permission_required(Permission.MANAGE_PROGRAMME)
+@atomic_post
 def training_edit(request, pk: int | None = None):
     training = get_object_or_404(TrainingOpportunity, pk=pk) if pk else None
     form = TrainingForm(request.POST or None, instance=training)

@@ -1,12 +1,16 @@
+from drf_spectacular.utils import extend_schema_view
 from rest_framework import generics
 
 from accounts import services
+from msc_portal.concurrency import IF_MATCH_SCHEMA, ConditionalUpdateMixin
 
 from .serializers import MeSerializer
 
 
-class MeView(generics.RetrieveUpdateAPIView):
-    """The signed-in user: who they are, their role, scope and permissions."""
+@extend_schema_view(patch=IF_MATCH_SCHEMA)
+class MeView(ConditionalUpdateMixin, generics.RetrieveUpdateAPIView):
+    """The signed-in user: who they are, their role, scope and permissions. PATCH needs the
+    ETag of a GET in If-Match (412 when the profile changed meanwhile, 428 without it)."""
 
     serializer_class = MeSerializer
     http_method_names = ["get", "patch", "head", "options"]

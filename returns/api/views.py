@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from accounts.access import api_permission
 from accounts.permissions import Permission
+from msc_portal.concurrency import IF_MATCH, ConditionalUpdateMixin
 from returns import services
 from returns.filters import NeedFilter
 from returns.models import Application, Assignment, ExpertProfile, Need, Programme
@@ -133,10 +134,14 @@ NO_PROFILE_YET = OpenApiResponse(description="The expert has not filled in a pro
 
 @extend_schema_view(
     get=extend_schema(responses={200: ExpertProfileSerializer, 404: NO_PROFILE_YET}),
-    patch=extend_schema(responses={200: ExpertProfileSerializer, 404: NO_PROFILE_YET}),
+    patch=extend_schema(
+        responses={200: ExpertProfileSerializer, 404: NO_PROFILE_YET},
+        parameters=[IF_MATCH],
+    ),
 )
-class ExpertMeView(generics.RetrieveUpdateAPIView):
-    """The signed-in expert's own profile; no one else's is reachable here."""
+class ExpertMeView(ConditionalUpdateMixin, generics.RetrieveUpdateAPIView):
+    """The signed-in expert's own profile; no one else's is reachable here. PATCH needs the
+    ETag of a GET in If-Match (412 when the profile changed meanwhile, 428 without it)."""
 
     serializer_class = ExpertProfileSerializer
     permission_classes = [api_permission(Permission.APPLY_FOR_RETURN)]

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.factories import PASSWORD
+from tests.edits import edit_version
 
 
 def test_it_signs_in_with_the_email_whatever_its_case(client, counsellor_a):
@@ -85,9 +86,10 @@ def test_it_changes_the_password_after_checking_the_old_one(login, counsellor_a)
 
 def test_it_saves_the_profile_and_shows_errors_next_to_fields(login, counsellor_a):
     client = login(counsellor_a)
+    version = edit_version(client, reverse("accounts:profile"))
     response = client.post(
         reverse("accounts:profile"),
-        {"full_name": "", "preferred_language": "sq", "timezone": "Mars/Olympus"},
+        {"full_name": "", "preferred_language": "sq", "timezone": "Mars/Olympus", **version},
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -96,7 +98,12 @@ def test_it_saves_the_profile_and_shows_errors_next_to_fields(login, counsellor_
 
     response = client.post(
         reverse("accounts:profile"),
-        {"full_name": "Jelena P.", "preferred_language": "sq", "timezone": "Europe/Tirane"},
+        {
+            "full_name": "Jelena P.",
+            "preferred_language": "sq",
+            "timezone": "Europe/Tirane",
+            **version,
+        },
     )
     assert response.status_code == 302
     counsellor_a.refresh_from_db()

@@ -8,6 +8,8 @@ OTHER_CENTRE = {"counsellor_b": 404}
 
 
 def build_world(request, world):
+    from counselling import services
+    from counselling.models import VisitorMerge
     from tests.counselling.factories import (
         GroupSessionFactory,
         ReferralFactory,
@@ -25,12 +27,18 @@ def build_world(request, world):
     session_import = SessionImport.objects.create(
         centre=world["centre_a"], user=counsellor_a, file_name="log.csv", fingerprint="0" * 64
     )
+    manager_a = request.getfixturevalue("manager_a")
+    kept = make_visitor(counsellor_a, world["centre_a"])
+    services.visitor_merge(
+        user=manager_a, keep=kept, remove=make_visitor(counsellor_a, world["centre_a"])
+    )
     return {
         "visitor_a": visitor,
         "session_a": session,
         "group_a": group,
         "referral_a": referral,
         "import_a": session_import,
+        "merge_a": VisitorMerge.objects.get(kept=kept),
     }
 
 
@@ -43,6 +51,17 @@ ROUTES = [
     Route("counselling:search", permission=COUNSEL, method="post", data={"q": "nobody"}),
     Route("counselling:visitor_create", permission=COUNSEL),
     Route("counselling:visitor_merge", permission=Permission.MANAGE_CENTRE),
+    Route("counselling:duplicate_review", permission=Permission.REVIEW_DUPLICATES),
+    Route(
+        "counselling:merge_undo",
+        kwargs=lambda world: {"pk": world["merge_a"].pk},
+        method="post",
+        ok=302,
+        # Managers of the centre and reviewers of duplicates (coordinator, programme) undo.
+        overrides=dict.fromkeys(
+            ["counsellor_a", "counsellor_b", "host", "expert", "administrator"], 403
+        ),
+    ),
     Route("counselling:presence_list", permission=Permission.MANAGE_CENTRE),
     Route("counselling:audit_search", permission=Permission.SEARCH_AUDIT),
     Route("counselling:visitor_detail", permission=COUNSEL, kwargs=_code, overrides=OTHER_CENTRE),

@@ -1,9 +1,11 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 
-from counselling import codes, services
+from counselling import codes, importer, services
+from counselling.models import Topic, Visitor
 from tests.counselling.factories import make_visitor
 
 
@@ -93,3 +95,60 @@ def test_it_never_gives_two_concurrent_registrations_the_same_code(centre_a):
     assert not errors
     assert len(results) == 40
     assert len(set(results)) == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitor_registers_while_an_import_of_4000_rows_is_still_open(
+    manager_a, counsellor_a, centre_a
+):
+    """The desk does not wait for an import: the registration completes while the import's
+    transaction (4,000 rows at the same centre) is still open."""
+    Topic.objects.get_or_create(code="legal-channels", defaults={"name": "Legal channels"})
+    lines = [
+        f",L-{n // 2},2024-03-01,,30,legal-channels,DE,F,1990,student,yes,Ana,Test{n // 2}"
+        for n in range(4000)
+    ]
+    rows = importer.read_rows(_csv(lines))
+    imported, release, outcome = threading.Event(), threading.Event(), {}
+
+    def run_import():
+        try:
+            with transaction.atomic():  # held open until the test has registered
+                outcome["import"] = importer.sessions_import(
+                    user=manager_a, centre=centre_a, rows=rows
+                )
+                imported.set()
+                release.wait(timeout=120)
+        except Exception as error:  # pragma: no cover - reported below
+            outcome["import"] = error
+            imported.set()
+        finally:
+            connection.close()
+
+    def register():
+        try:
+            outcome["visitor"] = make_visitor(counsellor_a, centre_a, given_name="Desk")
+        finally:
+            connection.close()
+
+    importing = threading.Thread(target=run_import)
+    importing.start()
+    assert imported.wait(timeout=300), "the import did not finish writing"
+    desk = threading.Thread(target=register)
+    desk.start()
+    desk.join(timeout=60)
+    registered_while_open = not desk.is_alive() and not release.is_set()
+    release.set()
+    importing.join()
+    desk.join()
+
+    assert registered_while_open
+    assert outcome["import"].sessions == 4000
+    assert Visitor.objects.filter(centre=centre_a).count() == 2001
+    assert Visitor.objects.filter(pk=outcome["visitor"].pk).exists()
+
+
+def _csv(lines):
+    header = "visitor_code,legacy_ref,date,mode,duration_minutes,topics,destinations,sex,year_of_birth,migration_status,consent_service,given_name,family_name"  # noqa: E501
+    text = "\n".join([header, *lines]) + "\n"
+    return SimpleUploadedFile("log.csv", text.encode(), content_type="text/csv")

@@ -6,6 +6,7 @@ from openapi_spec_validator import validate
 from rest_framework import serializers
 
 from tests.centres.factories import PartnerOrganisationFactory
+from tests.edits import if_match
 
 
 def test_it_asks_the_anonymous_to_authenticate_in_the_api_format(api_client, centre_a):
@@ -79,7 +80,9 @@ def test_it_tells_me_who_i_am_and_what_i_may_see(api_client, coordinator_a):
 def test_it_updates_my_profile_but_not_my_role(api_client, counsellor_a):
     api_client.force_authenticate(counsellor_a)
     response = api_client.patch(
-        reverse("api:me"), {"full_name": "J. Petrović", "role": "programme_manager"}
+        reverse("api:me"),
+        {"full_name": "J. Petrović", "role": "programme_manager"},
+        **if_match(api_client, reverse("api:me")),
     )
     assert response.status_code == 200
     counsellor_a.refresh_from_db()
@@ -89,7 +92,8 @@ def test_it_updates_my_profile_but_not_my_role(api_client, counsellor_a):
 
 def test_it_rejects_a_bad_profile_update_with_field_errors(api_client, counsellor_a):
     api_client.force_authenticate(counsellor_a)
-    response = api_client.patch(reverse("api:me"), {"timezone": "Nowhere/Atlantis"})
+    url = reverse("api:me")
+    response = api_client.patch(url, {"timezone": "Nowhere/Atlantis"}, **if_match(api_client, url))
     assert response.status_code == 400
     assert list(response.json()) == ["timezone"]
 

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from returns.models import Application, Need
+from tests.edits import if_match
 
 from .factories import (
     ApplicationFactory,
@@ -130,11 +131,14 @@ def test_it_lets_an_expert_read_and_change_only_their_own_profile(api_client, ex
     api_client.force_authenticate(expert)
     url = reverse("api:expert-me")
     assert api_client.get(url).json()["id"] == profile.pk
-    response = api_client.patch(url, {"city_of_residence": "Munich", "years_experience": 9})
+    headers = if_match(api_client, url)
+    response = api_client.patch(
+        url, {"city_of_residence": "Munich", "years_experience": 9}, **headers
+    )
     assert response.status_code == 200
     profile.refresh_from_db()
     assert (profile.city_of_residence, profile.years_experience) == ("Munich", 9)
-    bad = api_client.patch(url, {"preferred_mode": "teleport"})
+    bad = api_client.patch(url, {"preferred_mode": "teleport"}, **if_match(api_client, url))
     assert bad.status_code == 400
     assert "preferred_mode" in bad.json()
 

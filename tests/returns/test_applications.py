@@ -9,6 +9,7 @@ from django.urls import reverse
 from returns import services, tasks
 from returns.models import Application, Assignment, Need, SurveyQuestion
 from returns.transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, FORM_MOVES
+from tests.edits import edit_version
 
 from .factories import (
     ApplicationFactory,
@@ -249,9 +250,12 @@ def test_it_refuses_a_report_from_the_host_and_an_evaluation_from_the_expert(
 
 def test_it_keeps_the_budget_in_decimal_euros(login, programme_manager):
     assignment = AssignmentFactory(working_days=20)
-    login(programme_manager).post(
-        reverse("returns:assignment_edit", args=[assignment.pk]),
+    client = login(programme_manager)
+    url = reverse("returns:assignment_edit", args=[assignment.pk])
+    client.post(
+        url,
         {
+            **edit_version(client, url),
             "mode": "physical",
             "start": "2027-03-01",
             "end": "2027-03-31",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import Role, User
 from returns.forms import CV_MAX_BYTES
 from returns.models import Application, ExpertProfile, ExpertReport, StatusChange
+from tests.edits import edit_version
 
 from .factories import (
     ApplicationFactory,
@@ -62,9 +63,11 @@ def test_it_requires_consent_to_register(client):
 def test_it_saves_the_expert_s_profile_with_skills_languages_and_availability(login, expert):
     ExpertProfileFactory(user=expert)
     skill, sector = SkillFactory(name="Ventilation"), SectorFactory()
-    response = login(expert).post(
+    client = login(expert)
+    response = client.post(
         reverse("returns:expert_profile"),
         {
+            **edit_version(client, reverse("returns:expert_profile")),
             "country_of_origin": "XK",
             "country_of_residence": "AT",
             "city_of_residence": "Vienna",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from returns import services
 from returns.models import Need
 from returns.transitions import NEED_MOVES
+from tests.edits import edit_version
 
 from .factories import HostFactory, NeedFactory, SectorFactory, SkillFactory
 
@@ -203,6 +204,7 @@ def test_it_lets_a_host_edit_only_a_draft(login, host):
         "lang-0-level": "C1",
     }
     client = login(host)
+    data.update(edit_version(client, reverse("returns:need_edit", args=[draft.pk])))
     response = client.post(reverse("returns:need_edit", args=[draft.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
     draft.refresh_from_db()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from skills.models import SkillDemand
 from skills.selectors import demand_matrix
+from tests.edits import edit_version
 from tests.skills.factories import IscoGroupFactory, SectorFactory, SkillDemandFactory, SkillFactory
 
 HIGH, LOW = SkillDemand.Shortage.HIGH, SkillDemand.Shortage.LOW
@@ -183,7 +184,8 @@ def test_it_refuses_demand_without_occupation_or_skill_or_with_a_reversed_period
 def test_it_edits_a_record(login, programme_manager, records, sectors):
     demand = records[0]
     data = _form_data(sectors["85"], skill=demand.skill.pk, shortage=LOW)
-    login(programme_manager).post(reverse("skills:demand_edit", args=[demand.pk]), data)
+    client, url = login(programme_manager), reverse("skills:demand_edit", args=[demand.pk])
+    client.post(url, {**data, **edit_version(client, url)})
     demand.refresh_from_db()
     assert (demand.shortage, demand.section.code) == (LOW, "Q")
 
