@@ -307,6 +307,10 @@ class ExpertRegistrationForm(AccountForm):
     )
 
 
+class ActivationResendForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+
 class ExpertProfileForm(forms.ModelForm):
     occupation = occupation_field()
     sectors = sector_field(multiple=True, required=False, label=_("Sectors"))

@@ -1,6 +1,8 @@
 """Writes of the TVR programme. Each checks who may do it, validates, saves, and queues mail
 after the transaction commits."""
 
+from datetime import timedelta
+
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core import signing
@@ -62,7 +64,10 @@ activation_tokens = _ActivationTokenGenerator()
 
 
 def _after_commit(task, *args):
-    transaction.on_commit(lambda: task.delay(*args))
+    """The e-mail is recorded in the outbox with the change (sent when the broker answers)."""
+    from outbox.services import outbox_enqueue
+
+    outbox_enqueue(task, *args)
 
 
 def _require(condition: bool, message=MOVE_REFUSED):
@@ -231,6 +236,18 @@ def expert_register(*, email: str, full_name: str, password: str) -> User | None
     ExpertProfile.objects.create(user=user, consent_at=now())
     _after_commit(tasks.send_expert_activation, user.pk)
     return user
+
+
+@transaction.atomic
+def activation_resend(*, email: str) -> None:
+    """Sends again what opens an account at this address: an expert's activation link (not yet
+    activated) or a host's pending invitations. Nothing otherwise; the page answers the same."""
+    user = User.objects.filter(email__iexact=email, is_active=False, last_login=None).first()
+    if user is not None and user.role == Role.EXPERT:
+        _after_commit(tasks.send_expert_activation, user.pk)
+    pending = HostInvitation.objects.filter(email__iexact=email, accepted_at__isnull=True)
+    for invitation in pending.filter(created_at__gte=now() - timedelta(seconds=INVITATION_MAX_AGE)):
+        _after_commit(tasks.send_host_invitation, invitation.pk)
 
 
 @transaction.atomic

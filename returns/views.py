@@ -23,6 +23,7 @@ from .eligibility import eligibility_check, is_eligible
 from .filters import NeedFilter
 from .forms import (
     AccountForm,
+    ActivationResendForm,
     ApplicationForm,
     AssignmentForm,
     AvailabilityFormSet,
@@ -355,6 +356,26 @@ def expert_register(request):
             "Return for a few weeks, on site or online, to an institution in your country of "
             "origin that needs your skills."
         ),
+    )
+
+
+def activation_resend(request):
+    """Lost the activation e-mail (or the invitation): it is sent again. The answer is the same
+    whether or not the address has an account waiting (it reveals no account)."""
+    form = ActivationResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.activation_resend(email=form.cleaned_data["email"])
+        message = _(
+            "If an account waits for activation at this address, or an invitation was sent to "
+            "it, we have sent the e-mail again. Check your inbox and your spam folder."
+        )
+        return render(request, "returns/message.html", {"message": message})
+    return _form_page(
+        request,
+        _("Send the activation e-mail again"),
+        form,
+        submit=_("Send again"),
+        intro=_("Enter the e-mail address you registered or were invited with."),
     )
 
 
