@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404, permission_required
@@ -15,6 +17,11 @@ from .charts import bar_chart
 from .dashboard import DashboardFilter, dashboard_data
 from .forms import DashboardForm, ReportForm, ResearchExportForm
 from .models import ReportRun
+
+FROZEN_MISSING = _(
+    "The file of this submitted report is missing. It cannot be prepared again without changing "
+    "what was submitted: ask the portal's administrators to restore it from the backup."
+)
 
 
 @permission_required(Permission.RUN_REPORTS)
@@ -59,6 +66,7 @@ def run_detail(request, pk: int):
     run = get_visible_or_404(ReportRun, request.user, pk=pk)
     context = {
         "run": run,
+        "waiting_for_broker": selectors.report_run_waits_for_broker(run),
         "changes": selectors.report_run_changes(run, request.user),
         "can_submit": request.user.can(Permission.MANAGE_PROGRAMME),
     }
@@ -71,8 +79,18 @@ def run_download(request, pk: int):
     run = get_visible_or_404(ReportRun, request.user, pk=pk)
     if not run.file:
         raise Http404
+    try:
+        content = run.file.open("rb")
+    except FileNotFoundError:
+        run = services.report_run_file_missing(run=run)
+        context = {
+            "run": run,
+            "message": run.message if run.status == ReportRun.Status.FAILED else FROZEN_MISSING,
+            "back_url": reverse("reports:run_detail", args=[run.pk]),
+        }
+        return render(request, "file_missing.html", context, status=410)
     services.report_run_downloaded(run=run, user=request.user)
-    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
+    return FileResponse(content, as_attachment=True, filename=run.filename)
 
 
 @require_POST

@@ -1,4 +1,5 @@
 import json
+import logging
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
@@ -43,6 +45,8 @@ from .forms import (
 )
 from .models import Application, Assignment, ExpertProfile, Host, Need, is_programme_staff
 from .transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, NEED_MOVES, moves_for
+
+logger = logging.getLogger(__name__)
 
 
 def _visible(model_or_queryset, user, **lookup):
@@ -465,8 +469,22 @@ def expert_cv(request, pk: int):
     expert = _visible(ExpertProfile, request.user, pk=pk)
     if not expert.cv:
         raise Http404
+    try:
+        content = expert.cv.open("rb")
+    except FileNotFoundError:
+        logger.error("Expert %s: CV file %s is missing from storage", expert.pk, expert.cv.name)
+        context = {
+            "message": _(
+                "The CV file of this expert is missing. Ask the expert to upload it again, or the "
+                "portal's administrators to restore it from the backup."
+            ),
+            "back_url": reverse("returns:expert_detail", args=[expert.pk])
+            if request.user.pk != expert.user_id
+            else reverse("returns:expert_profile"),
+        }
+        return render(request, "file_missing.html", context, status=410)
     _audit_expert_read(request, expert, AuditEvent.Action.CV_DOWNLOADED)
-    response = FileResponse(expert.cv.open("rb"), content_type="application/pdf")
+    response = FileResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="cv-{expert.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
