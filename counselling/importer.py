@@ -26,7 +26,7 @@ from accounts.models import User
 from . import codes, services
 from .models import MigrationStatus, Session, Sex, Topic, Visitor
 
-MAX_ROWS = 10_000
+MAX_ROWS = 100_000  # streamed: reading stops at the first row over it
 ROW_NUMBER = "__row__"  # the row's number in the file (the header is row 1)
 
 # (column, required, description) — the documented template, shown on the import page. Column

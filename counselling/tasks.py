@@ -13,3 +13,11 @@ def anonymise_inactive_visitors() -> int:
     count = services.visitors_anonymise_inactive()
     logger.info("Retention: %d inactive visitors anonymised", count)
     return count
+
+
+@shared_task
+def import_legacy_file(job_id: int) -> None:
+    """Checks and imports an uploaded legacy log (counselling.import_jobs); safe to run twice."""
+    from .import_jobs import import_job_run
+
+    import_job_run(job_id=job_id)

@@ -29,5 +29,6 @@ urlpatterns = [
     path("audit/", views.audit_search, name="audit_search"),
     path("statistics/", views.statistics, name="statistics"),
     path("import/", views.sessions_import, name="sessions_import"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/template.csv", views.import_template, name="import_template"),
 ]

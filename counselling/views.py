@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import get_visible_or_404, permission_required
 from accounts.permissions import Permission
 from centres.models import Centre
+from outbox.selectors import outbox_waits
 
-from . import codes, importer, selectors, services
+from . import codes, import_jobs, importer, selectors, services
 from .forms import (
     AuditSearchForm,
     ConsentForm,
@@ -27,7 +28,7 @@ from .forms import (
     VisitorForm,
     VisitorRegisterForm,
 )
-from .models import AuditEvent, GroupSession, Referral, Session, Visitor
+from .models import AuditEvent, GroupSession, ImportJob, Referral, Session, Visitor
 from .statistics import Period, centre_statistics
 
 COUNSEL = Permission.COUNSEL_VISITORS
@@ -514,27 +515,30 @@ def statistics(request):
 
 @permission_required(Permission.MANAGE_CENTRE)
 def sessions_import(request):
+    """The upload is stored and imported in the background; its page follows the progress."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    report = None
     if request.method == "POST" and form.is_valid():
         try:
-            rows = importer.read_rows(form.cleaned_data["file"])
-            report = importer.sessions_import(
-                user=request.user, centre=form.cleaned_data["centre"], rows=rows
+            job = import_jobs.import_job_create(
+                user=request.user,
+                centre=form.cleaned_data["centre"],
+                uploaded=form.cleaned_data["file"],
             )
         except ValueError as error:
             form.add_error("file", str(error))
-        except importer.ImportRejected as rejected:
-            report = rejected.report
         else:
-            messages.success(
-                request,
-                _("Imported %(sessions)d sessions and %(visitors)d new visitors.")
-                % {"sessions": report.sessions, "visitors": report.visitors},
-            )
-            return redirect("counselling:sessions_import")
-    context = {"form": form, "report": report, "columns": importer.COLUMNS}
+            return redirect("counselling:import_job", pk=job.pk)
+    jobs = ImportJob.objects.visible_to(request.user).select_related("centre")[:10]
+    context = {"form": form, "columns": importer.COLUMNS, "jobs": jobs}
     return render(request, "counselling/import.html", context)
+
+
+@permission_required(Permission.MANAGE_CENTRE)
+def import_job(request, pk: int):
+    job = get_visible_or_404(ImportJob, request.user, pk=pk)
+    context = {"job": job, "waiting_for_broker": outbox_waits(job.task_id)}
+    template = "counselling/_import_status.html" if request.htmx else "counselling/import_job.html"
+    return render(request, template, context)
 
 
 @permission_required(Permission.MANAGE_CENTRE)

@@ -83,8 +83,6 @@ def report_run_changes(run: ReportRun, user=None) -> list[dict]:
 
 def report_run_waits_for_broker(run: ReportRun) -> bool:
     """Queued, and its task still in the outbox: the background service (Redis) is away."""
-    from outbox.models import Message
+    from outbox.selectors import outbox_waits
 
-    if run.status != ReportRun.Status.QUEUED or not run.task_id:
-        return False
-    return Message.objects.pending().filter(task_id=run.task_id).exists()
+    return run.status == ReportRun.Status.QUEUED and outbox_waits(run.task_id)
