@@ -8,10 +8,13 @@ broker took the task, then the database failed to mark the row): every task is s
 """
 
 import logging
+import socket
 
 from celery import current_app
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from kombu import Connection
 
 from msc_portal.celery import TRANSIENT_ERRORS
 
@@ -34,8 +37,28 @@ def _dispatch_after_commit(pk: int) -> None:
         outbox_dispatch()  # the broker answers: send what waited for it too
 
 
+def _broker_refuses() -> str:
+    """A quick TCP probe of the broker: the Redis client retries a refused connection for about
+    six seconds, which no request should wait. Empty when reachable (or no network broker)."""
+    if current_app.conf.task_always_eager:
+        return ""
+    url = Connection(current_app.conf.broker_write_url or current_app.conf.broker_url)
+    if url.transport_cls not in ("redis", "rediss") or not url.hostname:
+        return ""
+    try:
+        socket.create_connection((url.hostname, url.port or 6379), timeout=1).close()
+    except OSError as error:
+        return f"{error.__class__.__name__}: {error}"
+    return ""
+
+
 def _dispatch_one(pk: int) -> bool:
     """Sends one pending row; False when the broker is unreachable (the row stays pending)."""
+    refused = _broker_refuses()
+    if refused:
+        Message.objects.filter(pk=pk).update(attempts=F("attempts") + 1, last_error=refused[:200])
+        logger.warning("Outbox: broker unreachable (%s), task %s waits", refused, pk)
+        return False
     with transaction.atomic():
         message = Message.objects.pending().select_for_update(skip_locked=True).filter(pk=pk)
         message = message.first()
