@@ -141,9 +141,7 @@ def report_run_file_missing(*, run: ReportRun) -> ReportRun:
     logger.error("Report run %s: file %s is missing from storage", run.pk, run.file.name)
     if run.is_frozen or run.status not in (ReportRun.Status.DONE, ReportRun.Status.EMPTY):
         return run
-    run.file = ""
-    _end(run, ReportRun.Status.FAILED, FILE_MISSING)
-    ReportRun.objects.filter(pk=run.pk).update(file="")
+    _end(run, ReportRun.Status.FAILED, FILE_MISSING)  # keeps the name: the page says 410 again
     return run
 
 

@@ -20,7 +20,19 @@ def build_world(request, world):
     session = SessionFactory(visitor=visitor, counsellor=counsellor_a)
     group = GroupSessionFactory(centre=world["centre_a"], created_by=counsellor_a)
     referral = ReferralFactory(visitor=visitor, created_by=counsellor_a)
-    return {"visitor_a": visitor, "session_a": session, "group_a": group, "referral_a": referral}
+    from counselling.models import ImportJob
+
+    manager_a = request.getfixturevalue("manager_a")
+    job = ImportJob.objects.create(
+        requested_by=manager_a, centre=world["centre_a"], filename="log.csv", status="rejected"
+    )
+    return {
+        "visitor_a": visitor,
+        "session_a": session,
+        "group_a": group,
+        "referral_a": referral,
+        "import_a": job,
+    }
 
 
 def _code(world):
@@ -98,6 +110,14 @@ ROUTES = [
 
 ROUTES += [
     Route("counselling:sessions_import", permission=Permission.MANAGE_CENTRE),
+    Route(
+        "counselling:import_job",
+        permission=Permission.MANAGE_CENTRE,
+        personas=frozenset({"manager_a"}),
+        kwargs=lambda world: {"pk": world["import_a"].pk},
+        denied=404,
+        note="an import is seen by the person who uploaded it",
+    ),
     Route("counselling:import_template", permission=Permission.MANAGE_CENTRE),
     Route("counselling:statistics", permission=Permission.VIEW_CENTRE_STATISTICS),
     Route("api:visitor-list", permission=COUNSEL),
