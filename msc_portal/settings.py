@@ -177,6 +177,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=10 
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=11 * 60)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=45),
+    # Workers look for messages past their visibility timeout every 5 s (kombu's default sweep
+    # is every 100 s, which alone made a killed worker's runs wait minutes).
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+    # A worker killed while it held the restore lock blocks others for this long at most.
+    "unacked_mutex_expire": 30,
     # Fail fast when Redis is away: requests never wait for it (the outbox keeps the work).
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
