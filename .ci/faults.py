@@ -8,6 +8,7 @@ Its own database (msc_faults) and Redis index (14). Usage: python .ci/faults.py 
 
 import argparse
 import contextlib
+import datetime
 import hashlib
 import json
 import os
@@ -24,6 +25,7 @@ PG = os.environ.get("FAULTS_PG", "postgres://postgres@127.0.0.1:5432")
 DB, RESTORED_DB = "msc_faults", "msc_faults_restored"
 REDIS = os.environ.get("FAULTS_REDIS_URL", "redis://127.0.0.1:6379/14")
 BOUND = 120  # seconds from the last kill that hit a run to its end
+STALE = datetime.timedelta(seconds=3)  # a heartbeat this fresh: rendering now
 WORK = Path(tempfile.mkdtemp(prefix="msc-faults-"))
 ENV = {
     **os.environ,
@@ -197,10 +199,20 @@ def main() -> int:
     cycle = 0
 
     def ask_for_more() -> None:
+        """Three more runs, of parameter sets none of whose runs is still open."""
         nonlocal cycle
-        for _ in range(3):
+        open_sets = set(
+            ReportRun.objects.filter(pk__in=runs)
+            .exclude(status=ReportRun.Status.DONE)
+            .values_list("fingerprint", flat=True)
+        )
+        asked = 0
+        for _ in range(len(sets)):
             output_format, parameters = sets[cycle % len(sets)]
             cycle += 1
+            fingerprint = ReportRun.fingerprint_of("indicators", output_format, parameters)
+            if fingerprint in open_sets:
+                continue
             run, _created = services.report_run_request(
                 user=manager,
                 exporter="indicators",
@@ -208,14 +220,27 @@ def main() -> int:
                 parameters=parameters,
             )
             runs.setdefault(run.pk, None)
+            asked += 1
+            if asked == 3:
+                return
 
     started = time.monotonic()
     killed_busy = 0
+    worker = None
     try:
         for kill in range(1, options.kills + 1):
             ask_for_more()
             worker = Worker()
-            time.sleep(random.uniform(4.0, 9.0))  # start-up (a few seconds) and some work
+            # A random moment while the worker renders: once a run is running, 0-1.5 s more.
+            deadline = time.monotonic() + 30
+            while (
+                time.monotonic() < deadline
+                and not ReportRun.objects.filter(
+                    pk__in=runs, status="running", heartbeat_at__gte=timezone.now() - STALE
+                ).exists()
+            ):
+                time.sleep(0.2)
+            time.sleep(random.uniform(0.0, 1.5))
             in_progress = list(
                 ReportRun.objects.in_progress().filter(pk__in=runs).values_list("pk", "status")
             )
@@ -223,17 +248,14 @@ def main() -> int:
             now = timezone.now()
             for pk, _status in in_progress:
                 runs[pk] = now
-            killed_busy += any(status == "running" for _pk, status in in_progress)
-            log(
-                f"kill {kill}: {len(in_progress)} runs in progress "
-                f"({sum(s == 'running' for _p, s in in_progress)} rendering)"
-            )
+            rendering = sum(status == "running" for _pk, status in in_progress)
+            killed_busy += bool(rendering)
+            log(f"kill {kill}: {len(in_progress)} runs in progress ({rendering} running)")
         last_kill = time.monotonic()
         worker = Worker()
         log("last worker started; waiting for every run to end")
         retried = set()
         while time.monotonic() - last_kill < BOUND + 30:
-            pending = ReportRun.objects.in_progress().filter(pk__in=runs)
             # A run its worker lost twice is failed with a reason; the requester retries it.
             for run in ReportRun.objects.filter(pk__in=runs, status="failed"):
                 if run.pk not in retried and "stopped twice" in run.message:
@@ -241,14 +263,12 @@ def main() -> int:
                     services.report_run_retry(run=run)
                     retried.add(run.pk)
                     runs[run.pk] = timezone.now()
-            if (
-                not pending.exists()
-                and not ReportRun.objects.filter(pk__in=runs, status="queued").exists()
-            ):
+            if not ReportRun.objects.in_progress().filter(pk__in=runs).exists():
                 break
             time.sleep(1)
-        worker.kill()
     finally:
+        if worker is not None:
+            worker.kill()
         os.killpg(beat.pid, signal.SIGKILL)
         beat.wait()
 

@@ -9,6 +9,7 @@ task is delivered again.
 
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 NOT_ALLOWED = gettext_lazy("The person who uploaded this file may no longer import at this centre.")
 WRONG_TYPE = gettext_lazy("Upload a .csv or .xlsx file.")
+TOO_LONG = gettext_lazy(
+    "The import took too long and was stopped; nothing was imported. Split the file in parts."
+)
 FINAL = (ImportJob.Status.DONE, ImportJob.Status.REJECTED, ImportJob.Status.FAILED)
 
 
@@ -75,8 +79,11 @@ def import_job_run(*, job_id: int) -> None:
         job.save(update_fields=["status", "started_at"])
 
     with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job_id)  # a 2nd delivery waits here
-        if job.status in FINAL:
+        # Held for the whole import. Redis delivers a long task again after its visibility
+        # timeout: that delivery finds the row locked and leaves (a worker is importing); if
+        # that worker dies the lock goes with it, and the next delivery imports.
+        job = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job_id).first()
+        if job is None or job.status in FINAL:
             return
         try:
             if not _may_import(job):
@@ -93,6 +100,9 @@ def import_job_run(*, job_id: int) -> None:
             return
         except TRANSIENT_ERRORS:
             raise  # the database is away: the task is retried, nothing was imported
+        except SoftTimeLimitExceeded:
+            _end(job, ImportJob.Status.FAILED, message=str(TOO_LONG))
+            return
         except Exception as error:
             logger.exception("Import %s failed", job.pk)
             message = _("The file could not be imported: %(error)s") % {

@@ -322,7 +322,7 @@ def sessions_import(*, user, centre, rows: list[dict]) -> ImportReport:
         for ref, profile in validator.new_visitors.items():
             consents = profile.pop("consents")
             created[ref] = services.visitor_register(
-                user=user, centre=centre, consents=consents, **profile
+                user=user, centre=centre, consents=consents, card=False, **profile
             )
         for visitor, values in planned:
             counsellor = values.pop("counsellor")
