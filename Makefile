@@ -25,7 +25,8 @@ help:
 	@echo "make test     the whole suite against PostgreSQL and Redis"
 	@echo "make install  create .venv and install the locked dependencies"
 	@echo "make lint     ruff, Django's checks and missing migrations"
-	@echo "make bench    donor-report benchmark on PostgreSQL (fills msc_bench once)"
+	@echo "make bench    donor-report benchmark on PostgreSQL (fills msc_bench once), then a"
+	@echo "              100,000-row legacy import (msc_bench_import; BENCH_IMPORT_ROWS=N)"
 	@echo "make worker / make beat   Celery worker / scheduler (need REDIS_URL)"
 	@echo "make backup  database (pg_dump -Fc) and media into var/backups/<time>/ (DATABASE_URL)"
 	@echo "make restore BACKUP=var/backups/<time>   into an EMPTY database (DATABASE_URL)"
@@ -60,6 +61,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/msc_bench
 
 bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL= DEBUG=false $(PY) bench/run.py
+	REDIS_URL= DEBUG=false $(PY) bench/imports.py $(BENCH_IMPORT_ROWS)
 
 lint: install
 	$(VENV)/bin/ruff check .
