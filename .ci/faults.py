@@ -8,7 +8,6 @@ Its own database (msc_faults) and Redis index (14). Usage: python .ci/faults.py 
 
 import argparse
 import contextlib
-import datetime
 import hashlib
 import json
 import os
@@ -25,7 +24,6 @@ PG = os.environ.get("FAULTS_PG", "postgres://postgres@127.0.0.1:5432")
 DB, RESTORED_DB = "msc_faults", "msc_faults_restored"
 REDIS = os.environ.get("FAULTS_REDIS_URL", "redis://127.0.0.1:6379/14")
 BOUND = 120  # seconds from the last kill that hit a run to its end
-STALE = datetime.timedelta(seconds=3)  # a heartbeat this fresh: rendering now
 WORK = Path(tempfile.mkdtemp(prefix="msc-faults-"))
 ENV = {
     **os.environ,
@@ -230,13 +228,13 @@ def main() -> int:
     try:
         for kill in range(1, options.kills + 1):
             ask_for_more()
-            worker = Worker()
-            # A random moment while the worker renders: once a run is running, 0-1.5 s more.
+            worker, since = Worker(), timezone.now()
+            # A random moment while this worker renders: once it has started a run, 0-1.5 s more.
             deadline = time.monotonic() + 30
             while (
                 time.monotonic() < deadline
                 and not ReportRun.objects.filter(
-                    pk__in=runs, status="running", heartbeat_at__gte=timezone.now() - STALE
+                    pk__in=runs, status="running", started_at__gte=since
                 ).exists()
             ):
                 time.sleep(0.2)
