@@ -37,7 +37,7 @@ def _dispatch_after_commit(pk: int) -> None:
         outbox_dispatch()  # the broker answers: send what waited for it too
 
 
-def _broker_refuses() -> str:
+def broker_refuses() -> str:
     """A quick TCP probe of the broker: the Redis client retries a refused connection for about
     six seconds, which no request should wait. Empty when reachable (or no network broker)."""
     if current_app.conf.task_always_eager:
@@ -54,7 +54,7 @@ def _broker_refuses() -> str:
 
 def _dispatch_one(pk: int) -> bool:
     """Sends one pending row; False when the broker is unreachable (the row stays pending)."""
-    refused = _broker_refuses()
+    refused = broker_refuses()
     if refused:
         Message.objects.filter(pk=pk).update(attempts=F("attempts") + 1, last_error=refused[:200])
         logger.warning("Outbox: broker unreachable (%s), task %s waits", refused, pk)
