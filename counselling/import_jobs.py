@@ -61,6 +61,8 @@ def _may_import(job: ImportJob) -> bool:
 
 def _end(job: ImportJob, status: str, **fields) -> None:
     job.status, job.finished_at = status, timezone.now()
+    if "message" in fields:
+        fields["message"] = str(fields["message"])[:500]
     for name, value in fields.items():
         setattr(job, name, value)
     job.save()

@@ -797,7 +797,7 @@ class ImportJob(models.Model):
     visitors = models.PositiveIntegerField(_("new visitors"), default=0)
     # [{"row": 3, "column": "date", "reason": "..."}, ...]: the row-numbered report.
     errors = models.JSONField(_("problems"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
     task_id = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -50,7 +50,12 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(ReportRunSerializer(run).data, status=answer)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): bytes,
+            410: OpenApiResponse(description="The file is missing; the run is marked failed."),
+        }
+    )
     @action(detail=True)
     def download(self, request, pk=None):
         run = self.get_object()
@@ -65,7 +70,13 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         services.report_run_downloaded(run=run, user=request.user)
         return FileResponse(content, as_attachment=True, filename=run.filename)
 
-    @extend_schema(request=None, responses=ReportRunSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            202: ReportRunSerializer,
+            400: OpenApiResponse(description="The run is finished, or the same report runs."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         """Queues again a run that is not done (failed, stuck or slow); 400 for a finished one."""
