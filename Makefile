@@ -17,7 +17,8 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) \
 	CELERY_BROKER_URL=$(TEST_REDIS_URL) DEMO_MODE=false DEBUG=false SECURE_SSL_REDIRECT=false
 
-.PHONY: install run demo-data test test-browser bench lint format lock worker beat messages vendor clean help
+.PHONY: install run demo-data test test-browser bench lint format lock worker beat messages vendor clean \
+	help backup restore faults
 
 help:
 	@echo "make run      install, migrate, load demo data, serve on http://$(HOST):$(PORT)"
@@ -25,8 +26,12 @@ help:
 	@echo "make test-browser   only the browser journeys (Chromium; screenshots in var/browser/)"
 	@echo "make install  create .venv and install the locked dependencies"
 	@echo "make lint     ruff, Django's checks and missing migrations"
-	@echo "make bench    pages, donor report and export benchmark on PostgreSQL (fills msc_bench once)"
+	@echo "make bench    pages, donor report and export benchmark on PostgreSQL (fills msc_bench once),"
+	@echo "              then a 100,000-row legacy import (msc_bench_import; BENCH_IMPORT_ROWS=N)"
 	@echo "make worker / make beat   Celery worker / scheduler (need REDIS_URL)"
+	@echo "make backup  database (pg_dump -Fc) and media into var/backups/<time>/ (DATABASE_URL)"
+	@echo "make restore BACKUP=var/backups/<time>   into an EMPTY database (DATABASE_URL)"
+	@echo "make faults  kill Celery workers mid-report; every run must end once (PostgreSQL, Redis)"
 	@echo "make lock     regenerate requirements.lock from pyproject.toml"
 
 $(VENV)/.installed: requirements.lock
@@ -64,6 +69,7 @@ BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL= DEBUG=false SECURE_SS
 bench: install
 	$(BENCH_ENV) $(MANAGE) collectstatic --noinput -v0
 	$(BENCH_ENV) $(PY) bench/run.py $(BENCH_ARGS)
+	REDIS_URL= DEBUG=false $(PY) bench/imports.py $(BENCH_IMPORT_ROWS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -75,12 +81,27 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Without gossip and mingle: their broadcast channels are what failed with "'NoneType' object
+# has no attribute 'hostname'" when Redis came back (README, Operations); the portal needs
+# neither (no remote control of tasks across workers, no clock sync).
+WORKER_ARGS ?= --loglevel=INFO --without-gossip --without-mingle
+
 worker: install
-	$(VENV)/bin/celery -A msc_portal worker --loglevel=INFO
+	$(VENV)/bin/celery -A msc_portal worker $(WORKER_ARGS)
 
 beat: install
 	@mkdir -p var
 	$(VENV)/bin/celery -A msc_portal beat --loglevel=INFO
+
+backup:
+	ops/backup.sh $(BACKUP_DIR)
+
+restore:
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<time>"; exit 1; }
+	ops/restore.sh $(BACKUP)
+
+faults: install
+	$(PY) .ci/faults.py
 
 lock: install
 	$(PY) -m pip install --quiet uv

@@ -44,7 +44,7 @@ from .models import (
     Visitor,
 )
 
-MAX_ROWS = 10_000
+MAX_ROWS = 100_000  # streamed: reading stops at the first row over it
 ROW_NUMBER = "__row__"  # the row's number in the file (the header is row 1)
 
 # (column, required, description) — the documented template, shown on the import page. Column
@@ -443,7 +443,7 @@ def _sessions_import(*, user, centre, rows: list[dict], report: ImportReport) ->
     for ref, profile in validator.new_visitors.items():
         consents = profile.pop("consents")
         created[ref] = services.visitor_register(
-            user=user, centre=centre, consents=consents, legacy_ref=ref, **profile
+            user=user, centre=centre, consents=consents, legacy_ref=ref, card=False, **profile
         )
     report.session_ids, report.visitor_ids = [], [v.pk for v in created.values()]
     for visitor, values, fingerprint in planned:

@@ -438,7 +438,7 @@ class Visitor(SoftDeletable):
                 fields=["centre", "legacy_ref"],
                 condition=~Q(legacy_ref=""),
                 name="legacy_ref_once_per_centre",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -1133,3 +1133,64 @@ class DistinctPeople(models.Model):
 
     def __str__(self):
         return f"{self.first_id} ≠ {self.second_id}"
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An import is seen by the person who uploaded it."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(requested_by=user)
+
+
+class ImportJob(models.Model):
+    """A legacy log upload, stored and then checked and imported by a background task
+    (counselling.import_jobs), all or nothing; its page follows the progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("checking and importing")
+        DONE = "done", _("imported")
+        REJECTED = "rejected", _("nothing imported")
+        FAILED = "failed", _("failed")
+
+    IN_PROGRESS = (Status.QUEUED, Status.RUNNING)
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")
+    # Never served: MEDIA_ROOT is private; the file is deleted once the import has ended.
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    sessions = models.PositiveIntegerField(_("sessions imported"), default=0)
+    visitors = models.PositiveIntegerField(_("new visitors"), default=0)
+    # [{"row": 3, "column": "date", "reason": "..."}, ...]: the row-numbered report.
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # What the import added and skipped, and its roll-back (set when it is done).
+    session_import = models.OneToOneField(
+        SessionImport, on_delete=models.SET_NULL, null=True, blank=True, related_name="job"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS

@@ -192,9 +192,13 @@ def _check_merge(user, *visitors) -> None:
 
 
 @transaction.atomic
-def visitor_register(*, user, centre: Centre, consents: dict[str, bool], **fields) -> Visitor:
+def visitor_register(
+    *, user, centre: Centre, consents: dict[str, bool], card: bool = True, **fields
+) -> Visitor:
     """Registers a visitor at one of the user's centres. Without service consent the name and
-    contact details are dropped: the visitor is kept as an anonymous, countable profile."""
+    contact details are dropped: the visitor is kept as an anonymous, countable profile.
+    card=False (legacy imports): no card is printed, so no PIN is made (its slow hash made a
+    100,000-row import take hours); the visitor gets a card at their next visit."""
     _check_centre(user, centre)
     if not consents.get(ConsentPurpose.SERVICE):
         for field in IDENTIFYING_FIELDS:
@@ -203,9 +207,9 @@ def visitor_register(*, user, centre: Centre, consents: dict[str, bool], **field
     for purpose, field in CONSENT_FIELDS.items():
         setattr(visitor, field, bool(consents.get(purpose)))
     visitor.full_clean(exclude=["code"])
-    # Printed on the card and shown once: only its hash is kept.
-    visitor.card_pin = f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
-    visitor.pin_hash = make_password(visitor.card_pin)
+    if card:  # printed on the card and shown once: only its hash is kept
+        visitor.card_pin = f"{secrets.randbelow(10**PIN_DIGITS):0{PIN_DIGITS}d}"
+        visitor.pin_hash = make_password(visitor.card_pin)
     visitor_save_with_code(visitor)
     VisitorCentre.refresh([visitor.pk])
     ConsentEvent.objects.bulk_create(

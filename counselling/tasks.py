@@ -13,3 +13,12 @@ def anonymise_inactive_visitors() -> int:
     count = services.visitors_anonymise_inactive()
     logger.info("Retention: %d inactive visitors anonymised", count)
     return count
+
+
+# 100,000 rows take minutes on a busy machine (bench/imports.py): longer limits than the default.
+@shared_task(soft_time_limit=60 * 60, time_limit=65 * 60)
+def import_legacy_file(job_id: int) -> None:
+    """Checks and imports an uploaded legacy log (counselling.import_jobs); safe to run twice."""
+    from .import_jobs import import_job_run
+
+    import_job_run(job_id=job_id)

@@ -57,5 +57,6 @@ urlpatterns = [
         views.session_import_roll_back,
         name="session_import_roll_back",
     ),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/template.csv", views.import_template, name="import_template"),
 ]

@@ -18,8 +18,9 @@ from accounts.models import User
 from accounts.permissions import Permission
 from centres.models import Centre
 from msc_portal.concurrency import atomic_post
+from outbox.selectors import outbox_waits
 
-from . import card, codes, importer, quality, selectors, services
+from . import card, codes, import_jobs, importer, quality, selectors, services
 from .duplicates import (
     duplicate_pairs,
     matches_elsewhere,
@@ -55,6 +56,7 @@ from .models import (
     AuditEvent,
     ConsentPurpose,
     GroupSession,
+    ImportJob,
     Referral,
     Session,
     Visitor,
@@ -841,48 +843,22 @@ def statistics(request):
 
 @permission_required(Permission.MANAGE_CENTRE)
 def sessions_import(request):
+    """The upload is stored and imported in the background; its page follows the progress."""
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            fingerprint = importer.file_fingerprint(upload)
-            rows = importer.read_rows(upload)
-            report = importer.sessions_import(
+            job = import_jobs.import_job_create(
                 user=request.user,
                 centre=form.cleaned_data["centre"],
-                rows=rows,
-                file_name=upload.name or "",
-                fingerprint=fingerprint,
+                uploaded=form.cleaned_data["file"],
             )
         except ValueError as error:
             form.add_error("file", str(error))
-        except importer.ImportRejected as rejected:
-            report = rejected.report
         else:
-            messages.success(
-                request,
-                _(
-                    "Imported %(sessions)d sessions and %(visitors)d new visitors; "
-                    "%(skipped)d rows skipped."
-                )
-                % {
-                    "sessions": report.sessions,
-                    "visitors": report.visitors,
-                    "skipped": len(report.skipped),
-                },
-            )
-            url = reverse("counselling:sessions_import")
-            return redirect(f"{url}?done={report.session_import.pk}")
-    imports = selectors.session_import_list(user=request.user)
-    done = request.GET.get("done", "")
-    context = {
-        "form": form,
-        "report": report,
-        "done": imports.filter(pk=done).first() if done.isdigit() else None,
-        "columns": importer.COLUMNS,
-        "imports": imports[:20],
-    }
+            return redirect("counselling:import_job", pk=job.pk)
+    jobs = ImportJob.objects.visible_to(request.user).select_related("centre")[:10]
+    imports = selectors.session_import_list(user=request.user)[:20]
+    context = {"form": form, "columns": importer.COLUMNS, "jobs": jobs, "imports": imports}
     return render(request, "counselling/import.html", context)
 
 
@@ -909,6 +885,13 @@ def session_import_roll_back(request, pk: int):
         return redirect("counselling:sessions_import")
     context = {"session_import": session_import}
     return render(request, "counselling/import_roll_back.html", context)
+
+
+def import_job(request, pk: int):
+    job = get_visible_or_404(ImportJob, request.user, pk=pk)
+    context = {"job": job, "waiting_for_broker": outbox_waits(job.task_id)}
+    template = "counselling/_import_status.html" if request.htmx else "counselling/import_job.html"
+    return render(request, template, context)
 
 
 @permission_required(Permission.MANAGE_CENTRE)

@@ -3,7 +3,8 @@
 Every task inherits the project's default policy from `PortalTask`: retry with exponential
 backoff on transient errors (database or broker unreachable), acknowledge late so that a task
 killed with its worker runs again. Tasks must therefore be safe to run twice. Queue them with
-`task.delay_on_commit(...)` so that a worker never looks for rows not yet committed.
+`outbox.services.outbox_enqueue(task, *args)`: the work is recorded in the caller's transaction
+and handed to the broker after the commit, or later when the broker was away.
 """
 
 import os

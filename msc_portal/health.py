@@ -20,6 +20,10 @@ def database_status() -> str:
 def broker_status() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"  # no broker: tasks run in the web process, which is up
+    from outbox.services import broker_refuses
+
+    if refused := broker_refuses():  # a refused port answers at once (the client would retry)
+        return f"error: {refused.split(':', 1)[0]}"
     try:
         with Connection(
             settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT_SECONDS

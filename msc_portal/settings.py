@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "skills",
     "returns",
     "reports",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -136,8 +137,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails soft (msc_portal.cache): pages answer without the cache when Redis is away.
+            "BACKEND": "msc_portal.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="msc"),
         }
     }
@@ -153,16 +156,53 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
+# A task killed with its worker (SIGKILL, OOM, a lost machine) runs again, and soon. These
+# numbers are chosen together (README, "Operations"):
+# - acks_late + reject_on_worker_lost: the message is acknowledged only when the task ends, and
+#   given back to the queue when the pool process running it dies.
+# - visibility_timeout: when the worker's main process dies its unacknowledged messages are
+#   redelivered by Redis after this many seconds (45 s: redelivered within a minute).
+# - A task may run longer than the visibility timeout: Redis then delivers it a second time while
+#   it runs. Tasks are safe to run twice, and a report run whose heartbeat is fresh is left to the
+#   worker rendering it (reports.services.report_run_render).
+# - REPORT_RUN_STALE_SECONDS (reports): a run without heartbeat for this long has lost its worker;
+#   the sweeper (every 15 s) fails it with a reason and queues it again once. Well under the
+#   visibility timeout, far over the heartbeat interval (5 s).
+# - soft/hard time limits: a task stuck for good is stopped (soft: SoftTimeLimitExceeded, the run
+#   fails with a reason; hard: the process is killed and the sweeper ends the run).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=15 * 60)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=20 * 60)
-# Redis re-delivers an unacknowledged task after this; it must exceed the longest task.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=10 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=11 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=45),
+    # Workers look for messages past their visibility timeout every 5 s (kombu's default sweep
+    # is every 100 s, which alone made a killed worker's runs wait minutes).
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+    # A worker killed while it held the restore lock blocks others for this long at most.
+    "unacked_mutex_expire": 30,
+    # Fail fast when Redis is away: requests never wait for it (the outbox keeps the work).
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis for ever, never exits
+# Redis came back: a task still running when the connection was lost would be acknowledged on a
+# new channel that never delivered it; cancel it instead (it is redelivered and runs again).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+REPORT_RUN_STALE_SECONDS = env.int("REPORT_RUN_STALE_SECONDS", default=30)
+REPORT_RUN_HEARTBEAT_SECONDS = 5
+# A run still queued after this long (no worker took it) is replaced when the same report is
+# asked for again.
+REPORT_RUN_QUEUED_STUCK_SECONDS = env.int("REPORT_RUN_QUEUED_STUCK_SECONDS", default=10 * 60)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
+    # The outbox (outbox.services): background work recorded by requests, sent to the broker.
+    "dispatch-outbox": {"task": "outbox.tasks.dispatch_outbox", "schedule": 5.0},
+    # Report runs whose worker is gone are failed with a reason and queued again once.
+    "sweep-stale-report-runs": {"task": "reports.tasks.sweep_stale_runs", "schedule": 15.0},
     "monthly-project-reports": {
         "task": "reports.tasks.queue_monthly_reports",
         "schedule": crontab(minute=0, hour=3, day_of_month=1),

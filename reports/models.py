@@ -1,10 +1,12 @@
 import hashlib
 import json
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -167,6 +169,11 @@ class ReportRunQuerySet(models.QuerySet):
     def in_progress(self):
         return self.filter(status__in=ReportRun.IN_PROGRESS)
 
+    def stale(self):
+        """Runs "running" whose worker has given no sign of life for REPORT_RUN_STALE_SECONDS."""
+        limit = timezone.now() - timedelta(seconds=settings.REPORT_RUN_STALE_SECONDS)
+        return self.filter(status=ReportRun.Status.RUNNING, heartbeat_at__lt=limit)
+
 
 class ReportRun(models.Model):
     """One request for a report: saved by the view, rendered by a Celery task."""
@@ -212,6 +219,13 @@ class ReportRun(models.Model):
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The run's lifecycle in the background (issue 15): the Celery task id it was last queued
+    # with, the worker process rendering it (host:pid), that worker's last sign of life (also
+    # set when queued) and how many times rendering started. See reports.services.
+    task_id = models.CharField(_("task id"), max_length=64, blank=True, editable=False)
+    worker = models.CharField(_("worker"), max_length=200, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, editable=False)
     submitted_at = models.DateTimeField(_("submitted to donor"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -246,6 +260,20 @@ class ReportRun(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in self.IN_PROGRESS
+
+    @property
+    def is_stuck(self) -> bool:
+        """In progress without a sign of life: running past REPORT_RUN_STALE_SECONDS, or queued
+        for longer than REPORT_RUN_QUEUED_STUCK_SECONDS (the broker was away, or lost it)."""
+        if not self.in_progress:
+            return False
+        seconds = (
+            settings.REPORT_RUN_STALE_SECONDS
+            if self.status == self.Status.RUNNING
+            else settings.REPORT_RUN_QUEUED_STUCK_SECONDS
+        )
+        last = self.heartbeat_at or self.created_at
+        return last < timezone.now() - timedelta(seconds=seconds)
 
     @property
     def is_frozen(self) -> bool:

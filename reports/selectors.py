@@ -79,3 +79,10 @@ def report_run_changes(run: ReportRun, user=None) -> list[dict]:
                     }
                 )
     return changes
+
+
+def report_run_waits_for_broker(run: ReportRun) -> bool:
+    """Queued, and its task still in the outbox: the background service (Redis) is away."""
+    from outbox.selectors import outbox_waits
+
+    return run.status == ReportRun.Status.QUEUED and outbox_waits(run.task_id)

@@ -1,8 +1,12 @@
 import datetime
 import logging
+import os
+import socket
 import tempfile
+import threading
 from contextlib import ExitStack
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -22,23 +26,49 @@ from .models import Project, ReportFile, ReportRun
 logger = logging.getLogger(__name__)
 
 NOT_ALLOWED = gettext_lazy("The person who asked for this report may no longer run it.")
-ONLY_FAILED_RETRY = gettext_lazy("Only a failed report can be tried again.")
+ONLY_FAILED_RETRY = gettext_lazy("A finished report cannot be tried again.")
+WORKER_LOST_REQUEUED = gettext_lazy(
+    "The background service stopped while preparing this report; it was queued again."
+)
+WORKER_LOST_FAILED = gettext_lazy(
+    "The background service stopped twice while preparing this report. Try again; if it fails "
+    "again, tell the portal's administrators."
+)
+SUPERSEDED = gettext_lazy("This report was stuck; a new request replaced it.")
+TIMED_OUT = gettext_lazy(
+    "Preparing this report took too long and was stopped. Choose fewer indicators or a shorter "
+    "period, or try again later."
+)
+FILE_MISSING = gettext_lazy(
+    "The file of this report is missing (it was not restored with the database). Prepare it again."
+)
+# Times rendering may start (first delivery + one automatic re-queue after a lost worker).
+AUTOMATIC_ATTEMPTS = 2
+ALREADY_RUNNING = gettext_lazy("The same report is being prepared already.")
 ONLY_DONE_SUBMIT = gettext_lazy("Only a finished report can be marked as submitted to the donor.")
 
 
 def _queue(run: ReportRun) -> None:
+    """Records the render in the outbox with the run (one transaction); sent after commit."""
+    from outbox.services import outbox_enqueue
+
     from .tasks import render_report_run
 
-    render_report_run.delay_on_commit(run.pk)
+    message = outbox_enqueue(render_report_run, run.pk)
+    run.task_id, run.heartbeat_at = message.task_id, timezone.now()
+    run.save(update_fields=["task_id", "heartbeat_at"])
 
 
 @transaction.atomic
 def report_run_request(*, user, exporter: str, output_format: str, parameters: dict, project=None):
     """Saves a run and queues it; the same request while one is in progress returns that one."""
     fingerprint = ReportRun.fingerprint_of(exporter, output_format, parameters)
-    running = ReportRun.objects.in_progress().filter(fingerprint=fingerprint).first()
-    if running:
+    running = ReportRun.objects.in_progress().select_for_update().filter(fingerprint=fingerprint)
+    running = running.first()
+    if running and not running.is_stuck:
         return running, False
+    if running:  # its worker is gone or it never started: a fresh run replaces it
+        _end(running, ReportRun.Status.FAILED, SUPERSEDED)
     run = ReportRun(
         exporter=exporter,
         output_format=output_format,
@@ -59,12 +89,60 @@ def report_run_request(*, user, exporter: str, output_format: str, parameters: d
 
 @transaction.atomic
 def report_run_retry(*, run: ReportRun) -> ReportRun:
+    """Queues any run that is not done again (failed, or in progress but stuck or slow)."""
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != ReportRun.Status.FAILED:
+    if run.status in (ReportRun.Status.DONE, ReportRun.Status.EMPTY) or run.is_frozen:
         raise ValidationError(ONLY_FAILED_RETRY)
-    run.status, run.message = ReportRun.Status.QUEUED, ""
-    run.save(update_fields=["status", "message"])
+    if (
+        not run.in_progress
+        and ReportRun.objects.in_progress().filter(fingerprint=run.fingerprint).exists()
+    ):
+        raise ValidationError(ALREADY_RUNNING)
+    run.status, run.message, run.worker = ReportRun.Status.QUEUED, "", ""
+    run.save(update_fields=["status", "message", "worker"])
     _queue(run)
+    return run
+
+
+def _end(run: ReportRun, status: str, message) -> None:
+    run.status, run.message, run.finished_at = status, str(message), timezone.now()
+    run.save(update_fields=["status", "message", "finished_at"])
+
+
+def report_runs_sweep() -> dict[str, int]:
+    """Every 15 s (beat): runs whose worker is gone are queued again once, then failed."""
+    counts = {"requeued": 0, "failed": 0}
+    for pk in ReportRun.objects.stale().values_list("pk", flat=True):
+        with transaction.atomic():
+            run = ReportRun.objects.stale().select_for_update(skip_locked=True).filter(pk=pk)
+            run = run.first()
+            if run is None:
+                continue
+            logger.warning("Report run %s lost its worker %s", run.pk, run.worker)
+            if run.attempts < AUTOMATIC_ATTEMPTS:
+                run.status, run.message, run.worker = (
+                    ReportRun.Status.QUEUED,
+                    str(WORKER_LOST_REQUEUED),
+                    "",
+                )
+                run.save(update_fields=["status", "message", "worker"])
+                _queue(run)
+                counts["requeued"] += 1
+            else:
+                _end(run, ReportRun.Status.FAILED, WORKER_LOST_FAILED)
+                counts["failed"] += 1
+    return counts
+
+
+@transaction.atomic
+def report_run_file_missing(*, run: ReportRun) -> ReportRun:
+    """The run's file is gone (a restore without media): logged, and marked for regeneration
+    (failed with a reason, so "prepare again" is offered). A submitted run stays as it is."""
+    run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    logger.error("Report run %s: file %s is missing from storage", run.pk, run.file.name)
+    if run.is_frozen or run.status not in (ReportRun.Status.DONE, ReportRun.Status.EMPTY):
+        return run
+    _end(run, ReportRun.Status.FAILED, FILE_MISSING)  # keeps the name: the page says 410 again
     return run
 
 
@@ -143,14 +221,77 @@ def _tell_programme_managers(run: ReportRun) -> None:
     send_mail_in_languages(users_as_recipients(managers), render)
 
 
-def report_run_render(*, run_id: int) -> None:
-    """Renders a queued run. Safe to run twice: a finished or frozen run is left as it is."""
+def _this_worker() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _worker_is_dead(worker: str) -> bool:
+    """True when `worker` (host:pid) was a process on this machine that no longer exists."""
+    host, _sep, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine's worker: only its heartbeat tells
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return int(pid) == os.getpid()  # our own pid again: a restarted worker, the old one is gone
+
+
+def _claim(run_id: int) -> ReportRun | None:
+    """Marks the run as rendered here, or None when there is nothing to do: finished, frozen,
+    or rendered right now by another live worker (a second delivery of the same task)."""
     with transaction.atomic():
         run = ReportRun.objects.select_for_update().get(pk=run_id)
         if not run.in_progress or run.is_frozen:
-            return
+            return None
+        live = run.status == ReportRun.Status.RUNNING and not run.is_stuck
+        if live and not _worker_is_dead(run.worker):
+            return None
         run.status, run.started_at = ReportRun.Status.RUNNING, timezone.now()
-        run.save(update_fields=["status", "started_at"])
+        run.heartbeat_at, run.worker = run.started_at, _this_worker()
+        run.attempts += 1
+        run.save(update_fields=["status", "started_at", "heartbeat_at", "worker", "attempts"])
+        return run
+
+
+class _Heartbeat(threading.Thread):
+    """Touches the run's heartbeat every REPORT_RUN_HEARTBEAT_SECONDS while it renders."""
+
+    def __init__(self, run: ReportRun):
+        super().__init__(daemon=True, name=f"heartbeat-{run.pk}")
+        self.report_run, self.stopped = run, threading.Event()
+
+    def run(self):
+        from django.db import connection
+
+        run = self.report_run
+        try:
+            while not self.stopped.wait(settings.REPORT_RUN_HEARTBEAT_SECONDS):
+                try:
+                    ReportRun.objects.filter(
+                        pk=run.pk, status=ReportRun.Status.RUNNING, worker=run.worker
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:  # the database is away: the sweeper decides later
+                    logger.warning("Report run %s: heartbeat not written", run.pk)
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.join()
+
+
+def report_run_render(*, run_id: int) -> None:
+    """Renders a queued run. Safe to run twice: a finished, frozen or live run is left alone."""
+    run = _claim(run_id)
+    if run is None:
+        return
 
     exporter = exporters.get(run.exporter)
     try:
@@ -160,7 +301,7 @@ def report_run_render(*, run_id: int) -> None:
         language = run.parameters.get("language") or settings.LANGUAGE_CODE
         formats = [run.output_format]
         formats += [f for f in exporter.formats_per_run if f != run.output_format]
-        with ExitStack() as stack, translation.override(language):
+        with _Heartbeat(run), ExitStack() as stack, translation.override(language):
             targets = {fmt: stack.enter_context(tempfile.TemporaryFile()) for fmt in formats}
             rendered = exporter.render_all(run.parameters, targets, run.requested_by)
             for target in targets.values():
@@ -177,6 +318,9 @@ def report_run_render(*, run_id: int) -> None:
             )
     except PermissionDenied as error:
         _finish(run, ReportRun.Status.FAILED, message=str(error))
+        return
+    except SoftTimeLimitExceeded:
+        _finish(run, ReportRun.Status.FAILED, message=str(TIMED_OUT))
         return
     except TRANSIENT_ERRORS:
         raise  # the database or storage is away for a moment: Celery retries the task
@@ -197,6 +341,8 @@ def _finish(
     run: ReportRun, status: str, *, message: str = "", rendered=None, content=None, others=None
 ):
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
+    if run.status in (ReportRun.Status.DONE, ReportRun.Status.EMPTY):
+        return  # another delivery of the same run finished first: it ends once, with one file
     if rendered is not None:
         if run.file:
             run.file.delete(save=False)  # a re-delivered task replaces, never adds, the file

@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import get_visible_or_404, permission_required
@@ -31,6 +33,11 @@ from .models import (
     Project,
     ProjectIndicator,
     ReportRun,
+)
+
+FROZEN_MISSING = gettext_lazy(
+    "The file of this submitted report is missing. It cannot be prepared again without changing "
+    "what was submitted: ask the portal's administrators to restore it from the backup."
 )
 
 
@@ -92,6 +99,7 @@ def run_detail(request, pk: int):
         "breakdown_names": [
             DISAGGREGATIONS.get(code, code) for code in parameters.get("disaggregations", [])
         ],
+        "waiting_for_broker": selectors.report_run_waits_for_broker(run),
         "changes": selectors.report_run_changes(run, request.user),
         "can_submit": request.user.can(Permission.MANAGE_PROGRAMME),
     }
@@ -107,8 +115,18 @@ def run_download(request, pk: int, output_format: str | None = None):
         stored = run.files.filter(output_format=output_format).first()
     if stored is None or not stored.file:
         raise Http404
+    try:
+        content = stored.file.open("rb")
+    except FileNotFoundError:
+        run = services.report_run_file_missing(run=run)
+        context = {
+            "run": run,
+            "message": run.message if run.status == ReportRun.Status.FAILED else FROZEN_MISSING,
+            "back_url": reverse("reports:run_detail", args=[run.pk]),
+        }
+        return render(request, "file_missing.html", context, status=410)
     services.report_run_downloaded(run=run, user=request.user)
-    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.filename)
+    return FileResponse(content, as_attachment=True, filename=stored.filename)
 
 
 @require_POST

@@ -347,6 +347,10 @@ class ExpertRegistrationForm(AccountForm):
     )
 
 
+class ActivationResendForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+
+
 class ExpertProfileForm(OccupationFormMixin, VersionedFormMixin, forms.ModelForm):
     occupation = occupation_field()
     isco_group = isco_field()

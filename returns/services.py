@@ -69,7 +69,10 @@ activation_tokens = _ActivationTokenGenerator()
 
 
 def _after_commit(task, *args):
-    transaction.on_commit(lambda: task.delay(*args))
+    """The e-mail is recorded in the outbox with the change (sent when the broker answers)."""
+    from outbox.services import outbox_enqueue
+
+    outbox_enqueue(task, *args)
 
 
 def _require(condition: bool, message=MOVE_REFUSED):
@@ -240,6 +243,18 @@ def expert_register(*, email: str, full_name: str, password: str) -> User | None
     ExpertProfile.objects.create(user=user, consent_at=now())
     _after_commit(tasks.send_expert_activation, user.pk)
     return user
+
+
+@transaction.atomic
+def activation_resend(*, email: str) -> None:
+    """Sends again what opens an account at this address: an expert's activation link (not yet
+    activated) or a host's pending invitations. Nothing otherwise; the page answers the same."""
+    user = User.objects.filter(email__iexact=email, is_active=False, last_login=None).first()
+    if user is not None and user.role == Role.EXPERT:
+        _after_commit(tasks.send_expert_activation, user.pk)
+    pending = HostInvitation.objects.filter(email__iexact=email, accepted_at__isnull=True)
+    for invitation in pending.filter(created_at__gte=now() - timedelta(seconds=INVITATION_MAX_AGE)):
+        _after_commit(tasks.send_host_invitation, invitation.pk)
 
 
 @transaction.atomic

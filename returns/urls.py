@@ -28,6 +28,7 @@ urlpatterns = [
         views.expert_activate,
         name="expert_activate",
     ),
+    path("activation/resend/", views.activation_resend, name="activation_resend"),
     path("experts/me/", views.expert_profile, name="expert_profile"),
     path("experts/me/cv/", views.expert_cv_upload, name="expert_cv_upload"),
     path("experts/me/data.json", views.expert_export, name="expert_export"),

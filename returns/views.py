@@ -1,4 +1,5 @@
 import json
+import logging
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -28,6 +29,7 @@ from .exporters import SurveyAnswerExporter
 from .filters import NeedFilter
 from .forms import (
     AccountForm,
+    ActivationResendForm,
     ApplicationForm,
     AssignmentForm,
     AvailabilityFormSet,
@@ -65,6 +67,8 @@ from .models import (
     is_programme_staff,
 )
 from .transitions import APPLICATION_MOVES, ASSIGNMENT_MOVES, NEED_MOVES, after_move, moves_for
+
+logger = logging.getLogger(__name__)
 
 
 def _visible(model_or_queryset, user, **lookup):
@@ -406,6 +410,26 @@ def expert_register(request):
     )
 
 
+def activation_resend(request):
+    """Lost the activation e-mail (or the invitation): it is sent again. The answer is the same
+    whether or not the address has an account waiting (it reveals no account)."""
+    form = ActivationResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.activation_resend(email=form.cleaned_data["email"])
+        message = _(
+            "If an account waits for activation at this address, or an invitation was sent to "
+            "it, we have sent the e-mail again. Check your inbox and your spam folder."
+        )
+        return render(request, "returns/message.html", {"message": message})
+    return _form_page(
+        request,
+        _("Send the activation e-mail again"),
+        form,
+        submit=_("Send again"),
+        intro=_("Enter the e-mail address you registered or were invited with."),
+    )
+
+
 def expert_activate(request, uidb64: str, token: str):
     User = get_user_model()
     try:
@@ -520,8 +544,22 @@ def expert_cv(request, pk: int):
     expert = _visible(ExpertProfile, request.user, pk=pk)
     if not expert.cv:
         raise Http404
+    try:
+        content = expert.cv.open("rb")
+    except FileNotFoundError:
+        logger.error("Expert %s: CV file %s is missing from storage", expert.pk, expert.cv.name)
+        context = {
+            "message": _(
+                "The CV file of this expert is missing. Ask the expert to upload it again, or the "
+                "portal's administrators to restore it from the backup."
+            ),
+            "back_url": reverse("returns:expert_detail", args=[expert.pk])
+            if request.user.pk != expert.user_id
+            else reverse("returns:expert_profile"),
+        }
+        return render(request, "file_missing.html", context, status=410)
     _audit_expert_read(request, expert, AuditEvent.Action.CV_DOWNLOADED)
-    response = FileResponse(expert.cv.open("rb"), content_type="application/pdf")
+    response = FileResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="cv-{expert.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -28,6 +28,8 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "parameters",
             "status",
             "message",
+            "attempts",
+            "heartbeat_at",
             "filename",
             "created_at",
             "finished_at",

@@ -1,6 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -49,11 +50,39 @@ class ReportRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(ReportRunSerializer(run).data, status=answer)
 
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(
+        responses={
+            (200, "application/octet-stream"): bytes,
+            410: OpenApiResponse(description="The file is missing; the run is marked failed."),
+        }
+    )
     @action(detail=True)
     def download(self, request, pk=None):
         run = self.get_object()
         if not run.file:
             raise Http404
+        try:
+            content = run.file.open("rb")
+        except FileNotFoundError:
+            services.report_run_file_missing(run=run)
+            detail = str(services.FILE_MISSING)
+            return Response({"detail": detail}, status=status.HTTP_410_GONE)
         services.report_run_downloaded(run=run, user=request.user)
-        return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.filename)
+        return FileResponse(content, as_attachment=True, filename=run.filename)
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: ReportRunSerializer,
+            400: OpenApiResponse(description="The run is finished, or the same report runs."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Queues again a run that is not done (failed, stuck or slow); 400 for a finished one."""
+        run = self.get_object()
+        try:
+            run = services.report_run_retry(run=run)
+        except ValidationError as error:
+            raise serializers.ValidationError({"detail": error.messages}) from error
+        return Response(ReportRunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

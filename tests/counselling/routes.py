@@ -9,7 +9,7 @@ OTHER_CENTRE = {"counsellor_b": 404}
 
 def build_world(request, world):
     from counselling import services
-    from counselling.models import VisitorMerge
+    from counselling.models import ImportJob, SessionImport, VisitorMerge
     from tests.counselling.factories import (
         GroupSessionFactory,
         ReferralFactory,
@@ -22,8 +22,6 @@ def build_world(request, world):
     session = SessionFactory(visitor=visitor, counsellor=counsellor_a)
     group = GroupSessionFactory(centre=world["centre_a"], created_by=counsellor_a)
     referral = ReferralFactory(visitor=visitor, created_by=counsellor_a)
-    from counselling.models import SessionImport
-
     session_import = SessionImport.objects.create(
         centre=world["centre_a"], user=counsellor_a, file_name="log.csv", fingerprint="0" * 64
     )
@@ -32,6 +30,9 @@ def build_world(request, world):
     services.visitor_merge(
         user=manager_a, keep=kept, remove=make_visitor(counsellor_a, world["centre_a"])
     )
+    job = ImportJob.objects.create(
+        requested_by=manager_a, centre=world["centre_a"], filename="log.csv", status="rejected"
+    )
     return {
         "visitor_a": visitor,
         "session_a": session,
@@ -39,6 +40,7 @@ def build_world(request, world):
         "referral_a": referral,
         "import_a": session_import,
         "merge_a": VisitorMerge.objects.get(kept=kept),
+        "import_job_a": job,
     }
 
 
@@ -134,6 +136,14 @@ ROUTES = [
 
 ROUTES += [
     Route("counselling:sessions_import", permission=Permission.MANAGE_CENTRE),
+    Route(
+        "counselling:import_job",
+        permission=Permission.MANAGE_CENTRE,
+        personas=frozenset({"manager_a"}),
+        kwargs=lambda world: {"pk": world["import_job_a"].pk},
+        denied=404,
+        note="an import is seen by the person who uploaded it",
+    ),
     Route("counselling:import_template", permission=Permission.MANAGE_CENTRE),
     Route("counselling:statistics", permission=Permission.VIEW_CENTRE_STATISTICS),
     Route("api:visitor-list", permission=COUNSEL),

@@ -143,6 +143,16 @@ ROUTES = [
         denied=404,
     ),
     Route(
+        "api:reportrun-retry",
+        permission=Permission.RUN_REPORTS,
+        personas=RUN_OWNERS,
+        kwargs=_run,
+        method="post",
+        ok=202,
+        denied=404,
+        note="a failed run is queued again",
+    ),
+    Route(
         "api:reportrun-download",
         permission=Permission.RUN_REPORTS,
         personas=frozenset(),

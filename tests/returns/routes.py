@@ -170,6 +170,7 @@ ROUTES = [
         kwargs=lambda world: {"uidb64": "MQ", "token": "bad-token"},
         note="an invalid link answers 200 with an explanation",
     ),
+    Route("returns:activation_resend", public=True),
     Route("returns:expert_profile", permission=Permission.APPLY_FOR_RETURN),
     Route(
         "returns:expert_cv_upload",

@@ -228,3 +228,38 @@ def test_it_refuses_a_password_shorter_than_12_characters(client):
     )
     assert "at least 12 characters" in response.text
     assert not User.objects.filter(email="a@example.org").exists()
+
+
+def test_it_answers_a_missing_cv_file_with_a_clear_page(login, expert, programme_manager, caplog):
+    profile = ExpertProfileFactory(user=expert)
+    profile.cv.save("cv.pdf", ContentFile(PDF))
+    profile.cv.storage.delete(profile.cv.name)  # a restore without its media
+    response = login(programme_manager).get(reverse("returns:expert_cv", args=[profile.pk]))
+    assert response.status_code == 410
+    assert "The CV file of this expert is missing" in response.text
+    assert f"Expert {profile.pk}: CV file" in caplog.text
+
+
+def test_it_sends_the_activation_e_mail_again_without_telling_who_has_an_account(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("returns:expert_register"),
+            {
+                "full_name": "Arben Krasniqi",
+                "email": "arben@example.org",
+                "password": "a long enough passphrase 42",
+                "consent": "on",
+            },
+        )
+    mail.outbox.clear()
+    url = reverse("returns:activation_resend")
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(url, {"email": "Arben@example.org"})
+        unknown = client.post(url, {"email": "nobody@example.org"})
+    assert known.context["message"] == unknown.context["message"]
+    assert "If an account waits for activation" in known.text
+    (resent,) = mail.outbox
+    assert resent.to == ["arben@example.org"]
+    assert "/returns/experts/activate/" in resent.body
