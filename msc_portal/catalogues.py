@@ -60,6 +60,11 @@ KEEP_LATIN_WORDS = [
     "JSON",
     "URI",
     "QR",
+    "SHA",
+    # HTTP headers named to API clients
+    "ETag",
+    "If-Match",
+    "Idempotency-Key",
     # authenticator apps named on the two-factor page
     "FreeOTP",
     "Aegis",

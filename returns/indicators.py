@@ -185,6 +185,7 @@ def _share(answers, by):
         "period, the share whose answer to the lasting-change question is positive (a rating "
         "of 4 or 5, or the first option)."
     ),
+    # xgettext:no-python-format
     unit=_("% of answers"),
     disaggregations=("country", "mode"),
     order=260,
@@ -201,6 +202,7 @@ def hosts_reporting_lasting_change(query, by):
         "Of the experts answering the survey one year after an assignment in the period, the "
         "share who say they are still in contact with the host institution."
     ),
+    # xgettext:no-python-format
     unit=_("% of answers"),
     disaggregations=("country", "mode"),
     order=270,
