@@ -887,6 +887,7 @@ def session_import_roll_back(request, pk: int):
     return render(request, "counselling/import_roll_back.html", context)
 
 
+@permission_required(Permission.MANAGE_CENTRE)
 def import_job(request, pk: int):
     job = get_visible_or_404(ImportJob, request.user, pk=pk)
     context = {"job": job, "waiting_for_broker": outbox_waits(job.task_id)}
