@@ -286,9 +286,20 @@ def main() -> int:
                 failures.append(f"run {run.pk}: final {took:.0f} s after the kill")
     media = WORK / "media" / "reports"
     files = [p for p in media.rglob("*") if p.is_file()]
-    done = ReportRun.objects.filter(status=ReportRun.Status.DONE).count()
-    if len(files) != done:
-        failures.append(f"{len(files)} report files for {done} finished runs (duplicates)")
+    # Each finished run keeps one file per format (XLSX, CSV, PDF), and nothing else is left.
+    finished = ReportRun.objects.filter(status=ReportRun.Status.DONE).prefetch_related("files")
+    referenced = set()
+    for run in finished:
+        names = {run.file.name, *(stored.file.name for stored in run.files.all())}
+        if len(names) != len(ReportRun.Format.values):
+            failures.append(f"run {run.pk}: {len(names)} files, one per format expected")
+        referenced |= names
+    on_disk = {str(p.relative_to(WORK / "media")) for p in files}
+    if on_disk != referenced:
+        failures.append(
+            f"{len(on_disk)} report files for {len(referenced)} files of finished runs "
+            f"(duplicates or lost: {sorted(on_disk ^ referenced)[:5]})"
+        )
     log(
         f"{len(runs)} runs, {options.kills} kills ({killed_busy} while rendering), "
         f"{len(files)} files, {time.monotonic() - started:.0f} s"

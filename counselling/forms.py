@@ -171,7 +171,7 @@ class SessionForm(forms.ModelForm):
         self.order_fields(["centre", "date", "mode", "duration_minutes", "topics"])
 
 
-class SessionEditForm(SessionForm):
+class SessionEditForm(VersionedFormMixin, SessionForm):
     """Correcting a session: it stays at its centre."""
 
     def __init__(self, *args, **kwargs):
@@ -327,7 +327,7 @@ class ReferralForm(forms.ModelForm):
         self.order_fields(["centre", "partner", "service"])
 
 
-class GroupSessionEditForm(GroupSessionForm):
+class GroupSessionEditForm(VersionedFormMixin, GroupSessionForm):
     """Correcting a group session: it stays at its centre; attendance and counts start from
     what was recorded."""
 
@@ -345,7 +345,7 @@ class GroupSessionEditForm(GroupSessionForm):
                 self.fields[name].initial = count.count
 
 
-class ReferralEditForm(ReferralForm):
+class ReferralEditForm(VersionedFormMixin, ReferralForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["centre"]

@@ -387,6 +387,7 @@ def _delete(request, record, *, delete, back: str, title: str):
 
 
 @permission_required(COUNSEL)
+@atomic_post
 def session_edit(request, pk: int):
     session = get_visible_or_404(Session, request.user, pk=pk)
     if not services.may_correct(user=request.user, record=session):
@@ -424,6 +425,7 @@ def session_delete(request, pk: int):
 
 
 @permission_required(COUNSEL)
+@atomic_post
 def group_session_edit(request, pk: int):
     group = get_visible_or_404(GroupSession, request.user, pk=pk)
     if not services.may_correct(user=request.user, record=group):
@@ -471,6 +473,7 @@ def group_session_delete(request, pk: int):
 
 
 @permission_required(COUNSEL)
+@atomic_post
 def referral_edit(request, pk: int):
     referral = get_visible_or_404(Referral, request.user, pk=pk)
     if not services.may_correct(user=request.user, record=referral):

@@ -199,40 +199,57 @@ IF_MATCH_SCHEMA = extend_schema(parameters=[IF_MATCH])
 
 class ConditionalUpdateMixin:
     """ETag on GET, If-Match required on PUT/PATCH (412 when stale, 428 when missing).
-    Document it with `@extend_schema_view(patch=IF_MATCH_SCHEMA)` on the view."""
+    Document it with `@extend_schema_view(patch=IF_MATCH_SCHEMA)` on the view.
+
+    `etag_serializer_class`: the representation the ETag is taken of, when the view writes with
+    another serializer than it reads with. A view with its own update calls
+    `precondition_refused(request, instance)` inside its transaction."""
+
+    etag_serializer_class = None
+
+    def _read_data(self, instance):
+        if self.etag_serializer_class is not None:
+            context = self.get_serializer_context()
+            return self.etag_serializer_class(instance, context=context).data
+        return self.get_serializer(instance).data
 
     def etag_for(self, instance) -> str:
-        data = self.get_serializer(instance).data
-        return f'"{_digest(data)}"'
+        return f'"{_digest(self._read_data(instance))}"'
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = self.etag_for(self.get_object())
+        # The representation just sent (no second read of the object, nor of its audit).
+        response["ETag"] = f'"{_digest(response.data)}"'
         return response
 
-    def update(self, request, *args, **kwargs):
+    def precondition_refused(self, request, instance) -> Response | None:
+        """428 without If-Match, 412 when it is stale; else None, with `instance` locked and
+        read again (call inside the update's transaction)."""
         if_match = request.headers.get("If-Match", "").strip()
         if not if_match:
             return Response(
                 {"detail": str(API_NO_VERSION)}, status=status.HTTP_428_PRECONDITION_REQUIRED
             )
+        manager = instance._meta.model._default_manager
+        instance.refresh_from_db(from_queryset=manager.select_for_update())
+        current = self.etag_for(instance)
+        sent = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+        if "*" in sent or current in sent:
+            return None
+        data = self._read_data(instance)
+        changes = [
+            {"field": name, "current": data[name], "yours": value}
+            for name, value in request.data.items()
+            if name in data and data[name] != value
+        ]
+        body = {"detail": str(API_STALE), "changes": changes, "current": data}
+        return Response(body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": current})
+
+    def update(self, request, *args, **kwargs):
         with transaction.atomic():
-            instance = self.get_object()
-            manager = instance._meta.model._default_manager
-            instance.refresh_from_db(from_queryset=manager.select_for_update())
-            current = self.etag_for(instance)
-            sent = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-            if "*" not in sent and current not in sent:
-                data = self.get_serializer(instance).data
-                changes = [
-                    {"field": name, "current": data[name], "yours": value}
-                    for name, value in request.data.items()
-                    if name in data and data[name] != value
-                ]
-                body = {"detail": str(API_STALE), "changes": changes, "current": data}
-                return Response(
-                    body, status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": current}
-                )
+            refused = self.precondition_refused(request, self.get_object())
+            if refused is not None:
+                return refused
             response = super().update(request, *args, **kwargs)
         if response.status_code == status.HTTP_200_OK:
             response["ETag"] = self.etag_for(self.get_object())

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -12,6 +13,7 @@ from accounts.access import api_permission
 from accounts.permissions import Permission
 from counselling import services
 from counselling.models import AuditEvent, GroupSession, Referral, Session, Visitor
+from msc_portal.concurrency import IF_MATCH, ConditionalUpdateMixin
 
 from .filters import GroupSessionFilter, ReferralFilter, SessionFilter, VisitorFilter
 from .idempotency import PARAMETER as IDEMPOTENCY_KEY
@@ -91,7 +93,10 @@ class AuditedReadMixin:
 
 
 class VisitorViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    ConditionalUpdateMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
     """Visitors of the user's centres (a coordinator: country). Each answer is audited.
 
@@ -100,6 +105,7 @@ class VisitorViewSet(
     centre's visitor, as the desk does."""
 
     serializer_class = VisitorSerializer
+    etag_serializer_class = VisitorSerializer  # GET answers the ETag PATCH must send back
     http_method_names = ["get", "post", "patch", "head", "options"]
     permission_classes = [COUNSEL]
     filterset_class = VisitorFilter
@@ -168,21 +174,30 @@ class VisitorViewSet(
         )
         return _created(VisitorCreatedSerializer, visitor, request)
 
-    @extend_schema(request=VisitorUpdateSerializer, responses={200: VisitorSerializer})
+    @extend_schema(
+        request=VisitorUpdateSerializer, responses={200: VisitorSerializer}, parameters=[IF_MATCH]
+    )
     def partial_update(self, request, *args, **kwargs):
-        visitor = self.get_object()
-        serializer = VisitorUpdateSerializer(
-            visitor, data=request.data, partial=True, context={"request": request}
-        )
-        serializer.is_valid(raise_exception=True)
-        visitor.refresh_from_db()
-        visitor = _run(
-            services.visitor_update,
-            visitor=visitor,
-            user=request.user,
-            **serializer.validated_data,
-        )
-        return _created(VisitorSerializer, visitor, request, code=status.HTTP_200_OK)
+        """Updates with the ETag of the visitor as read (If-Match): 412 if changed since."""
+        with transaction.atomic():
+            visitor = self.get_object()
+            refused = self.precondition_refused(request, visitor)
+            if refused is not None:
+                return refused
+            serializer = VisitorUpdateSerializer(
+                visitor, data=request.data, partial=True, context={"request": request}
+            )
+            serializer.is_valid(raise_exception=True)
+            visitor.refresh_from_db()
+            visitor = _run(
+                services.visitor_update,
+                visitor=visitor,
+                user=request.user,
+                **serializer.validated_data,
+            )
+        response = _created(VisitorSerializer, visitor, request, code=status.HTTP_200_OK)
+        response["ETag"] = self.etag_for(visitor)
+        return response
 
     @write_schema(
         PresenceSerializer, {201: PresenceGrantSerializer}, operation_id="visitor_presence"

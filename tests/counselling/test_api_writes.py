@@ -5,6 +5,7 @@ from django.utils.timezone import localdate
 from counselling.models import AuditEvent, GroupSession, Referral, Session, Visitor
 from tests.centres.factories import PartnerOrganisationFactory
 from tests.counselling.factories import ReferralFactory, SessionFactory, make_visitor
+from tests.edits import if_match
 
 VISITOR = {
     "sex": "F",
@@ -82,11 +83,31 @@ def test_it_registers_only_at_ones_own_centre_and_updates_only_ones_own_visitors
         == 404
     )
     mine = make_visitor(counsellor_a, centre_a)
-    response = api_client.patch(f"/api/v1/visitors/{mine.code}/", {"municipality": "Zemun"})
+    url = f"/api/v1/visitors/{mine.code}/"
+    response = api_client.patch(url, {"municipality": "Zemun"}, **if_match(api_client, url))
     assert response.status_code == 200, response.content
     mine.refresh_from_db()
     assert mine.municipality == "Zemun"
     assert AuditEvent.objects.filter(visitor=mine, action="changed").exists()
+
+
+def test_a_stale_visitor_update_is_refused_and_says_what_changed(
+    api_client, counsellor_a, centre_a
+):
+    visitor = make_visitor(counsellor_a, centre_a, phone="+381 64 111 111")
+    api_client.force_authenticate(counsellor_a)
+    url = f"/api/v1/visitors/{visitor.code}/"
+    read_before = if_match(api_client, url)
+    assert api_client.patch(url, {"municipality": "Zemun"}).status_code == 428
+    colleague = api_client.patch(url, {"phone": "+381 64 222 222"}, **read_before)
+    assert colleague.status_code == 200
+    stale = api_client.patch(url, {"phone": "+381 64 333 333"}, **read_before)
+    assert stale.status_code == 412
+    assert [change["field"] for change in stale.json()["changes"]] == ["phone"]
+    visitor.refresh_from_db()
+    assert visitor.phone == "+38164222222", "nothing is overwritten silently"
+    fresh = api_client.patch(url, {"phone": "+381 64 333 333"}, HTTP_IF_MATCH=stale["ETag"])
+    assert fresh.status_code == 200
 
 
 def test_it_logs_a_group_session_with_attendance_and_counts(api_client, counsellor_a, centre_a):

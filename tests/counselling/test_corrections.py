@@ -13,6 +13,7 @@ from tests.counselling.factories import (
     SessionFactory,
     make_visitor,
 )
+from tests.edits import edit_version
 
 
 def _session(counsellor, centre, **fields):
@@ -38,7 +39,8 @@ def test_an_edited_session_shows_its_history(login, counsellor_a, centre_a):
     client = login(counsellor_a)
     url = reverse("counselling:session_edit", args=[session.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, _edit_data(session, duration_minutes=45, outcome="plans_legal"))
+    data = _edit_data(session, duration_minutes=45, outcome="plans_legal")
+    response = client.post(url, {**data, **edit_version(client, url)})
     assert response.status_code == 302
     session.refresh_from_db()
     assert (session.duration_minutes, session.outcome) == (45, "plans_legal")
@@ -126,13 +128,15 @@ def test_a_referral_is_corrected_and_deleted(login, counsellor_a, centre_a):
     visitor = make_visitor(counsellor_a, centre_a)
     referral = ReferralFactory(visitor=visitor, created_by=counsellor_a)
     client = login(counsellor_a)
+    url = reverse("counselling:referral_edit", args=[referral.pk])
     response = client.post(
-        reverse("counselling:referral_edit", args=[referral.pk]),
+        url,
         {
             "partner": referral.partner.pk,
             "service": "training",
             "sent_on": referral.sent_on.isoformat(),
             "outcome": "",
+            **edit_version(client, url),
         },
     )
     assert response.status_code == 302
@@ -149,9 +153,11 @@ def test_a_group_session_is_corrected_and_deleted(login, counsellor_a, centre_a)
     group.topics.set(Topic.objects.filter(code="legal-channels"))
     visitor = make_visitor(counsellor_a, centre_a)
     client = login(counsellor_a)
+    url = reverse("counselling:group_session_edit", args=[group.pk])
     response = client.post(
-        reverse("counselling:group_session_edit", args=[group.pk]),
+        url,
         {
+            **edit_version(client, url),
             "type": group.type,
             "date": group.date.isoformat(),
             "place": "Library",
@@ -181,3 +187,20 @@ def test_the_outcome_is_counted_by_the_report_indicator(counsellor_a, centre_a):
     query = ReportQuery(start=localdate(), end=localdate())
     rows = registry["session_outcomes"].rows(query, ("outcome",))
     assert {row["outcome"]: row["value"] for row in rows} == {"plans_legal": 2, "stays": 1}
+
+
+def test_a_stale_correction_is_refused_and_shows_what_changed(
+    login, counsellor_a, manager_a, centre_a
+):
+    session = _session(counsellor_a, centre_a)
+    url = reverse("counselling:session_edit", args=[session.pk])
+    mine = login(counsellor_a)
+    opened = edit_version(mine, url)  # the counsellor opened the form first
+    theirs = login(manager_a)
+    data = _edit_data(session, duration_minutes=50)
+    assert theirs.post(url, {**data, **edit_version(theirs, url)}).status_code == 302
+    response = mine.post(url, {**_edit_data(session, duration_minutes=20), **opened})
+    assert response.status_code == 200
+    assert "Someone else saved this record" in response.text
+    session.refresh_from_db()
+    assert session.duration_minutes == 50, "the manager's correction stays"
