@@ -378,7 +378,7 @@ class _Validator:
         try:
             # The unique row fingerprint is the import's own check (no query per row).
             probe.full_clean(
-                exclude=["visitor", "counsellor", "destinations"],
+                exclude=["visitor", "centre", "counsellor", "destinations"],
                 validate_unique=False,
                 validate_constraints=False,
             )
