@@ -307,15 +307,19 @@ class _Validator:
             if row.get(name) and not profile["consents"]["service"]:
                 self.report.add(n, name, _("Names only with service consent."))
             profile[name] = row.get(name, "") if profile["consents"]["service"] else ""
-        self._visitor_rules(n, profile)
+        self._visitor_rules(n, row.get("legacy_ref", ""), profile)
         return profile
 
-    def _visitor_rules(self, n: int, profile: dict) -> None:
-        """The Visitor model's other rules (lengths of names), checked without a query: the
-        columns checked above are left out, so that each problem is reported once."""
+    def _visitor_rules(self, n: int, legacy_ref: str, profile: dict) -> None:
+        """The Visitor model's other rules (lengths of the reference and names), checked
+        without a query: the columns checked above are left out, so that each problem is
+        reported once."""
         fields = {k: v for k, v in profile.items() if k in ("given_name", "family_name")}
         probe = Visitor(
-            centre=self.centre, consent_service=profile["consents"]["service"], **fields
+            centre=self.centre,
+            legacy_ref=legacy_ref,
+            consent_service=profile["consents"]["service"],
+            **fields,
         )
         try:
             probe.full_clean(

@@ -323,12 +323,14 @@ def test_a_large_file_imports_in_a_bounded_number_of_queries(
     assert registered[0].sessions.count() == 4
 
 
-def test_a_new_visitors_name_too_long_is_a_row_error(login, manager_a, centre_a):
+def test_a_too_long_name_or_reference_is_a_row_error(login, manager_a, centre_a):
     long_name = "A" * 101
     upload = _csv(
         ",L-1,2024-03-01,,30,study-abroad,DE,M,1999,student,no,,",
         f",L-2,2024-03-01,,30,study-abroad,DE,M,1999,student,yes,{long_name},Hadžić",
+        f",{long_name},2024-03-01,,30,study-abroad,DE,M,1999,student,no,,",
     )
     response = _post(login(manager_a), centre_a, upload)
-    assert {(e["row"], e["column"]) for e in response.context["job"].errors} == {(3, "given_name")}
+    problems = {(e["row"], e["column"]) for e in response.context["job"].errors}
+    assert problems == {(3, "given_name"), (4, "legacy_ref")}
     assert not Visitor.objects.exists()
