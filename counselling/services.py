@@ -382,15 +382,20 @@ def session_log(*, user, visitor: Visitor, centre: Centre, topics, **fields) -> 
     return session
 
 
+# Sessions built and inserted at a time by an import.
+IMPORT_BATCH = 2000
+
+
 @transaction.atomic
 def sessions_import_save(
     *, user, centre: Centre, new_visitors: dict[str, dict], planned: list, session_import
-) -> tuple[dict[str, Visitor], list[Session]]:
+) -> tuple[dict[str, Visitor], list[int]]:
     """Saves a checked legacy import in bulk: what visitor_register(card=False) and session_log
     do row by row (consent events, audit entries, the visitor ↔ centre links), in a handful of
     queries per thousand rows. `new_visitors` maps a legacy_ref to its profile (with its
     `consents`); `planned` lists (visitor or legacy_ref, session values, row fingerprint). The
-    rows were validated by counselling.importer; the database's constraints stay the last word."""
+    rows were validated by counselling.importer; the database's constraints stay the last word.
+    Returns the new visitors by legacy_ref and the new sessions' ids."""
     _check_centre(user, centre)
     existing = {target.pk for target, _values, _row in planned if not isinstance(target, str)}
     if existing:
@@ -440,32 +445,34 @@ def sessions_import_save(
         ),
         batch_size=2000,
     )
-    sessions, topics = [], []
-    for target, values, fingerprint in planned:
-        fields = {name: value for name, value in values.items() if name != "topics"}
-        sessions.append(
-            Session(
-                visitor=created[target] if isinstance(target, str) else target,
-                centre=centre,
-                source=Session.Source.IMPORT,
-                legacy_row=fingerprint,
-                session_import=session_import,
-                **fields,
-            )
-        )
-        topics.append(values["topics"])
-    Session.objects.bulk_create(sessions, batch_size=2000)
+    # Built and saved batch by batch: a 100,000-row import never holds all its sessions.
+    session_ids, served = [], set()
     link = Session.topics.through
-    link.objects.bulk_create(
-        (
+    for start in range(0, len(planned), IMPORT_BATCH):
+        sessions, topics = [], []
+        for target, values, fingerprint in planned[start : start + IMPORT_BATCH]:
+            fields = {name: value for name, value in values.items() if name != "topics"}
+            sessions.append(
+                Session(
+                    visitor=created[target] if isinstance(target, str) else target,
+                    centre=centre,
+                    source=Session.Source.IMPORT,
+                    legacy_row=fingerprint,
+                    session_import=session_import,
+                    **fields,
+                )
+            )
+            topics.append(values["topics"])
+        Session.objects.bulk_create(sessions)
+        link.objects.bulk_create(
             link(session_id=session.pk, topic_id=topic.pk)
             for session, chosen in zip(sessions, topics, strict=True)
             for topic in chosen
-        ),
-        batch_size=5000,
-    )
-    VisitorCentre.refresh({session.visitor_id for session in sessions} | existing)
-    return created, sessions
+        )
+        session_ids += [session.pk for session in sessions]
+        served.update(session.visitor_id for session in sessions)
+    VisitorCentre.refresh(served | existing)
+    return created, session_ids
 
 
 @transaction.atomic
