@@ -117,6 +117,32 @@ def test_bulk_saved_visitors_get_codes_not_given_before_nor_twice(
     assert Visitor.objects.filter(code=taken).count() == 1
 
 
+def test_bulk_saved_visitors_draw_again_when_a_concurrent_registration_took_a_code(
+    monkeypatch, counsellor_a, centre_a
+):
+    """A code given by a transaction that committed after the look-up: the batch's insert
+    fails on the unique code, is undone (savepoint) and drawn again; the import goes on."""
+    taken = make_visitor(counsellor_a, centre_a).code
+    real, calls = services._codes_draw, []
+
+    def draw_then_clash(visitors):
+        real(visitors)
+        calls.append(len(visitors))
+        if len(calls) == 1:
+            visitors[0].code = taken  # as if the desk had just registered it
+
+    monkeypatch.setattr(services, "_codes_draw", draw_then_clash)
+    visitors = [
+        Visitor(centre=centre_a, created_by=counsellor_a, sex="M", migration_status="student")
+        for _ in range(3)
+    ]
+    with transaction.atomic():
+        services.visitors_save_with_codes(visitors)
+    assert calls == [3, 3]
+    assert Visitor.objects.filter(code=taken).count() == 1
+    assert Visitor.objects.exclude(code=taken).count() == 3
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_visitor_registers_while_an_import_of_4000_rows_is_still_open(
     manager_a, counsellor_a, centre_a
