@@ -152,7 +152,8 @@ def test_a_visitor_registers_while_an_import_of_4000_rows_is_still_open(
     Topic.objects.get_or_create(code="legal-channels", defaults={"name": "Legal channels"})
     lines = [
         # Two sessions per person, on different days (the same row twice is skipped).
-        f",L-{n // 2},2024-03-0{1 + n % 2},,30,legal-channels,DE,F,1990,student,yes,Ana,Test{n // 2}"
+        f",L-{n // 2},2024-03-0{1 + n % 2},,30,legal-channels,DE,F,1990,student,yes,"
+        f"Ana,Test{n // 2}"
         for n in range(4000)
     ]
     rows = importer.read_rows(_csv(lines))
