@@ -269,15 +269,16 @@ class _Validator:
         self.user, self.centre, self.report = user, centre, report
         self.topics = {t.code: t for t in Topic.objects.filter(is_active=True)}
         self.staff = {u.email.lower(): u for u in User.objects.filter(centres=centre)}
-        self.visible = Visitor.objects.visible_to(user)
         self.new_visitors: dict[str, dict] = {}
         # Visitors an earlier import created from a legacy_ref: later rows join them.
         self.known: dict[str, Visitor] = {}
+        # The visitors the user may see that rows name by code (_visible_by_code).
+        self.by_code: dict[str, Visitor] = {}
 
     def visitor_ref(self, n: int, row: dict):
         code, ref = row.get("visitor_code", ""), row.get("legacy_ref", "")
         if code:
-            visitor = self.visible.filter(code=codes.normalise(code)).first()
+            visitor = self.by_code.get(codes.normalise(code))
             if visitor is None:
                 self.report.add(n, "visitor_code", _("No visitor you may see has this code."))
             return visitor
@@ -306,7 +307,36 @@ class _Validator:
             if row.get(name) and not profile["consents"]["service"]:
                 self.report.add(n, name, _("Names only with service consent."))
             profile[name] = row.get(name, "") if profile["consents"]["service"] else ""
+        self._visitor_rules(n, row.get("legacy_ref", ""), profile)
         return profile
+
+    def _visitor_rules(self, n: int, legacy_ref: str, profile: dict) -> None:
+        """The Visitor model's field rules (lengths of the reference and names), checked
+        without a query; the columns checked above are left out, so that each problem is
+        reported once. (Visitor.clean() checks nothing an imported profile can carry, and its
+        list of languages costs a millisecond a row.)"""
+        fields = {k: v for k, v in profile.items() if k in ("given_name", "family_name")}
+        probe = Visitor(
+            centre=self.centre,
+            legacy_ref=legacy_ref,
+            consent_service=profile["consents"]["service"],
+            **fields,
+        )
+        try:
+            probe.clean_fields(
+                exclude=[
+                    "code",
+                    "centre",
+                    "created_by",
+                    "sex",
+                    "migration_status",
+                    "year_of_birth",
+                ]
+            )
+        except ValidationError as error:
+            for column, messages in error.message_dict.items():
+                for message in messages:
+                    self.report.add(n, column, message)
 
     def session(self, n: int, row: dict) -> dict | None:
         values: dict = {}
@@ -349,18 +379,59 @@ class _Validator:
         fields = {k: v for k, v in values.items() if k not in ("topics", "counsellor")}
         probe = Session(centre=self.centre, **fields)
         try:
-            probe.full_clean(exclude=["visitor", "counsellor", "destinations"])
+            # The unique row fingerprint is the import's own check (no query per row).
+            probe.full_clean(
+                exclude=["visitor", "centre", "counsellor", "destinations"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as error:
             for column, messages in error.message_dict.items():
                 for message in messages:
                     self.report.add(n, column, message)
 
 
+# Rows' values looked up per query: enough to keep each query's parameters small.
+LOOKUP_CHUNK = 5000
+
+
+def _chunks(values: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def _known_legacy_visitors(centre, refs) -> dict[str, Visitor]:
     """The centre's visitors created by earlier imports, by legacy_ref (a merged one: the
     record it was merged into)."""
-    found = Visitor.objects.filter(centre=centre, legacy_ref__in=refs, deleted_at__isnull=True)
-    return {v.legacy_ref: v.merged_into or v for v in found.select_related("merged_into")}
+    known = {}
+    for chunk in _chunks(sorted(refs)):
+        found = Visitor.objects.filter(centre=centre, legacy_ref__in=chunk, deleted_at__isnull=True)
+        known.update(
+            {v.legacy_ref: v.merged_into or v for v in found.select_related("merged_into")}
+        )
+    return known
+
+
+def _visible_by_code(user, rows: list[dict]) -> dict[str, Visitor]:
+    """The visitors the user may see among those the rows name by code, by code."""
+    wanted = sorted(
+        {codes.normalise(row["visitor_code"]) for row in rows if row.get("visitor_code")}
+    )
+    found = {}
+    for chunk in _chunks(wanted):
+        found.update({v.code: v for v in Visitor.objects.visible_to(user).filter(code__in=chunk)})
+    return found
+
+
+def _imported_before(centre, fingerprints: list[str]) -> set[str]:
+    done = set()
+    for chunk in _chunks(sorted(set(fingerprints))):
+        done.update(
+            Session.objects.filter(centre=centre, legacy_row__in=chunk).values_list(
+                "legacy_row", flat=True
+            )
+        )
+    return done
 
 
 def sessions_import(
@@ -371,7 +442,9 @@ def sessions_import(
 
     Rows already imported at the centre (same row fingerprint), and repeats within the file,
     are skipped and listed in the report. A plain function of ids and rows, so that a task can
-    run it as well as the upload page."""
+    run it as well as the upload page. The rows are checked in Python against look-ups made
+    once (topics, staff, visitors by code and legacy_ref, fingerprints already imported) and
+    saved in bulk (services.sessions_import_save): a few queries per thousand rows."""
     report = ImportReport()
     if not rows:
         report.add(1, "", _("The file has no data rows."))
@@ -385,7 +458,8 @@ def sessions_import(
         # FOR NO KEY UPDATE: a registration at the desk (a FOR KEY SHARE of the centre's row)
         # does not wait for the import.
         Centre.objects.select_for_update(no_key=True).filter(pk=centre.pk).first()
-        _sessions_import(user=user, centre=centre, rows=rows, report=report)
+        new_visitors, planned = _sessions_check(user=user, centre=centre, rows=rows, report=report)
+        report.visitors, report.sessions = len(new_visitors), len(planned)
         report.session_import = SessionImport.objects.create(
             centre=centre,
             user=user,
@@ -397,12 +471,14 @@ def sessions_import(
             rows_skipped=len(report.skipped),
             skipped=report.skipped,
         )
-        Session.objects.filter(pk__in=report.session_ids).update(
-            session_import=report.session_import
+        created, report.session_ids = services.sessions_import_save(
+            user=user,
+            centre=centre,
+            new_visitors=new_visitors,
+            planned=planned,
+            session_import=report.session_import,
         )
-        Visitor.objects.filter(pk__in=report.visitor_ids).update(
-            session_import=report.session_import
-        )
+        report.visitor_ids = [visitor.pk for visitor in created.values()]
         services.audit_record(
             user=user,
             centre=centre,
@@ -413,17 +489,16 @@ def sessions_import(
     return report
 
 
-def _sessions_import(*, user, centre, rows: list[dict], report: ImportReport) -> None:
+def _sessions_check(*, user, centre, rows: list[dict], report: ImportReport):
+    """Checks every row; returns the new visitors' profiles by legacy_ref and the planned
+    sessions, or raises ImportRejected."""
     fingerprints = [row_fingerprint(row) for row in rows]
-    done = set(
-        Session.objects.filter(centre=centre, legacy_row__in=fingerprints).values_list(
-            "legacy_row", flat=True
-        )
-    )
+    done = _imported_before(centre, fingerprints)
     validator = _Validator(user=user, centre=centre, report=report)
     validator.known = _known_legacy_visitors(
         centre, {row.get("legacy_ref", "") for row in rows} - {""}
     )
+    validator.by_code = _visible_by_code(user, rows)
     planned, first_seen = [], {}
     for index, (row, fingerprint) in enumerate(zip(rows, fingerprints, strict=True), start=2):
         index = row.get(ROW_NUMBER, index)  # row 1 is the header
@@ -439,26 +514,4 @@ def _sessions_import(*, user, centre, rows: list[dict], report: ImportReport) ->
         planned.append((visitor, values, fingerprint))
     if not report.ok:
         raise ImportRejected(report)
-    created = {}
-    for ref, profile in validator.new_visitors.items():
-        consents = profile.pop("consents")
-        created[ref] = services.visitor_register(
-            user=user, centre=centre, consents=consents, legacy_ref=ref, card=False, **profile
-        )
-    report.session_ids, report.visitor_ids = [], [v.pk for v in created.values()]
-    for visitor, values, fingerprint in planned:
-        counsellor = values.pop("counsellor")
-        target = created[visitor] if isinstance(visitor, str) else visitor
-        session = services.session_log(
-            user=user,
-            visitor=target,
-            centre=centre,
-            topics=values.pop("topics"),
-            source=Session.Source.IMPORT,
-            legacy_row=fingerprint,
-            **values,
-        )
-        report.session_ids.append(session.pk)
-        if counsellor != user:
-            Session.objects.filter(pk=session.pk).update(counsellor=counsellor)
-    report.visitors, report.sessions = len(created), len(planned)
+    return validator.new_visitors, planned

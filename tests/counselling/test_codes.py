@@ -97,6 +97,52 @@ def test_it_never_gives_two_concurrent_registrations_the_same_code(centre_a):
     assert len(set(results)) == 40
 
 
+def test_bulk_saved_visitors_get_codes_not_given_before_nor_twice(
+    monkeypatch, counsellor_a, centre_a
+):
+    """An import's visitors draw their codes in bulk: a number already given, or drawn twice
+    in the batch, is drawn again."""
+    taken = make_visitor(counsellor_a, centre_a).code
+    draws = iter([taken, "RS-NS-00000001-X", "RS-NS-00000001-X"])
+    real = codes.random_code
+    monkeypatch.setattr(codes, "random_code", lambda *a: next(draws, None) or real(*a))
+    visitors = [
+        Visitor(centre=centre_a, created_by=counsellor_a, sex="F", migration_status="student")
+        for _ in range(3)
+    ]
+    services.visitors_save_with_codes(visitors)
+    saved = list(Visitor.objects.exclude(code=taken).values_list("code", flat=True))
+    assert len(saved) == len(set(saved)) == 3
+    assert "RS-NS-00000001-X" in saved
+    assert Visitor.objects.filter(code=taken).count() == 1
+
+
+def test_bulk_saved_visitors_draw_again_when_a_concurrent_registration_took_a_code(
+    monkeypatch, counsellor_a, centre_a
+):
+    """A code given by a transaction that committed after the look-up: the batch's insert
+    fails on the unique code, is undone (savepoint) and drawn again; the import goes on."""
+    taken = make_visitor(counsellor_a, centre_a).code
+    real, calls = services._codes_draw, []
+
+    def draw_then_clash(visitors):
+        real(visitors)
+        calls.append(len(visitors))
+        if len(calls) == 1:
+            visitors[0].code = taken  # as if the desk had just registered it
+
+    monkeypatch.setattr(services, "_codes_draw", draw_then_clash)
+    visitors = [
+        Visitor(centre=centre_a, created_by=counsellor_a, sex="M", migration_status="student")
+        for _ in range(3)
+    ]
+    with transaction.atomic():
+        services.visitors_save_with_codes(visitors)
+    assert calls == [3, 3]
+    assert Visitor.objects.filter(code=taken).count() == 1
+    assert Visitor.objects.exclude(code=taken).count() == 3
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_visitor_registers_while_an_import_of_4000_rows_is_still_open(
     manager_a, counsellor_a, centre_a

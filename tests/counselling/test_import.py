@@ -253,3 +253,84 @@ def test_it_imports_once_when_the_task_is_delivered_twice(login, manager_a, cent
     import_job_run(job_id=job.pk)  # a second delivery
     assert Session.objects.count() == 1
     assert Visitor.objects.count() == 1
+
+
+def test_a_large_file_imports_in_a_bounded_number_of_queries(
+    django_assert_max_num_queries, manager_a, counsellor_a, centre_a
+):
+    """2,000 rows (500 new visitors, rows naming registered visitors by code, sessions of
+    another counsellor) in a few dozen queries, not a dozen per row."""
+    from counselling import importer
+    from counselling.models import ConsentEvent, VisitorCentre
+
+    registered = [make_visitor(counsellor_a, centre_a) for _ in range(5)]
+    header = [*HEADER.split(","), "counsellor_email"]
+    rows = []
+    for n in range(2000):
+        cells = dict.fromkeys(header, "")
+        cells.update(
+            date=f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+            duration_minutes="30",
+            topics="legal-channels;study-abroad" if n % 2 else "recognition",
+        )
+        if n % 100 == 0:
+            cells["visitor_code"] = registered[n // 100 % 5].code.lower()
+        else:
+            consent = n // 4 % 2 == 0
+            cells.update(
+                legacy_ref=f"L-{n // 4}",
+                sex="FMX"[n // 4 % 3],
+                year_of_birth="1990",
+                migration_status="potential_migrant",
+                consent_service="yes" if consent else "no",
+                given_name="Ana" if consent else "",
+            )
+        if n % 3 == 0:
+            cells["counsellor_email"] = counsellor_a.email
+        rows.append({importer.ROW_NUMBER: n + 2, **cells})
+
+    with django_assert_max_num_queries(40):
+        report = importer.sessions_import(user=manager_a, centre=centre_a, rows=rows)
+
+    assert (report.sessions, report.visitors) == (2000, 500)
+    imported = Session.objects.filter(session_import=report.session_import)
+    assert imported.count() == 2000
+    assert imported.filter(counsellor=counsellor_a).count() == 667
+    assert Session.topics.through.objects.filter(session__in=imported).count() == 3000
+    new = Visitor.objects.filter(session_import=report.session_import)
+    assert new.count() == 500
+    assert new.values("code").distinct().count() == 500
+    assert all(
+        code.startswith(f"{centre_a.country}-{centre_a.code}-")
+        for code in new.values_list("code", flat=True)
+    )
+    assert new.filter(consent_service=True).exclude(given_name="Ana").count() == 0
+    assert new.filter(consent_service=False).exclude(given_name="").count() == 0
+    assert (
+        ConsentEvent.objects.filter(visitor__in=new, purpose="service").count()
+        == new.filter(consent_service=True).count()
+    )
+    assert AuditEvent.objects.filter(visitor__in=new, action="created").count() == 500
+    assert AuditEvent.objects.filter(action="imported", count=2000).count() == 1
+    # The new visitors are the counsellor's to see (the visitor ↔ centre links were refreshed).
+    assert Visitor.objects.visible_to(counsellor_a).count() == 505
+    assert (
+        VisitorCentre.objects.filter(
+            visitor__in=new, registered_here=True, served_here=True
+        ).count()
+        == 500
+    )
+    assert registered[0].sessions.count() == 4
+
+
+def test_a_too_long_name_or_reference_is_a_row_error(login, manager_a, centre_a):
+    long_name = "A" * 101
+    upload = _csv(
+        ",L-1,2024-03-01,,30,study-abroad,DE,M,1999,student,no,,",
+        f",L-2,2024-03-01,,30,study-abroad,DE,M,1999,student,yes,{long_name},Hadžić",
+        f",{long_name},2024-03-01,,30,study-abroad,DE,M,1999,student,no,,",
+    )
+    response = _post(login(manager_a), centre_a, upload)
+    problems = {(e["row"], e["column"]) for e in response.context["job"].errors}
+    assert problems == {(3, "given_name"), (4, "legacy_ref")}
+    assert not Visitor.objects.exists()
