@@ -276,40 +276,49 @@ class VisitorCentre(models.Model):
     def __str__(self):
         return f"{self.visitor_id} @ {self.centre_id}"
 
-    # The visitors' rows are locked first (in id order): two writes for the same visitor at
-    # once rebuild its links one after the other, never both inserting the same link.
+    # Portable SQL (PostgreSQL and the SQLite demo): MAX over 0/1 rather than bool_or.
     REFRESH_SQL = """
-        SELECT id FROM counselling_visitor WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE;
-        DELETE FROM counselling_visitorcentre WHERE visitor_id = ANY(%(ids)s);
         INSERT INTO counselling_visitorcentre
             (visitor_id, centre_id, country, registered_here, served_here, attended_here)
-        SELECT link.visitor_id, link.centre_id, c.country, bool_or(link.kind = 'r'),
-               bool_or(link.kind = 's'), bool_or(link.kind = 'a')
+        SELECT link.visitor_id, link.centre_id, c.country,
+               MAX(CASE WHEN link.kind = 'r' THEN 1 ELSE 0 END) = 1,
+               MAX(CASE WHEN link.kind = 's' THEN 1 ELSE 0 END) = 1,
+               MAX(CASE WHEN link.kind = 'a' THEN 1 ELSE 0 END) = 1
         FROM (
             SELECT id AS visitor_id, centre_id, 'r' AS kind FROM counselling_visitor
-            WHERE id = ANY(%(ids)s) AND merged_into_id IS NULL
+            WHERE id IN ({ids}) AND merged_into_id IS NULL
             UNION ALL
             SELECT DISTINCT visitor_id, centre_id, 's' FROM counselling_session
-            WHERE visitor_id = ANY(%(ids)s)
+            WHERE visitor_id IN ({ids})
             UNION ALL
             SELECT DISTINCT a.visitor_id, g.centre_id, 'a' FROM counselling_groupattendance a
             JOIN counselling_groupsession g ON g.id = a.group_session_id
-            WHERE a.visitor_id = ANY(%(ids)s)
+            WHERE a.visitor_id IN ({ids})
         ) link
         JOIN centres_centre c ON c.id = link.centre_id
         GROUP BY link.visitor_id, link.centre_id, c.country
     """
+    # Ids per statement: well under SQLite's limit of bound parameters (the list is bound 3×).
+    REFRESH_BATCH = 5000
 
     @classmethod
     def refresh(cls, visitor_ids) -> None:
-        """Rebuilds the links of these visitors (call inside the write's transaction)."""
-        from django.db import connection
+        """Rebuilds the links of these visitors (call inside the write's transaction).
+
+        The visitors' rows are locked first, in id order: two writes for the same visitor at
+        once rebuild its links one after the other, never both inserting the same link."""
+        from django.db import connection, transaction
 
         ids = sorted({int(pk) for pk in visitor_ids})
-        if not ids:
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(cls.REFRESH_SQL, {"ids": ids})
+        for start in range(0, len(ids), cls.REFRESH_BATCH):
+            batch = ids[start : start + cls.REFRESH_BATCH]
+            with transaction.atomic():
+                locked = Visitor.objects.select_for_update().filter(pk__in=batch).order_by("pk")
+                list(locked.values_list("pk", flat=True))
+                cls.objects.filter(visitor_id__in=batch).delete()
+                placeholders = ", ".join(["%s"] * len(batch))
+                with connection.cursor() as cursor:
+                    cursor.execute(cls.REFRESH_SQL.format(ids=placeholders), batch * 3)
 
 
 class Visitor(SoftDeletable):

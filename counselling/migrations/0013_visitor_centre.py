@@ -3,13 +3,15 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# Fills the relation from what exists: every visitor's centre of registration (unless merged
+# Fills the relation from what exists (portable SQL: PostgreSQL and the SQLite demo): every visitor's centre of registration (unless merged
 # away), the centres that served them and those whose group sessions they attended.
 BACKFILL = """
 INSERT INTO counselling_visitorcentre
     (visitor_id, centre_id, country, registered_here, served_here, attended_here)
-SELECT link.visitor_id, link.centre_id, c.country, bool_or(link.kind = 'r'),
-       bool_or(link.kind = 's'), bool_or(link.kind = 'a')
+SELECT link.visitor_id, link.centre_id, c.country,
+       MAX(CASE WHEN link.kind = 'r' THEN 1 ELSE 0 END) = 1,
+       MAX(CASE WHEN link.kind = 's' THEN 1 ELSE 0 END) = 1,
+       MAX(CASE WHEN link.kind = 'a' THEN 1 ELSE 0 END) = 1
 FROM (
     SELECT id AS visitor_id, centre_id, 'r' AS kind FROM counselling_visitor
     WHERE merged_into_id IS NULL
