@@ -1194,3 +1194,62 @@ class ImportJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in self.IN_PROGRESS
+
+
+class StatisticsMonth(models.Model):
+    """Derived, narrow table of the statistics (counselling/summary.py keeps it): one row per
+    month × centre × counsellor × visitor with that visitor's live sessions there. Pages sum
+    the sessions and count distinct visitors, so "people reached" stays exact; the visitor's
+    own attributes (sex, age, status) are read from the visitor at query time."""
+
+    month = models.DateField()
+    centre = models.ForeignKey("centres.Centre", on_delete=models.CASCADE, related_name="+")
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    sessions = models.PositiveIntegerField()
+    # Sessions without a topic or a duration (the visitor's missing fields are added at query
+    # time), and sessions logged more than a week late at the desk (imports excluded).
+    incomplete = models.PositiveIntegerField()
+    late = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "centre", "counsellor", "visitor"], name="statistics_month_once"
+            )
+        ]
+        indexes = [models.Index(fields=["visitor", "centre", "month"])]
+
+
+class StatisticsTopicMonth(models.Model):
+    """Sessions per month × centre × visitor × topic (topic empty: a session with none)."""
+
+    month = models.DateField()
+    centre = models.ForeignKey("centres.Centre", on_delete=models.CASCADE, related_name="+")
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, null=True, related_name="+")
+    sessions = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "centre"]),
+            models.Index(fields=["visitor", "centre", "month"]),
+        ]
+
+
+class StatisticsDestinationMonth(models.Model):
+    """Sessions per month × centre × visitor × destination discussed (ISO code)."""
+
+    month = models.DateField()
+    centre = models.ForeignKey("centres.Centre", on_delete=models.CASCADE, related_name="+")
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    destination = models.CharField(max_length=2)
+    sessions = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "centre"]),
+            models.Index(fields=["visitor", "centre", "month"]),
+        ]
