@@ -34,7 +34,6 @@ from accounts.models import User
 from centres.models import Centre
 
 from . import codes, services
-from .summary import summary_refresh_sessions
 from .models import (
     AuditEvent,
     MigrationStatus,
@@ -404,8 +403,6 @@ def sessions_import(
         Visitor.objects.filter(pk__in=report.visitor_ids).update(
             session_import=report.session_import
         )
-        # The counsellor named in the file replaced the importing user after each log.
-        summary_refresh_sessions(report.session_ids)
         services.audit_record(
             user=user,
             centre=centre,

@@ -1222,6 +1222,9 @@ class StatisticsMonth(models.Model):
         ]
         indexes = [models.Index(fields=["visitor", "centre", "month"])]
 
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.centre_id} {self.visitor_id}: {self.sessions}"
+
 
 class StatisticsTopicMonth(models.Model):
     """Sessions per month × centre × visitor × topic (topic empty: a session with none)."""
@@ -1238,6 +1241,9 @@ class StatisticsTopicMonth(models.Model):
             models.Index(fields=["visitor", "centre", "month"]),
         ]
 
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.topic_id}: {self.sessions}"
+
 
 class StatisticsDestinationMonth(models.Model):
     """Sessions per month × centre × visitor × destination discussed (ISO code)."""
@@ -1253,3 +1259,6 @@ class StatisticsDestinationMonth(models.Model):
             models.Index(fields=["month", "centre"]),
             models.Index(fields=["visitor", "centre", "month"]),
         ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.destination}: {self.sessions}"

@@ -19,7 +19,6 @@ from accounts.permissions import Permission
 from centres.models import Centre
 
 from . import codes, duplicates, selectors
-from .summary import summary_refresh_session, summary_refresh_sessions
 from .models import (
     IDENTIFYING_FIELDS,
     MERGE_UNDO_WINDOW,
@@ -336,7 +335,6 @@ def session_log(*, user, visitor: Visitor, centre: Centre, topics, **fields) -> 
     session.save()
     session.topics.set(topics)
     VisitorCentre.refresh([visitor.pk])
-    summary_refresh_session(session)
     return session
 
 
@@ -481,7 +479,6 @@ def visitor_merge(*, user, keep: Visitor, remove: Visitor) -> Visitor:
     remove.merged_into = keep
     remove.save(update_fields=["merged_into"])
     VisitorCentre.refresh([keep.pk, remove.pk])
-    summary_refresh_sessions(moved["sessions"], visitor_ids=[keep.pk, remove.pk])
     VisitorMerge.objects.filter(removed_id__in=moved["repointed"], undone_at__isnull=True).update(
         kept=keep
     )
@@ -556,7 +553,6 @@ def session_update(*, session: Session, user, topics=None, **fields) -> Session:
     and timeline (their values stay out of the trail)."""
     _check_may_correct(user=user, record=session)
     fields.pop("centre", None)  # a session stays at the centre where it took place
-    before = (session.visitor_id, session.centre_id, session.date)
     changed = _apply(session, fields)
     session.full_clean()
     session.save()
@@ -567,7 +563,6 @@ def session_update(*, session: Session, user, topics=None, **fields) -> Session:
         changed.append("topics")
     if changed:
         _audit_correction(user=user, record=session, visitors=[session.visitor], changed=changed)
-        summary_refresh_session(session, before=before)
     return session
 
 
@@ -593,7 +588,6 @@ def _soft_delete(*, record, user, reason: str, visitors) -> None:
 def session_delete(*, session: Session, user, reason: str) -> Session:
     """Deletes softly: the session is counted nowhere, its deletion stays on the timeline."""
     _soft_delete(record=session, user=user, reason=reason, visitors=[session.visitor])
-    summary_refresh_session(session)
     return session
 
 
@@ -689,7 +683,6 @@ def session_import_roll_back(*, user, session_import) -> dict:
     when = now()
     reason = f"import {locked.pk} rolled back"
     sessions = Session.objects.filter(session_import=locked, deleted_at__isnull=True)
-    undone_ids = list(sessions.values_list("pk", flat=True))
     undone = sessions.update(deleted_at=when, deleted_by=user, delete_reason=reason, legacy_row="")
     created = Visitor.objects.filter(session_import=locked, deleted_at__isnull=True)
     served = (
@@ -698,7 +691,6 @@ def session_import_roll_back(*, user, session_import) -> dict:
         | Exists(GroupAttendance.objects.filter(visitor=OuterRef("pk")))
         | Exists(Visitor.objects.filter(merged_into=OuterRef("pk")))
     )
-    summary_refresh_sessions(undone_ids)
     removable = list(created.exclude(served).values_list("pk", flat=True))
     if removable:
         _visitors_anonymise(ids=removable, when=when)
@@ -763,7 +755,6 @@ def visitor_merge_undo(*, user, merge: VisitorMerge) -> Visitor:
     merge.undone_at, merge.undone_by = now(), user
     merge.save(update_fields=["undone_at", "undone_by"])
     VisitorCentre.refresh([keep.pk, remove.pk])
-    summary_refresh_sessions(moved.get("sessions", []), visitor_ids=[keep.pk, remove.pk])
     audit_record(visitor=keep, user=user, action=AuditEvent.Action.UNMERGED, detail=remove.code)
     audit_record(visitor=remove, user=user, action=AuditEvent.Action.UNMERGED, detail=keep.code)
     return remove

@@ -2,16 +2,18 @@
 instead of the raw sessions, so that a year costs the same however long the history is.
 
 Rows are keyed by month × centre × visitor (× counsellor, topic or destination), so "people
-reached" is an exact COUNT(DISTINCT visitor) over them. Every write that changes a session
-(log, correction, soft delete, merge and its undo, import and its roll-back) calls
-`summary_refresh` in its own transaction: the rows of each affected visitor × centre × month are
-rebuilt from that visitor's live sessions there (a handful of rows, read through an index).
-`summary_rebuild` (command `rebuild_statistics`, and the migration that created the tables)
-rebuilds everything.
-"""
+reached" is an exact COUNT(DISTINCT visitor) over them; the visitor's own attributes (sex, age,
+status) are joined at query time, so a corrected profile counts at once.
 
-from collections.abc import Iterable
-from datetime import date
+They are kept by PostgreSQL triggers on the sessions and their topics, in the transaction of
+the write, whatever makes it: the desk (session_log), a correction or soft delete, a merge and
+its undo (which move sessions between visitors), an import and its roll-back, the API, the
+admin or a fix by SQL. Each changed session rebuilds the rows of its visitor × centre × month
+(before and after the change) from that visitor's live sessions there: a handful of rows read
+through the index on the session's visitor. `summary_rebuild` (command `rebuild_statistics`,
+and the migration that created the tables) rebuilds everything, e.g. after a bulk load with the
+triggers disabled.
+"""
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -29,9 +31,10 @@ _TABLES = (
 )
 
 
-def _inserts(join: str) -> list[str]:
-    """INSERT … SELECT for each table, from the live sessions matched by `join`."""
-    live = f"FROM counselling_session s {join} WHERE s.deleted_at IS NULL"
+def _inserts(where: str = "") -> list[str]:
+    """INSERT … SELECT for each table, from the live sessions that also match `where`."""
+    tz = "'{}'".format(settings.TIME_ZONE.replace("'", "''"))
+    imported = f"'{Session.Source.IMPORT.value}'"
     return [
         f"""
         INSERT INTO counselling_statisticsmonth
@@ -39,18 +42,20 @@ def _inserts(join: str) -> list[str]:
         SELECT {_MONTH}, s.centre_id, s.counsellor_id, s.visitor_id, count(*),
             count(*) FILTER (WHERE s.duration_minutes IS NULL OR NOT EXISTS (
                 SELECT 1 FROM counselling_session_topics st WHERE st.session_id = s.id)),
-            count(*) FILTER (WHERE (s.created_at AT TIME ZONE %(tz)s)::date > s.date + {LATE_DAYS}
-                AND s.source <> %(import)s)
-        {live}
-        GROUP BY 1, 2, 3, 4
+            count(*) FILTER (WHERE (s.created_at AT TIME ZONE {tz})::date > s.date + {LATE_DAYS}
+                AND s.source <> {imported})
+        FROM counselling_session s
+        WHERE s.deleted_at IS NULL {where}
+        GROUP BY 1, 2, 3, 4;
         """,
         f"""
-        INSERT INTO counselling_statisticstopicmonth (month, centre_id, visitor_id, topic_id, sessions)
+        INSERT INTO counselling_statisticstopicmonth
+            (month, centre_id, visitor_id, topic_id, sessions)
         SELECT {_MONTH}, s.centre_id, s.visitor_id, st.topic_id, count(*)
         FROM counselling_session s
         LEFT JOIN counselling_session_topics st ON st.session_id = s.id
-        {join} WHERE s.deleted_at IS NULL
-        GROUP BY 1, 2, 3, 4
+        WHERE s.deleted_at IS NULL {where}
+        GROUP BY 1, 2, 3, 4;
         """,
         f"""
         INSERT INTO counselling_statisticsdestinationmonth
@@ -58,75 +63,97 @@ def _inserts(join: str) -> list[str]:
         SELECT {_MONTH}, s.centre_id, s.visitor_id, d.code, count(DISTINCT s.id)
         FROM counselling_session s
         CROSS JOIN LATERAL unnest(string_to_array(s.destinations, ',')) AS d(code)
-        {join} WHERE s.deleted_at IS NULL AND d.code <> ''
-        GROUP BY 1, 2, 3, 4
+        WHERE s.deleted_at IS NULL AND d.code <> '' {where}
+        GROUP BY 1, 2, 3, 4;
         """,
     ]
 
 
-def _params(**extra) -> dict:
-    return {"tz": settings.TIME_ZONE, "import": Session.Source.IMPORT, **extra}
-
-
-def summary_refresh(keys: Iterable[tuple[int, int, date]]) -> None:
-    """Rebuilds the summary rows of each (visitor id, centre id, any day of the month)."""
-    months = {(visitor, centre, day.replace(day=1)) for visitor, centre, day in keys}
-    if not months:
-        return
-    ordered = sorted(months)
-    params = _params(
-        visitors=[key[0] for key in ordered],
-        centres=[key[1] for key in ordered],
-        months=[key[2] for key in ordered],
+def install_sql() -> str:
+    """The refresh function and the triggers (CREATE OR REPLACE: run again after a change)."""
+    deletes = "\n".join(
+        f"DELETE FROM {table} WHERE visitor_id = p_visitor AND centre_id = p_centre"
+        " AND month = p_month;"
+        for table in _TABLES
     )
-    keyed = (
-        "JOIN unnest(%(visitors)s::bigint[], %(centres)s::bigint[], %(months)s::date[])"
-        " AS k(visitor_id, centre_id, month) ON s.visitor_id = k.visitor_id"
-        " AND s.centre_id = k.centre_id AND s.date >= k.month"
-        " AND s.date < (k.month + interval '1 month')"
+    one_key = (
+        "AND s.visitor_id = p_visitor AND s.centre_id = p_centre"
+        " AND s.date >= p_month AND s.date < (p_month + interval '1 month')::date"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Two writers of the same visitor would both delete then insert: one waits.
-        for visitor in sorted({key[0] for key in ordered}):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, visitor])
-        for table in _TABLES:
-            cursor.execute(
-                f"DELETE FROM {table} t USING unnest(%(visitors)s::bigint[],"
-                " %(centres)s::bigint[], %(months)s::date[]) AS k(visitor_id, centre_id, month)"
-                " WHERE t.visitor_id = k.visitor_id AND t.centre_id = k.centre_id"
-                " AND t.month = k.month",
-                params,
-            )
-        for statement in _inserts(keyed):
-            cursor.execute(statement, params)
+    inserts = "\n".join(_inserts(one_key))
+    watched = ("visitor_id", "centre_id", "counsellor_id", "date", "duration_minutes")
+    watched += ("destinations", "created_at", "source", "deleted_at")
+    old = ", ".join(f"OLD.{column}" for column in watched)
+    new = ", ".join(f"NEW.{column}" for column in watched)
+    return f"""
+    CREATE OR REPLACE FUNCTION counselling_statistics_refresh(
+        p_visitor bigint, p_centre bigint, p_day date) RETURNS void AS $$
+    DECLARE
+        p_month date := date_trunc('month', p_day)::date;
+    BEGIN
+        -- Two writers of one visitor would both delete, then both insert: one waits.
+        PERFORM pg_advisory_xact_lock({_LOCK_CLASS}, (p_visitor % 2147483647)::int);
+        {deletes}
+        {inserts}
+    END;
+    $$ LANGUAGE plpgsql;
+
+    CREATE OR REPLACE FUNCTION counselling_session_statistics() RETURNS trigger AS $$
+    BEGIN
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+            PERFORM counselling_statistics_refresh(OLD.visitor_id, OLD.centre_id, OLD.date);
+        END IF;
+        IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (NEW.visitor_id, NEW.centre_id,
+                date_trunc('month', NEW.date)) IS DISTINCT FROM (OLD.visitor_id, OLD.centre_id,
+                date_trunc('month', OLD.date))) THEN
+            PERFORM counselling_statistics_refresh(NEW.visitor_id, NEW.centre_id, NEW.date);
+        END IF;
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql;
+
+    CREATE OR REPLACE FUNCTION counselling_session_topics_statistics() RETURNS trigger AS $$
+    DECLARE
+        s record;
+    BEGIN
+        SELECT visitor_id, centre_id, date INTO s FROM counselling_session
+        WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.session_id ELSE NEW.session_id END;
+        IF FOUND THEN
+            PERFORM counselling_statistics_refresh(s.visitor_id, s.centre_id, s.date);
+        END IF;
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql;
+
+    DROP TRIGGER IF EXISTS statistics_on_write ON counselling_session;
+    CREATE TRIGGER statistics_on_write AFTER INSERT OR DELETE ON counselling_session
+        FOR EACH ROW EXECUTE FUNCTION counselling_session_statistics();
+    DROP TRIGGER IF EXISTS statistics_on_change ON counselling_session;
+    CREATE TRIGGER statistics_on_change AFTER UPDATE ON counselling_session
+        FOR EACH ROW WHEN (({old}) IS DISTINCT FROM ({new}))
+        EXECUTE FUNCTION counselling_session_statistics();
+    DROP TRIGGER IF EXISTS statistics_on_topics ON counselling_session_topics;
+    CREATE TRIGGER statistics_on_topics AFTER INSERT OR DELETE ON counselling_session_topics
+        FOR EACH ROW EXECUTE FUNCTION counselling_session_topics_statistics();
+    """
 
 
-def summary_refresh_sessions(session_ids: Iterable[int], visitor_ids: Iterable[int] = ()) -> None:
-    """Refreshes the months of these sessions, for their visitor and for `visitor_ids` too
-    (a merge moves sessions from one visitor to another: both lose or gain rows)."""
-    extra = set(visitor_ids)
-    keys = set()
-    for visitor, centre, day in Session.objects.filter(pk__in=list(session_ids)).values_list(
-        "visitor_id", "centre_id", "date"
-    ):
-        keys.update((v, centre, day) for v in {visitor, *extra})
-    summary_refresh(keys)
-
-
-def summary_refresh_session(session: Session, *, before: tuple[int, int, date] | None = None):
-    """After one session was logged, corrected or deleted; `before` is its (visitor, centre,
-    date) before a correction that moved it to another day or centre."""
-    keys = {(session.visitor_id, session.centre_id, session.date)}
-    if before:
-        keys.add(before)
-    summary_refresh(keys)
+UNINSTALL_SQL = """
+    DROP TRIGGER IF EXISTS statistics_on_write ON counselling_session;
+    DROP TRIGGER IF EXISTS statistics_on_change ON counselling_session;
+    DROP TRIGGER IF EXISTS statistics_on_topics ON counselling_session_topics;
+    DROP FUNCTION IF EXISTS counselling_session_statistics();
+    DROP FUNCTION IF EXISTS counselling_session_topics_statistics();
+    DROP FUNCTION IF EXISTS counselling_statistics_refresh(bigint, bigint, date);
+"""
 
 
 @transaction.atomic
 def summary_rebuild() -> None:
-    """Rebuilds the whole summary from the live sessions."""
+    """Reinstalls the triggers and rebuilds the whole summary from the live sessions."""
     with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {', '.join(_TABLES)} IN EXCLUSIVE MODE")
+        cursor.execute(install_sql())
+        cursor.execute(f"LOCK TABLE counselling_session, {', '.join(_TABLES)} IN SHARE MODE")
         cursor.execute(f"TRUNCATE {', '.join(_TABLES)}")
-        for statement in _inserts(""):
-            cursor.execute(statement, _params())
+        for statement in _inserts():
+            cursor.execute(statement)

@@ -62,11 +62,18 @@ class Migration(migrations.Migration):
     ]
 
 
-def backfill(apps, schema_editor):
-    """Fills the summary from the sessions already logged."""
+
+def install(apps, schema_editor):
+    """Installs the triggers that keep the summary and fills it from the sessions logged."""
     from counselling.summary import summary_rebuild
 
     summary_rebuild()
 
 
-Migration.operations.append(migrations.RunPython(backfill, migrations.RunPython.noop))
+def uninstall(apps, schema_editor):
+    from counselling.summary import UNINSTALL_SQL
+
+    schema_editor.execute(UNINSTALL_SQL)
+
+
+Migration.operations.append(migrations.RunPython(install, uninstall))
