@@ -154,6 +154,8 @@ def summary_rebuild() -> None:
     with connection.cursor() as cursor:
         cursor.execute(install_sql())
         cursor.execute(f"LOCK TABLE counselling_session, {', '.join(_TABLES)} IN SHARE MODE")
+        # Deferred foreign-key checks of rows written earlier in this transaction first.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"TRUNCATE {', '.join(_TABLES)}")
         for statement in _inserts():
             cursor.execute(statement)
