@@ -1217,7 +1217,7 @@ class StatisticsMonth(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["month", "centre", "counsellor", "visitor"], name="statistics_month_once"
+                fields=["centre", "month", "counsellor", "visitor"], name="statistics_month_once"
             )
         ]
         indexes = [models.Index(fields=["visitor", "centre", "month"])]
@@ -1237,7 +1237,7 @@ class StatisticsTopicMonth(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["month", "centre"]),
+            models.Index(fields=["centre", "month"]),
             models.Index(fields=["visitor", "centre", "month"]),
         ]
 
@@ -1256,7 +1256,7 @@ class StatisticsDestinationMonth(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["month", "centre"]),
+            models.Index(fields=["centre", "month"]),
             models.Index(fields=["visitor", "centre", "month"]),
         ]
 

@@ -33,6 +33,7 @@ from .models import (
     StatisticsTopicMonth,
     topic_label,
 )
+from .summary import summary_kept
 
 LATE_AFTER = timedelta(days=7)
 
@@ -72,7 +73,7 @@ def centre_statistics(
         centres = centres.filter(country=country)
     if centre is not None:
         centres = centres.filter(pk=centre.pk)
-    if period.whole_months:
+    if period.whole_months and summary_kept():
         months = {"month__gte": period.start, "month__lte": period.end, "centre__in": centres}
         sessions = StatisticsMonth.objects.filter(**months)
         topic_rows = StatisticsTopicMonth.objects.filter(**months)

@@ -15,6 +15,8 @@ and the migration that created the tables) rebuilds everything, e.g. after a bul
 triggers disabled.
 """
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.db import connection, transaction
 
@@ -148,9 +150,17 @@ UNINSTALL_SQL = """
 """
 
 
+def summary_kept() -> bool:
+    """The summary is kept by PostgreSQL triggers; elsewhere (the SQLite demo) statistics are
+    counted from the sessions."""
+    return connection.vendor == "postgresql"
+
+
 @transaction.atomic
 def summary_rebuild() -> None:
     """Reinstalls the triggers and rebuilds the whole summary from the live sessions."""
+    if not summary_kept():
+        return
     with connection.cursor() as cursor:
         cursor.execute(install_sql())
         cursor.execute(f"LOCK TABLE counselling_session, {', '.join(_TABLES)} IN SHARE MODE")
@@ -159,3 +169,24 @@ def summary_rebuild() -> None:
         cursor.execute(f"TRUNCATE {', '.join(_TABLES)}")
         for statement in _inserts():
             cursor.execute(statement)
+        for table in _TABLES:
+            cursor.execute(f"ANALYZE {table}")
+
+
+@contextmanager
+def summary_paused():
+    """For a bulk load of sessions by SQL (bench data): the triggers are off while it runs,
+    then the whole summary is rebuilt once."""
+    if not summary_kept():
+        yield
+        return
+    with connection.cursor() as cursor:
+        for table in ("counselling_session", "counselling_session_topics"):
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for table in ("counselling_session", "counselling_session_topics"):
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+    summary_rebuild()

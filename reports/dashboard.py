@@ -26,6 +26,7 @@ from counselling.models import (
     Visitor,
     topic_label,
 )
+from counselling.summary import summary_kept
 from returns.models import Application, Assignment, Mode
 from skills.reference_names import NACE_CONTEXT
 
@@ -75,7 +76,7 @@ def _sessions(flt: DashboardFilter):
 
 def _summary(model, flt: DashboardFilter):
     """Summary rows of the filter's months and countries (None: the period is not whole months)."""
-    if not flt.whole_months:
+    if not (flt.whole_months and summary_kept()):
         return None
     rows = model.objects.filter(month__range=(flt.start, flt.end))
     if flt.countries:
