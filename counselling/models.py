@@ -1199,8 +1199,7 @@ class ImportJob(models.Model):
 class StatisticsMonth(models.Model):
     """Derived, narrow table of the statistics (counselling/summary.py keeps it): one row per
     month × centre × counsellor × visitor with that visitor's live sessions there. Pages sum
-    the sessions and count distinct visitors, so "people reached" stays exact; the visitor's
-    own attributes (sex, age, status) are read from the visitor at query time."""
+    the sessions and count distinct visitors, so "people reached" stays exact."""
 
     month = models.DateField()
     centre = models.ForeignKey("centres.Centre", on_delete=models.CASCADE, related_name="+")
@@ -1208,6 +1207,12 @@ class StatisticsMonth(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    # The visitor's profile as it is now (a trigger on the visitor keeps it), so that no count
+    # joins the visitors.
+    sex = models.CharField(max_length=1, blank=True)
+    year_of_birth = models.PositiveSmallIntegerField(null=True)
+    migration_status = models.CharField(max_length=20, blank=True)
+    visitor_incomplete = models.BooleanField(default=False)  # no year of birth or education
     sessions = models.PositiveIntegerField()
     # Sessions without a topic or a duration (the visitor's missing fields are added at query
     # time), and sessions logged more than a week late at the desk (imports excluded).

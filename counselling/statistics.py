@@ -59,10 +59,20 @@ def age_band_expression(reference_year: int, field: str = "visitor__year_of_birt
     return Case(*whens, default=Value(UNKNOWN_AGE_BAND), output_field=CharField())
 
 
-def _people_by(sessions, key: str, labels: dict) -> list[dict]:
+def _people_by(sessions, key: str, labels: dict, name: str = "") -> list[dict]:
+    """Sessions and people by `key`; each row names its value `name` (the visitor's field on
+    the sessions, whichever table the figures come from)."""
     rows = sessions.values(key).annotate(**_figures(sessions))
     rows = sorted(rows, key=lambda row: -row["people"])
-    return [{"label": labels.get(row[key], row[key] or _("not recorded")), **row} for row in rows]
+    return [
+        {
+            "label": labels.get(row[key], row[key] or _("not recorded")),
+            name or key: row[key],
+            "sessions": row["sessions"],
+            "people": row["people"],
+        }
+        for row in rows
+    ]
 
 
 def centre_statistics(
@@ -108,10 +118,15 @@ def centre_statistics(
         "totals": totals,
         "months": months,
         "chart": _chart(months),
-        "by_sex": _people_by(sessions, "visitor__sex", dict(Sex.choices)),
+        "by_sex": _people_by(
+            sessions, _visitor(sessions, "sex"), dict(Sex.choices), "visitor__sex"
+        ),
         "by_age_band": _by_age_band(sessions, period),
         "by_migration_status": _people_by(
-            sessions, "visitor__migration_status", dict(MigrationStatus.choices)
+            sessions,
+            _visitor(sessions, "migration_status"),
+            dict(MigrationStatus.choices),
+            "visitor__migration_status",
         ),
         "by_topic": [
             {
@@ -135,6 +150,11 @@ def _figures(rows) -> dict:
     if _summary(rows):
         return {"sessions": Coalesce(Sum("sessions"), 0), "people": Count("visitor", distinct=True)}
     return {"sessions": Count("id", distinct=True), "people": Count("visitor", distinct=True)}
+
+
+def _visitor(rows, field: str) -> str:
+    """The path to a visitor's field: on the summary rows themselves."""
+    return field if _summary(rows) else f"visitor__{field}"
 
 
 def _with_month(rows):
@@ -174,7 +194,8 @@ def _group_counts(groups) -> dict:
 def _by_age_band(sessions, period: Period) -> list[dict]:
     labels = {**dict(AGE_BAND_CHOICES), UNKNOWN_AGE_BAND: _("unknown")}
     order = list(labels)
-    rows = _people_by(sessions.annotate(band=age_band_expression(period.end.year)), "band", labels)
+    band = age_band_expression(period.end.year, _visitor(sessions, "year_of_birth"))
+    rows = _people_by(sessions.annotate(band=band), "band", labels)
     return sorted(rows, key=lambda row: order.index(row["band"]))
 
 
@@ -217,9 +238,7 @@ def _by_destination(sessions) -> list[dict]:
 def data_quality(sessions) -> list[dict]:
     """Per counsellor: sessions missing key fields, and sessions logged more than 7 days late."""
     if _summary(sessions):
-        visitor_missing = Q(visitor__year_of_birth__isnull=True) | Q(
-            visitor__education__isnull=True
-        )
+        visitor_missing = Q(visitor_incomplete=True)
         rows = (
             sessions.values("counsellor_id", "counsellor__full_name")
             .annotate(

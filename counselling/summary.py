@@ -2,8 +2,9 @@
 instead of the raw sessions, so that a year costs the same however long the history is.
 
 Rows are keyed by month × centre × visitor (× counsellor, topic or destination), so "people
-reached" is an exact COUNT(DISTINCT visitor) over them; the visitor's own attributes (sex, age,
-status) are joined at query time, so a corrected profile counts at once.
+reached" is an exact COUNT(DISTINCT visitor) over them; the month rows carry the visitor's sex,
+year of birth, status and completeness, updated by a trigger on the visitor when the profile is
+corrected, so that no count joins the visitors.
 
 They are kept by PostgreSQL triggers on the sessions and their topics, in the transaction of
 the write, whatever makes it: the desk (session_log), a correction or soft delete, a merge and
@@ -26,6 +27,7 @@ LATE_DAYS = 7  # statistics.LATE_AFTER, in days
 _LOCK_CLASS = 1414  # advisory lock namespace: one visitor's summary rows at a time
 
 _MONTH = "date_trunc('month', s.date)::date"
+_VISITOR_INCOMPLETE = "(v.year_of_birth IS NULL OR v.education IS NULL)"
 _TABLES = (
     "counselling_statisticsmonth",
     "counselling_statisticstopicmonth",
@@ -40,15 +42,17 @@ def _inserts(where: str = "") -> list[str]:
     return [
         f"""
         INSERT INTO counselling_statisticsmonth
-            (month, centre_id, counsellor_id, visitor_id, sessions, incomplete, late)
-        SELECT {_MONTH}, s.centre_id, s.counsellor_id, s.visitor_id, count(*),
+            (month, centre_id, counsellor_id, visitor_id, sex, year_of_birth, migration_status,
+             visitor_incomplete, sessions, incomplete, late)
+        SELECT {_MONTH}, s.centre_id, s.counsellor_id, s.visitor_id, v.sex, v.year_of_birth,
+            v.migration_status, {_VISITOR_INCOMPLETE}, count(*),
             count(*) FILTER (WHERE s.duration_minutes IS NULL OR NOT EXISTS (
                 SELECT 1 FROM counselling_session_topics st WHERE st.session_id = s.id)),
             count(*) FILTER (WHERE (s.created_at AT TIME ZONE {tz})::date > s.date + {LATE_DAYS}
                 AND s.source <> {imported})
-        FROM counselling_session s
+        FROM counselling_session s JOIN counselling_visitor v ON v.id = s.visitor_id
         WHERE s.deleted_at IS NULL {where}
-        GROUP BY 1, 2, 3, 4;
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
         """,
         f"""
         INSERT INTO counselling_statisticstopicmonth
@@ -134,6 +138,22 @@ def install_sql() -> str:
     CREATE TRIGGER statistics_on_change AFTER UPDATE ON counselling_session
         FOR EACH ROW WHEN (({old}) IS DISTINCT FROM ({new}))
         EXECUTE FUNCTION counselling_session_statistics();
+    CREATE OR REPLACE FUNCTION counselling_visitor_statistics() RETURNS trigger AS $$
+    BEGIN
+        UPDATE counselling_statisticsmonth SET sex = NEW.sex, year_of_birth = NEW.year_of_birth,
+            migration_status = NEW.migration_status,
+            visitor_incomplete = {_VISITOR_INCOMPLETE.replace("v.", "NEW.")}
+        WHERE visitor_id = NEW.id;
+        RETURN NULL;
+    END;
+    $$ LANGUAGE plpgsql;
+
+    DROP TRIGGER IF EXISTS statistics_on_profile ON counselling_visitor;
+    CREATE TRIGGER statistics_on_profile AFTER UPDATE ON counselling_visitor
+        FOR EACH ROW WHEN ((OLD.sex, OLD.year_of_birth, OLD.migration_status,
+            {_VISITOR_INCOMPLETE.replace("v.", "OLD.")}) IS DISTINCT FROM (NEW.sex,
+            NEW.year_of_birth, NEW.migration_status, {_VISITOR_INCOMPLETE.replace("v.", "NEW.")}))
+        EXECUTE FUNCTION counselling_visitor_statistics();
     DROP TRIGGER IF EXISTS statistics_on_topics ON counselling_session_topics;
     CREATE TRIGGER statistics_on_topics AFTER INSERT OR DELETE ON counselling_session_topics
         FOR EACH ROW EXECUTE FUNCTION counselling_session_topics_statistics();
@@ -144,6 +164,8 @@ UNINSTALL_SQL = """
     DROP TRIGGER IF EXISTS statistics_on_write ON counselling_session;
     DROP TRIGGER IF EXISTS statistics_on_change ON counselling_session;
     DROP TRIGGER IF EXISTS statistics_on_topics ON counselling_session_topics;
+    DROP TRIGGER IF EXISTS statistics_on_profile ON counselling_visitor;
+    DROP FUNCTION IF EXISTS counselling_visitor_statistics();
     DROP FUNCTION IF EXISTS counselling_session_statistics();
     DROP FUNCTION IF EXISTS counselling_session_topics_statistics();
     DROP FUNCTION IF EXISTS counselling_statistics_refresh(bigint, bigint, date);

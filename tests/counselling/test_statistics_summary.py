@@ -132,3 +132,13 @@ def test_a_period_of_odd_days_is_counted_from_the_sessions_alike(coordinator_pag
     assert top_topics(flt) == top_topics(
         DashboardFilter(start=YEAR.start, end=YEAR.end, countries=("RS",))
     )
+
+
+def test_a_corrected_profile_moves_the_person_in_the_breakdowns(
+    coordinator_page, manager_a, centre_a
+):
+    bojan = Session.objects.filter(centre=centre_a, duration_minutes=None).get().visitor
+    services.visitor_update(visitor=bojan, user=manager_a, sex="F", year_of_birth=2000)
+    context = coordinator_page.get(reverse("counselling:statistics"), PERIOD).context
+    assert {r["label"]: r["people"] for r in context["by_sex"]} == {"Female": 2}
+    assert {r["band"]: r["people"] for r in context["by_age_band"]} == {"25-34": 2}
