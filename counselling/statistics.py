@@ -13,7 +13,20 @@ give the same figures.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
@@ -63,15 +76,22 @@ def _people_by(sessions, key: str, labels: dict, name: str = "") -> list[dict]:
     """Sessions and people by `key`; each row names its value `name` (the visitor's field on
     the sessions, whichever table the figures come from)."""
     rows = sessions.values(key).annotate(**_figures(sessions))
-    rows = sorted(rows, key=lambda row: -row["people"])
+    return _labelled(
+        [(row[key], row["sessions"], row["people"]) for row in rows], labels, name or key
+    )
+
+
+def _labelled(rows, labels: dict, name: str) -> list[dict]:
+    """(value, sessions, people) rows, labelled, most people first (then most sessions)."""
+    rows = sorted(rows, key=lambda row: (-row[2], -row[1], str(row[0])))
     return [
         {
-            "label": labels.get(row[key], row[key] or _("not recorded")),
-            name or key: row[key],
-            "sessions": row["sessions"],
-            "people": row["people"],
+            "label": labels.get(value, value or _("not recorded")),
+            name: value,
+            "sessions": sessions,
+            "people": people,
         }
-        for row in rows
+        for value, sessions, people in rows
     ]
 
 
@@ -96,7 +116,17 @@ def centre_statistics(
     groups = GroupSession.objects.live().filter(
         centre__in=centres, date__gte=period.start, date__lte=period.end
     )
-    totals = sessions.aggregate(**_figures(sessions))
+    if _summary(sessions):
+        totals, by_visitor = _people_in_one_pass(sessions, period)
+    else:
+        totals = sessions.aggregate(**_figures(sessions))
+        by_visitor = {
+            "by_sex": _people_by(sessions, "visitor__sex", dict(Sex.choices)),
+            "by_age_band": _by_age_band(sessions, period),
+            "by_migration_status": _people_by(
+                sessions, "visitor__migration_status", dict(MigrationStatus.choices)
+            ),
+        }
     totals["group_sessions"] = groups.count()
     totals["group_participants"] = groups.aggregate(n=Sum("total_participants"))["n"] or 0
 
@@ -118,16 +148,7 @@ def centre_statistics(
         "totals": totals,
         "months": months,
         "chart": _chart(months),
-        "by_sex": _people_by(
-            sessions, _visitor(sessions, "sex"), dict(Sex.choices), "visitor__sex"
-        ),
-        "by_age_band": _by_age_band(sessions, period),
-        "by_migration_status": _people_by(
-            sessions,
-            _visitor(sessions, "migration_status"),
-            dict(MigrationStatus.choices),
-            "visitor__migration_status",
-        ),
+        **by_visitor,
         "by_topic": [
             {
                 "label": topic_label(row["topics__name"]) if row["topics__name"] else _("no topic"),
@@ -150,11 +171,6 @@ def _figures(rows) -> dict:
     if _summary(rows):
         return {"sessions": Coalesce(Sum("sessions"), 0), "people": Count("visitor", distinct=True)}
     return {"sessions": Count("id", distinct=True), "people": Count("visitor", distinct=True)}
-
-
-def _visitor(rows, field: str) -> str:
-    """The path to a visitor's field: on the summary rows themselves."""
-    return field if _summary(rows) else f"visitor__{field}"
 
 
 def _with_month(rows):
@@ -192,11 +208,52 @@ def _group_counts(groups) -> dict:
 
 
 def _by_age_band(sessions, period: Period) -> list[dict]:
+    rows = _people_by(sessions.annotate(band=age_band_expression(period.end.year)), "band", {})
+    return _age_band_rows([(row["band"], row["sessions"], row["people"]) for row in rows])
+
+
+def _age_band_rows(rows) -> list[dict]:
     labels = {**dict(AGE_BAND_CHOICES), UNKNOWN_AGE_BAND: _("unknown")}
     order = list(labels)
-    band = age_band_expression(period.end.year, _visitor(sessions, "year_of_birth"))
-    rows = _people_by(sessions.annotate(band=band), "band", labels)
-    return sorted(rows, key=lambda row: order.index(row["band"]))
+    return sorted(_labelled(rows, labels, "band"), key=lambda row: order.index(row["band"]))
+
+
+def _people_in_one_pass(rows, period: Period) -> tuple[dict, dict]:
+    """Totals and people by sex, age band and status from the summary in one pass: each
+    visitor once (their sessions summed), then GROUPING SETS over them."""
+    per_visitor = rows.values("visitor").annotate(
+        v_sessions=Sum("sessions"),
+        v_sex=Max("sex"),
+        v_band=Max(age_band_expression(period.end.year, "year_of_birth")),
+        v_status=Max("migration_status"),
+    )
+    sql, params = per_visitor.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GROUPING(v_sex), GROUPING(v_band), GROUPING(v_status), v_sex, v_band,"
+            " v_status, COALESCE(SUM(v_sessions), 0)::bigint, COUNT(*)"
+            f" FROM ({sql}) AS per_visitor"
+            " GROUP BY GROUPING SETS ((), (v_sex), (v_band), (v_status))",
+            params,
+        )
+        result = cursor.fetchall()
+    totals, sex, band, status = {}, [], [], []
+    for no_sex, no_band, no_status, v_sex, v_band, v_status, sessions, people in result:
+        if no_sex and no_band and no_status:
+            totals = {"sessions": sessions, "people": people}
+        elif not no_sex:
+            sex.append((v_sex, sessions, people))
+        elif not no_band:
+            band.append((v_band, sessions, people))
+        else:
+            status.append((v_status, sessions, people))
+    return totals, {
+        "by_sex": _labelled(sex, dict(Sex.choices), "visitor__sex"),
+        "by_age_band": _age_band_rows(band),
+        "by_migration_status": _labelled(
+            status, dict(MigrationStatus.choices), "visitor__migration_status"
+        ),
+    }
 
 
 def _by_destination(sessions) -> list[dict]:
