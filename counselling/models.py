@@ -1203,3 +1203,76 @@ class ImportJob(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in self.IN_PROGRESS
+
+
+class StatisticsMonth(models.Model):
+    """Derived, narrow table of the statistics (counselling/summary.py keeps it): one row per
+    month × centre × counsellor × visitor with that visitor's live sessions there. Pages sum
+    the sessions and count distinct visitors, so "people reached" stays exact."""
+
+    month = models.DateField()
+    centre = models.ForeignKey("centres.Centre", on_delete=models.CASCADE, related_name="+")
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    # The visitor's profile as it is now (a trigger on the visitor keeps it), so that no count
+    # joins the visitors.
+    sex = models.CharField(max_length=1, blank=True)
+    year_of_birth = models.PositiveSmallIntegerField(null=True)
+    migration_status = models.CharField(max_length=20, blank=True)
+    visitor_incomplete = models.BooleanField(default=False)  # no year of birth or education
+    sessions = models.PositiveIntegerField()
+    # Sessions without a topic or a duration (the visitor's missing fields are added at query
+    # time), and sessions logged more than a week late at the desk (imports excluded).
+    incomplete = models.PositiveIntegerField()
+    late = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "month", "counsellor", "visitor"], name="statistics_month_once"
+            )
+        ]
+        indexes = [models.Index(fields=["visitor", "centre", "month"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.centre_id} {self.visitor_id}: {self.sessions}"
+
+
+class StatisticsTopicMonth(models.Model):
+    """Sessions per month × centre × visitor × topic (topic empty: a session with none)."""
+
+    month = models.DateField()
+    centre = models.ForeignKey("centres.Centre", on_delete=models.CASCADE, related_name="+")
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, null=True, related_name="+")
+    sessions = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["centre", "month"]),
+            models.Index(fields=["visitor", "centre", "month"]),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.topic_id}: {self.sessions}"
+
+
+class StatisticsDestinationMonth(models.Model):
+    """Sessions per month × centre × visitor × destination discussed (ISO code)."""
+
+    month = models.DateField()
+    centre = models.ForeignKey("centres.Centre", on_delete=models.CASCADE, related_name="+")
+    visitor = models.ForeignKey(Visitor, on_delete=models.CASCADE, related_name="+")
+    destination = models.CharField(max_length=2)
+    sessions = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["centre", "month"]),
+            models.Index(fields=["visitor", "centre", "month"]),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.destination}: {self.sessions}"

@@ -3,13 +3,31 @@
 "People reached" counts a person once however many sessions, centres or months they appear in
 (DOMAIN.md); "sessions" counts contacts. Ages are taken at the end of the period, so each
 person falls in one age band.
+
+Periods of whole months (a month, a quarter, a year) are read from the statistics summary
+(counselling/summary.py: month × centre × visitor rows kept by every session write), so they
+cost the same however long the history is; other periods are counted from the sessions. Both
+give the same figures.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.translation import gettext as _
 
 from centres.models import Centre
@@ -23,8 +41,12 @@ from .models import (
     MigrationStatus,
     Session,
     Sex,
+    StatisticsDestinationMonth,
+    StatisticsMonth,
+    StatisticsTopicMonth,
     topic_label,
 )
+from .summary import summary_kept
 
 LATE_AFTER = timedelta(days=7)
 
@@ -33,6 +55,10 @@ LATE_AFTER = timedelta(days=7)
 class Period:
     start: date
     end: date
+
+    @property
+    def whole_months(self) -> bool:
+        return self.start.day == 1 and (self.end + timedelta(days=1)).day == 1
 
 
 def age_band_expression(reference_year: int, field: str = "visitor__year_of_birth"):
@@ -46,12 +72,27 @@ def age_band_expression(reference_year: int, field: str = "visitor__year_of_birt
     return Case(*whens, default=Value(UNKNOWN_AGE_BAND), output_field=CharField())
 
 
-def _people_by(sessions, key: str, labels: dict) -> list[dict]:
-    rows = sessions.values(key).annotate(
-        sessions=Count("id", distinct=True), people=Count("visitor", distinct=True)
+def _people_by(sessions, key: str, labels: dict, name: str = "") -> list[dict]:
+    """Sessions and people by `key`; each row names its value `name` (the visitor's field on
+    the sessions, whichever table the figures come from)."""
+    rows = sessions.values(key).annotate(**_figures(sessions))
+    return _labelled(
+        [(row[key], row["sessions"], row["people"]) for row in rows], labels, name or key
     )
-    rows = sorted(rows, key=lambda row: -row["people"])
-    return [{"label": labels.get(row[key], row[key] or _("not recorded")), **row} for row in rows]
+
+
+def _labelled(rows, labels: dict, name: str) -> list[dict]:
+    """(value, sessions, people) rows, labelled, most people first (then most sessions)."""
+    rows = sorted(rows, key=lambda row: (-row[2], -row[1], str(row[0])))
+    return [
+        {
+            "label": labels.get(value, value or _("not recorded")),
+            name: value,
+            "sessions": sessions,
+            "people": people,
+        }
+        for value, sessions, people in rows
+    ]
 
 
 def centre_statistics(
@@ -62,23 +103,36 @@ def centre_statistics(
         centres = centres.filter(country=country)
     if centre is not None:
         centres = centres.filter(pk=centre.pk)
-    sessions = Session.objects.live().filter(
-        centre__in=centres, date__gte=period.start, date__lte=period.end
-    )
+    if period.whole_months and summary_kept():
+        months = {"month__gte": period.start, "month__lte": period.end, "centre__in": centres}
+        sessions = StatisticsMonth.objects.filter(**months)
+        topic_rows = StatisticsTopicMonth.objects.filter(**months)
+        destination_rows = StatisticsDestinationMonth.objects.filter(**months)
+    else:
+        sessions = Session.objects.live().filter(
+            centre__in=centres, date__gte=period.start, date__lte=period.end
+        )
+        topic_rows = destination_rows = sessions
     groups = GroupSession.objects.live().filter(
         centre__in=centres, date__gte=period.start, date__lte=period.end
     )
-    totals = sessions.aggregate(
-        sessions=Count("id", distinct=True), people=Count("visitor", distinct=True)
-    )
+    if _summary(sessions):
+        totals, by_visitor = _people_in_one_pass(sessions, period)
+    else:
+        totals = sessions.aggregate(**_figures(sessions))
+        by_visitor = {
+            "by_sex": _people_by(sessions, "visitor__sex", dict(Sex.choices)),
+            "by_age_band": _by_age_band(sessions, period),
+            "by_migration_status": _people_by(
+                sessions, "visitor__migration_status", dict(MigrationStatus.choices)
+            ),
+        }
     totals["group_sessions"] = groups.count()
     totals["group_participants"] = groups.aggregate(n=Sum("total_participants"))["n"] or 0
 
     monthly = {
         row["month"]: {"month": row["month"], "sessions": row["sessions"], "people": row["people"]}
-        for row in sessions.annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(sessions=Count("id", distinct=True), people=Count("visitor", distinct=True))
+        for row in _with_month(sessions).values("month").annotate(**_figures(sessions))
     }
     for row in (
         groups.annotate(month=TruncMonth("date"))
@@ -89,20 +143,12 @@ def centre_statistics(
         monthly[row["month"]]["group_participants"] = row["participants"]
     months = [monthly[key] for key in sorted(monthly)]
 
-    topics = (
-        sessions.values("topics__name")
-        .annotate(sessions=Count("id", distinct=True), people=Count("visitor", distinct=True))
-        .order_by("-sessions")
-    )
+    topics = _topics(topic_rows)
     return {
         "totals": totals,
         "months": months,
         "chart": _chart(months),
-        "by_sex": _people_by(sessions, "visitor__sex", dict(Sex.choices)),
-        "by_age_band": _by_age_band(sessions, period),
-        "by_migration_status": _people_by(
-            sessions, "visitor__migration_status", dict(MigrationStatus.choices)
-        ),
+        **by_visitor,
         "by_topic": [
             {
                 "label": topic_label(row["topics__name"]) if row["topics__name"] else _("no topic"),
@@ -110,10 +156,35 @@ def centre_statistics(
             }
             for row in topics
         ],
-        "by_destination": _by_destination(sessions),
+        "by_destination": _by_destination(destination_rows),
         "quality": data_quality(sessions),
         "group_counts": _group_counts(groups),
     }
+
+
+def _summary(rows) -> bool:
+    return rows.model is not Session
+
+
+def _figures(rows) -> dict:
+    """Sessions and people reached: counted from sessions, or summed from summary rows."""
+    if _summary(rows):
+        return {"sessions": Coalesce(Sum("sessions"), 0), "people": Count("visitor", distinct=True)}
+    return {"sessions": Count("id", distinct=True), "people": Count("visitor", distinct=True)}
+
+
+def _with_month(rows):
+    return rows if _summary(rows) else rows.annotate(month=TruncMonth("date"))
+
+
+def _topics(rows) -> list[dict]:
+    if not _summary(rows):
+        return list(rows.values("topics__name").annotate(**_figures(rows)).order_by("-sessions"))
+    figures = rows.values("topic__name").annotate(**_figures(rows)).order_by("-sessions")
+    return [
+        {"topics__name": row["topic__name"], "sessions": row["sessions"], "people": row["people"]}
+        for row in figures
+    ]
 
 
 def _group_counts(groups) -> dict:
@@ -137,10 +208,52 @@ def _group_counts(groups) -> dict:
 
 
 def _by_age_band(sessions, period: Period) -> list[dict]:
+    rows = _people_by(sessions.annotate(band=age_band_expression(period.end.year)), "band", {})
+    return _age_band_rows([(row["band"], row["sessions"], row["people"]) for row in rows])
+
+
+def _age_band_rows(rows) -> list[dict]:
     labels = {**dict(AGE_BAND_CHOICES), UNKNOWN_AGE_BAND: _("unknown")}
     order = list(labels)
-    rows = _people_by(sessions.annotate(band=age_band_expression(period.end.year)), "band", labels)
-    return sorted(rows, key=lambda row: order.index(row["band"]))
+    return sorted(_labelled(rows, labels, "band"), key=lambda row: order.index(row["band"]))
+
+
+def _people_in_one_pass(rows, period: Period) -> tuple[dict, dict]:
+    """Totals and people by sex, age band and status from the summary in one pass: each
+    visitor once (their sessions summed), then GROUPING SETS over them."""
+    per_visitor = rows.values("visitor").annotate(
+        v_sessions=Sum("sessions"),
+        v_sex=Max("sex"),
+        v_band=Max(age_band_expression(period.end.year, "year_of_birth")),
+        v_status=Max("migration_status"),
+    )
+    sql, params = per_visitor.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GROUPING(v_sex), GROUPING(v_band), GROUPING(v_status), v_sex, v_band,"
+            " v_status, COALESCE(SUM(v_sessions), 0)::bigint, COUNT(*)"
+            f" FROM ({sql}) AS per_visitor"
+            " GROUP BY GROUPING SETS ((), (v_sex), (v_band), (v_status))",
+            params,
+        )
+        result = cursor.fetchall()
+    totals, sex, band, status = {}, [], [], []
+    for no_sex, no_band, no_status, v_sex, v_band, v_status, sessions, people in result:
+        if no_sex and no_band and no_status:
+            totals = {"sessions": sessions, "people": people}
+        elif not no_sex:
+            sex.append((v_sex, sessions, people))
+        elif not no_band:
+            band.append((v_band, sessions, people))
+        else:
+            status.append((v_status, sessions, people))
+    return totals, {
+        "by_sex": _labelled(sex, dict(Sex.choices), "visitor__sex"),
+        "by_age_band": _age_band_rows(band),
+        "by_migration_status": _labelled(
+            status, dict(MigrationStatus.choices), "visitor__migration_status"
+        ),
+    }
 
 
 def _by_destination(sessions) -> list[dict]:
@@ -148,6 +261,16 @@ def _by_destination(sessions) -> list[dict]:
     with a filtered aggregate (a 2-letter code can only match itself in that list)."""
     from django_countries import countries
 
+    if _summary(sessions):
+        figures = {
+            row["destination"]: row
+            for row in sessions.values("destination").annotate(**_figures(sessions))
+        }
+        rows = [
+            {"label": countries.name(code), "sessions": row["sessions"], "people": row["people"]}
+            for code, row in sorted(figures.items())
+        ]
+        return sorted(rows, key=lambda row: -row["people"])
     combos = sessions.exclude(destinations="").values_list("destinations", flat=True).distinct()
     codes = sorted({code for combo in combos for code in combo.split(",") if code})
     if not codes:
@@ -171,6 +294,20 @@ def _by_destination(sessions) -> list[dict]:
 
 def data_quality(sessions) -> list[dict]:
     """Per counsellor: sessions missing key fields, and sessions logged more than 7 days late."""
+    if _summary(sessions):
+        visitor_missing = Q(visitor_incomplete=True)
+        rows = (
+            sessions.values("counsellor_id", "counsellor__full_name")
+            .annotate(
+                total=Sum("sessions"),
+                missing=Sum(
+                    Case(When(visitor_missing, then=F("sessions")), default=F("incomplete"))
+                ),
+                late=Sum("late"),
+            )
+            .order_by("counsellor__full_name")
+        )
+        return _quality_shares(rows)
     has_topic = Exists(Session.topics.through.objects.filter(session_id=OuterRef("pk")))
     missing = (
         Q(has_topic=False)
@@ -193,6 +330,10 @@ def data_quality(sessions) -> list[dict]:
         )
         .order_by("counsellor__full_name")
     )
+    return _quality_shares(rows)
+
+
+def _quality_shares(rows) -> list[dict]:
     return [
         {
             **row,

@@ -4,18 +4,29 @@ Country coordinators get the same dashboard limited to their country. Like every
 dashboard shows only published figures (reports/suppression.py): the month-by-country table with
 the monthly bars and the year's total is protected as one table; the figures standing alone (top
 lists, the pipeline, progress) hide counts below the threshold.
+
+Sessions, people reached, topics and destinations of whole months are read from the statistics
+summary (counselling/summary.py), so a year costs the same however long the history is; the
+same figures as counted from the sessions (the indicators), which other periods still use.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import get_language, pgettext
 from django_countries import countries as country_names
 
-from counselling.models import Session, Visitor, topic_label
+from counselling.models import (
+    Session,
+    StatisticsMonth,
+    StatisticsTopicMonth,
+    Visitor,
+    topic_label,
+)
+from counselling.summary import summary_kept
 from returns.models import Application, Assignment, Mode
 from skills.reference_names import NACE_CONTEXT
 
@@ -43,6 +54,10 @@ class DashboardFilter:
             f"{','.join(self.countries)}"
         )
 
+    @property
+    def whole_months(self) -> bool:
+        return self.start.day == 1 and (self.end + timedelta(days=1)).day == 1
+
 
 def dashboard_invalidate() -> None:
     """Drops every cached dashboard (after a change of projects, targets or indicators)."""
@@ -59,8 +74,25 @@ def _sessions(flt: DashboardFilter):
     return sessions
 
 
+def _summary(model, flt: DashboardFilter):
+    """Summary rows of the filter's months and countries (None: the period is not whole months)."""
+    if not (flt.whole_months and summary_kept()):
+        return None
+    rows = model.objects.filter(month__range=(flt.start, flt.end))
+    if flt.countries:
+        rows = rows.filter(centre__country__in=flt.countries)
+    return rows
+
+
 def monthly_activity(flt: DashboardFilter) -> list[dict]:
     """Sessions and people reached per month and country (people once per month and country)."""
+    summary = _summary(StatisticsMonth, flt)
+    if summary is not None:
+        return list(
+            summary.values("month", "centre__country")
+            .annotate(sessions=Sum("sessions"), people=Count("visitor", distinct=True))
+            .order_by("month", "centre__country")
+        )
     return list(
         _sessions(flt)
         .annotate(month=TruncMonth("date"))
@@ -71,23 +103,63 @@ def monthly_activity(flt: DashboardFilter) -> list[dict]:
 
 
 def top_topics(flt: DashboardFilter, limit: int = 10) -> list[dict]:
-    rows = (
-        _sessions(flt)
-        .values("topics__name")
-        .exclude(topics__name=None)
-        .annotate(count=Count("id"))
-        .order_by("-count", "topics__name")[:limit]
-    )
+    summary = _summary(StatisticsTopicMonth, flt)
+    if summary is not None:
+        rows = [
+            {"topics__name": row["topic__name"], "count": row["count"]}
+            for row in summary.exclude(topic=None)
+            .values("topic__name")
+            .annotate(count=Sum("sessions"))
+            .order_by("-count", "topic__name")[:limit]
+        ]
+    else:
+        rows = _top_topics_live(flt, limit)
     return [
         {**row, "name": topic_label(row["topics__name"]), "count": published_figure(row["count"])}
         for row in rows
     ]
 
 
-def top_destinations(flt: DashboardFilter, limit: int = 10) -> list[dict]:
-    people = registry["visitors_by_destination"].rows(
-        ReportQuery(start=flt.start, end=flt.end, countries=flt.countries), ("destination",)
+def _top_topics_live(flt: DashboardFilter, limit: int) -> list[dict]:
+    return list(
+        _sessions(flt)
+        .values("topics__name")
+        .exclude(topics__name=None)
+        .annotate(count=Count("id"))
+        .order_by("-count", "topics__name")[:limit]
     )
+
+
+def _people_by_destination(flt: DashboardFilter) -> list[dict]:
+    """People counselled by their intended destination (the indicator visitors_by_destination,
+    by destination), from the summary: one conditional count per country, in one query."""
+    summary = _summary(StatisticsMonth, flt)
+    if summary is None:
+        return registry["visitors_by_destination"].rows(
+            ReportQuery(start=flt.start, end=flt.end, countries=flt.countries), ("destination",)
+        )
+    summary = summary.exclude(visitor__destinations="")
+    listed = summary.values_list("visitor__destinations", flat=True).distinct()
+    codes = sorted({code for value in listed for code in value.split(",") if code})
+    counts = summary.aggregate(
+        **{
+            code: Count("visitor", distinct=True, filter=Q(visitor__destinations__contains=code))
+            for code in codes
+        }
+    )
+    return [{"destination": code, "value": counts[code]} for code in codes if counts[code]]
+
+
+def _people_reached(flt: DashboardFilter) -> int:
+    summary = _summary(StatisticsMonth, flt)
+    if summary is None:
+        query = ReportQuery(start=flt.start, end=flt.end, countries=flt.countries)
+        return registry["visitors_counselled"].total(query)
+    return summary.aggregate(n=Count("visitor", distinct=True))["n"]
+
+
+def top_destinations(flt: DashboardFilter, limit: int = 10) -> list[dict]:
+    people = _people_by_destination(flt)
     top = sorted(people, key=lambda row: (-row["value"], row["destination"]))[:limit]
     return [
         {
@@ -212,10 +284,9 @@ def _activity(flt: DashboardFilter) -> dict:
 def dashboard_data(flt: DashboardFilter) -> dict:
     data = cache.get(flt.cache_key)
     if data is None:
-        query = ReportQuery(start=flt.start, end=flt.end, countries=flt.countries)
         data = {
             **_activity(flt),
-            "people_reached": published_figure(registry["visitors_counselled"].total(query)),
+            "people_reached": published_figure(_people_reached(flt)),
             "registered_visitors": published_figure(
                 Visitor.objects.live()
                 .filter(
