@@ -1,6 +1,7 @@
 """The portal in its users' languages: catalogues, pages, dates, e-mails and reports."""
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -398,7 +399,14 @@ def test_it_shows_every_page_without_english(request, client, world, route, lang
     response = client.get(url, headers={"accept-language": language})
     assert response.status_code == 200
     if "html" in response.headers.get("Content-Type", ""):
-        assert _english_left(response.content.decode(), language) == []
+        page = response.content.decode()
+        assert _english_left(page, language) == []
+        if "<html" in page:  # a whole page, not a fragment that htmx swaps in
+            # The browser tab shows the page's title as text: no markup leaks into it.
+            title = re.search(r"<title>(.*?)</title>", page, re.S)
+            assert title is not None
+            assert "<" not in title.group(1), title.group(1)
+            assert title.group(1).strip()
 
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
