@@ -157,6 +157,14 @@ class FrameworkChange(models.Model):
         return str(self.ACTIONS.get(self.action, self.action))
 
 
+def report_file_path(instance, filename: str) -> str:
+    """reports/run-<id>/<file>: one folder per run, so that a render killed
+    before it committed leaves a file that the next render of the same run replaces (the same
+    name), never a second copy beside it."""
+    run_id = getattr(instance, "run_id", None) or instance.pk
+    return f"reports/run-{run_id}/{filename}"
+
+
 class ReportRunQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Programme managers see every run; others (coordinators) see the runs they asked for."""
@@ -212,7 +220,7 @@ class ReportRun(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     message = models.TextField(_("message"), blank=True)
-    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=report_file_path, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
@@ -297,7 +305,7 @@ class ReportFile(models.Model):
 
     run = models.ForeignKey(ReportRun, on_delete=models.CASCADE, related_name="files")
     output_format = models.CharField(_("format"), max_length=8, choices=ReportRun.Format.choices)
-    file = models.FileField(_("file"), upload_to="reports/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=report_file_path)
     filename = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
 

@@ -336,6 +336,14 @@ def report_run_render(*, run_id: int) -> None:
         transaction.on_commit(lambda: _tell_programme_managers(run))
 
 
+def _replace_leftover(field_file, filename: str) -> None:
+    """Deletes what a render of this run killed before it committed left at the file's path
+    (the path holds the run's id), so that the file is replaced rather than stored twice."""
+    name = field_file.field.generate_filename(field_file.instance, filename)
+    if field_file.storage.exists(name):
+        field_file.storage.delete(name)
+
+
 @transaction.atomic
 def _finish(
     run: ReportRun, status: str, *, message: str = "", rendered=None, content=None, others=None
@@ -346,6 +354,7 @@ def _finish(
     if rendered is not None:
         if run.file:
             run.file.delete(save=False)  # a re-delivered task replaces, never adds, the file
+        _replace_leftover(run.file, rendered.filename)
         run.file.save(rendered.filename, content, save=False)
         run.filename, run.content_type = rendered.filename, rendered.content_type
         run.figures = rendered.figures
@@ -360,6 +369,7 @@ def _finish(
                 filename=other.filename,
                 content_type=other.content_type,
             )
+            _replace_leftover(extra.file, other.filename)
             extra.file.save(other.filename, other_content, save=False)
             extra.save()
     run.status, run.message, run.finished_at = status, message, timezone.now()
