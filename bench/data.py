@@ -112,7 +112,8 @@ def _generate(log) -> None:
                 employment_status, occupation, languages, migration_status, destinations,
                 intention_purpose, intention_timeframe, has_job_offer, has_admission,
                 consent_service, consent_research, consent_contact, created_at, updated_at,
-                centre_id, created_by_id, merged_into_id, pin_hash, month_of_birth)
+                centre_id, created_by_id, merged_into_id, pin_hash, month_of_birth, delete_reason,
+                legacy_ref, id_number)
             SELECT n + 1, 'BN-' || lpad(n::text, 7, '0'),
                    CASE WHEN n %% 2 = 0 THEN (%s::text[])[n %% 20 + 1] ELSE '' END,
                    CASE WHEN n %% 2 = 0 THEN (%s::text[])[(n / 20) %% 20 + 1]
@@ -126,7 +127,7 @@ def _generate(log) -> None:
                    (ARRAY['work','study','family',''])[n %% 4 + 1], '', false, false,
                    n %% 2 = 0, true, false,
                    timestamptz '2024-01-01' + (n * interval '2 minutes'), now(),
-                   n %% %s + 1, n %% %s + 1, NULL, '', NULL
+                   n %% %s + 1, n %% %s + 1, NULL, '', NULL, '', '', ''
             FROM generate_series(0::bigint, %s - 1) n
             """,
             [GIVEN, FAMILY, CENTRES, CENTRES, VISITORS],
@@ -137,12 +138,12 @@ def _generate(log) -> None:
             """
             INSERT INTO counselling_session (id, date, mode, duration_minutes, destinations,
                 services, notes, follow_up_date, follow_up_done, created_at, centre_id,
-                counsellor_id, visitor_id, source)
+                counsellor_id, visitor_id, source, delete_reason, legacy_row, outcome)
             SELECT s.n + 1, date '2025-01-01' + (s.n * 7919 %% 365)::int,
                    (ARRAY['in_person','phone','online'])[s.n %% 3 + 1],
                    (ARRAY[15,30,45,60])[s.n %% 4 + 1], '', '["information"]', '',
                    NULL, false, timestamptz '2025-01-01' + (s.n * interval '30 seconds'),
-                   s.centre, s.centre, s.visitor + 1, 'desk'
+                   s.centre, s.centre, s.visitor + 1, 'desk', '', '', ''
             FROM (
                 SELECT n, (n * 104729) %% %s AS visitor,
                        CASE WHEN n %% 10 = 0 THEN ((n * 104729) %% %s + 1) %% %s + 1
@@ -162,9 +163,9 @@ def _generate(log) -> None:
         cursor.execute(
             """
             INSERT INTO counselling_groupsession (id, type, date, place, total_participants,
-                created_at, centre_id, created_by_id)
+                created_at, centre_id, created_by_id, delete_reason)
             SELECT n + 1, 'information', date '2025-01-01' + (n * 31 %% 365)::int, 'Hall', 8,
-                   now(), n %% %s + 1, n %% %s + 1
+                   now(), n %% %s + 1, n %% %s + 1, ''
             FROM generate_series(0::bigint, %s - 1) n
             """,
             [CENTRES, CENTRES, GROUPS],

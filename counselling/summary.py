@@ -209,6 +209,9 @@ def summary_paused():
         yield
     finally:
         with connection.cursor() as cursor:
+            # The deferred foreign-key checks of the loaded rows first: a table with pending
+            # trigger events cannot be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table in ("counselling_session", "counselling_session_topics"):
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     summary_rebuild()
