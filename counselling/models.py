@@ -660,7 +660,24 @@ class Session(SoftDeletable):
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["centre", "date"])]
+        indexes = [
+            models.Index(fields=["centre", "date"]),
+            # The counsellor's home page: their last sessions, their centres' follow-ups due.
+            # Without them PostgreSQL walked every visitor of the centre (a parallel scan of
+            # all visitors for a busy one) to find a handful of sessions.
+            models.Index(
+                fields=["counsellor", "-created_at"],
+                condition=Q(deleted_at__isnull=True),
+                name="session_by_counsellor",
+            ),
+            models.Index(
+                fields=["centre", "follow_up_date"],
+                condition=Q(
+                    deleted_at__isnull=True, follow_up_done=False, follow_up_date__isnull=False
+                ),
+                name="session_follow_up_open",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "legacy_row"],

@@ -2,8 +2,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils.timezone import localdate
+from django.utils.timezone import localdate, now
 
+from counselling import selectors
 from counselling.models import AuditEvent, GroupSession, Referral, Session, Topic, Visitor
 from tests.counselling.factories import ReferralFactory, SessionFactory, make_visitor
 
@@ -351,6 +352,27 @@ def test_it_shows_follow_ups_referrals_and_sessions_on_the_home_page(login, coun
     assert len(context["last_sessions"]) == 2
     client.post(reverse("counselling:follow_up_done", args=[overdue.pk]))
     assert client.get(reverse("home")).context["follow_ups_overdue"] == []
+
+
+def test_it_lists_the_last_sessions_still_in_sight_behind_newer_ones_out_of_it(
+    counsellor_a, centre_a, counsellor_b, centre_b
+):
+    ours = make_visitor(counsellor_a, centre_a)
+    theirs = make_visitor(counsellor_b, centre_b)
+    logged = now() - timedelta(days=30)
+    older = [
+        SessionFactory(visitor=ours, counsellor=counsellor_a, created_at=logged + timedelta(n))
+        for n in range(3)
+    ]
+    for n in range(12):  # logged at centre A for centre B's visitor, who is out of A's sight
+        SessionFactory(
+            visitor=theirs,
+            centre=centre_a,
+            counsellor=counsellor_a,
+            created_at=logged + timedelta(days=10, minutes=n),
+        )
+    assert selectors.last_sessions(user=counsellor_a, count=2) == [older[2], older[1]]
+    assert selectors.last_sessions(user=counsellor_a) == older[::-1]
 
 
 def _many(counsellor, centre, n):
