@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "rest_framework",
     "knox",
     "axes",
@@ -122,6 +123,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are rendered by the templates above, so that templates/django/forms/ may replace
+# Django's own: a select there writes its options inline, not one include each (the country
+# lists have 250 options).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Data stores ----------------------------------------------------------------------------
 DATABASES = {
