@@ -190,16 +190,23 @@ class SoftDeletable(models.Model):
 def registered_in_scope(user):
     """Ids of the visitors registered at the user's centres (a coordinator: country), merged-away
     records excluded, from the visitor ↔ centre relation's partial indexes; None: no scope."""
+    rule = registered_rule(user, centre="centre", country="country")
+    if rule is None:
+        return None
+    return VisitorCentre.objects.filter(rule, registered_here=True).values("visitor_id")
+
+
+def registered_rule(user, *, centre: str, country: str):
+    """Q for rows whose registration centre (field `centre`) is one of the user's centres, or
+    whose country (field `country`) is the coordinator's; None: no scope."""
     if not user.is_authenticated:
         return None
     scope = user.scope
     if user.role in CENTRE_ROLES:
-        rule = Q(centre__in=scope.centre_ids)
-    elif user.role == Role.COUNTRY_COORDINATOR and scope.country:
-        rule = Q(country=scope.country)
-    else:
-        return None
-    return VisitorCentre.objects.filter(rule, registered_here=True).values("visitor_id")
+        return Q(**{f"{centre}__in": scope.centre_ids})
+    if user.role == Role.COUNTRY_COORDINATOR and scope.country:
+        return Q(**{country: scope.country})
+    return None
 
 
 class VisitorQuerySet(LiveQuerySet):
@@ -580,9 +587,17 @@ class Topic(models.Model):
 
 class SessionQuerySet(LiveQuerySet):
     def visible_to(self, user):
-        """Sessions of the visitors the user sees (Visitor.objects.visible_to), wherever held."""
-        registered = registered_in_scope(user)
-        return self.none() if registered is None else self.live().filter(visitor__in=registered)
+        """Sessions of the visitors the user sees (Visitor.objects.visible_to), wherever held.
+
+        The same rule as registered_in_scope, read from the copy of the visitor's registration
+        centre and country on the session (session_scope), so that a page is an index walk."""
+        from .session_scope import session_scope_kept
+
+        if not session_scope_kept():
+            registered = registered_in_scope(user)
+            return self.none() if registered is None else self.live().filter(visitor__in=registered)
+        rule = registered_rule(user, centre="visitor_centre", country="visitor_country")
+        return self.none() if rule is None else self.live().filter(rule)
 
 
 class Outcome(models.TextChoices):
@@ -653,6 +668,19 @@ class Session(SoftDeletable):
         editable=False,
     )
     legacy_row = models.CharField(max_length=64, blank=True, editable=False)
+    # Copies of the visitor's registration centre and its country (None and '' once the
+    # visitor is merged away), kept by triggers: see session_scope. Read by visible_to only.
+    # No constraint of its own: Visitor.centre holds the reference (and protects the centre).
+    visitor_centre = models.ForeignKey(
+        "centres.Centre",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    visitor_country = models.CharField(max_length=2, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -660,7 +688,20 @@ class Session(SoftDeletable):
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["centre", "date"])]
+        indexes = [
+            models.Index(fields=["centre", "date"]),
+            # The lists of a scope in their order (Meta.ordering), and their counts.
+            models.Index(
+                fields=["visitor_centre", "-date", "-id"],
+                condition=Q(deleted_at__isnull=True),
+                name="session_live_by_centre",
+            ),
+            models.Index(
+                fields=["visitor_country", "-date", "-id"],
+                condition=Q(deleted_at__isnull=True),
+                name="session_live_by_country",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["centre", "legacy_row"],
