@@ -47,4 +47,12 @@ class Migration(migrations.Migration):
             model_name='session',
             index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['visitor_country', '-date', '-id'], name='session_live_by_country'),
         ),
+        migrations.AddIndex(
+            model_name='visitor',
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('merged_into__isnull', True)), fields=['centre', '-created_at'], name='visitor_active_by_centre'),
+        ),
+        migrations.AddIndex(
+            model_name='visitor',
+            index=models.Index(condition=models.Q(('deleted_at__isnull', True), ('merged_into__isnull', True)), fields=['-created_at'], name='visitor_active_by_created'),
+        ),
     ]
