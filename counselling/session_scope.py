@@ -75,7 +75,8 @@ UNINSTALL_SQL = """
     DROP FUNCTION IF EXISTS counselling_centre_session_scope();
 """
 
-# Fills the copy of every session at once (the migration, a bulk load with triggers off).
+# Fills the copy of every session where it differs, at once (the migration; after a bulk load
+# made with the triggers off).
 FILL_SQL = """
     UPDATE counselling_session s
     SET visitor_centre_id = scope.centre_id, visitor_country = scope.country
@@ -95,11 +96,10 @@ def session_scope_kept() -> bool:
     return connection.vendor == "postgresql"
 
 
-def session_scope_install(*, fill: bool = True) -> None:
-    """Installs the triggers (again: CREATE OR REPLACE) and fills the copy where it differs."""
+def session_scope_install() -> None:
+    """Fills the copy where it differs, then installs the triggers (again: CREATE OR REPLACE)."""
     if not session_scope_kept():
         return
     with connection.cursor() as cursor:
-        if fill:
-            cursor.execute(FILL_SQL)
+        cursor.execute(FILL_SQL)
         cursor.execute(INSTALL_SQL)
