@@ -41,6 +41,10 @@ _TABLES = (
     "counselling_statisticsdestinationmonth",
 )
 _CELLS = "counselling_statisticscell"
+# Set for the rest of a transaction by summary_deferred: the session triggers leave the work to
+# one set-based refresh at its end.
+_DEFERRED_SETTING = "msc.statistics_deferred"
+_DEFERRED = f"coalesce(current_setting('{_DEFERRED_SETTING}', true), '') = 'on'"
 
 
 def _inserts(where: str = "") -> list[str]:
@@ -90,11 +94,11 @@ _CELL_TYPES = (
 )
 
 
-def _cells_select(visitor: str = "") -> str:
-    """The cells (StatisticsCell) of the month tables' rows, of one visitor (`visitor`: an SQL
-    expression) or of all: each visitor once per country and once in the network per month,
-    with the month they were served in before (lag), for each breakdown."""
-    only = f"AND m.visitor_id = {visitor}" if visitor else ""
+def _cells_select(visitors: str = "") -> str:
+    """The cells (StatisticsCell) of the month tables' rows, of some visitors (`visitors`: an
+    SQL condition on m.visitor_id) or of all: each visitor once per country and once in the
+    network per month, with the month they were served in before (lag), for each breakdown."""
+    only = f"AND {visitors}" if visitors else ""
     return f"""
     WITH months AS (
         SELECT m.visitor_id, c.country, m.month, m.counsellor_id, m.sessions,
@@ -206,18 +210,24 @@ def install_sql() -> str:
     watched += ("destinations", "created_at", "source", "deleted_at")
     old = ", ".join(f"OLD.{column}" for column in watched)
     new = ", ".join(f"NEW.{column}" for column in watched)
-    visitor_cells = f"SELECT * FROM ({_cells_select('p_visitor')}) AS c({_CELL_COLUMNS})"
+    visitor_cells = (
+        f"SELECT * FROM ({_cells_select('m.visitor_id = p_visitor')}) AS c({_CELL_COLUMNS})"
+    )
     return f"""
     -- A visitor's cells before a change, to take away after it (counselling_statistics_add).
+    -- (PL/pgSQL rather than SQL functions: their plans are kept between calls.)
     CREATE OR REPLACE FUNCTION counselling_statistics_cells_of(p_visitor bigint)
     RETURNS jsonb AS $$
-        SELECT coalesce(jsonb_agg(cells), '[]'::jsonb) FROM ({visitor_cells}) AS cells;
-    $$ LANGUAGE sql STABLE;
+    BEGIN
+        RETURN (SELECT coalesce(jsonb_agg(cells), '[]'::jsonb) FROM ({visitor_cells}) AS cells);
+    END;
+    $$ LANGUAGE plpgsql STABLE;
 
     -- What a change made to a visitor's cells: the rows now, minus the rows before; only the
     -- cells that differ get a row.
     CREATE OR REPLACE FUNCTION counselling_statistics_add(p_visitor bigint, p_before jsonb)
     RETURNS void AS $$
+    BEGIN
         INSERT INTO counselling_statisticscell ({_CELL_COLUMNS})
         SELECT country, dimension, value, month, prev_month, sum(sessions), sum(people),
                sum(missing), sum(late)
@@ -230,7 +240,8 @@ def install_sql() -> str:
         ) difference
         GROUP BY 1, 2, 3, 4, 5
         HAVING sum(sessions) <> 0 OR sum(people) <> 0 OR sum(missing) <> 0 OR sum(late) <> 0;
-    $$ LANGUAGE sql;
+    END;
+    $$ LANGUAGE plpgsql;
 
     CREATE OR REPLACE FUNCTION counselling_statistics_refresh(
         p_visitor bigint, p_centre bigint, p_day date) RETURNS void AS $$
@@ -249,6 +260,7 @@ def install_sql() -> str:
 
     CREATE OR REPLACE FUNCTION counselling_session_statistics() RETURNS trigger AS $$
     BEGIN
+        IF {_DEFERRED} THEN RETURN NULL; END IF;
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
             PERFORM counselling_statistics_refresh(OLD.visitor_id, OLD.centre_id, OLD.date);
         END IF;
@@ -265,6 +277,7 @@ def install_sql() -> str:
     DECLARE
         s record;
     BEGIN
+        IF {_DEFERRED} THEN RETURN NULL; END IF;
         SELECT visitor_id, centre_id, date INTO s FROM counselling_session
         WHERE id = CASE WHEN TG_OP = 'DELETE' THEN OLD.session_id ELSE NEW.session_id END;
         IF FOUND THEN
@@ -285,6 +298,7 @@ def install_sql() -> str:
     DECLARE
         before jsonb;
     BEGIN
+        IF {_DEFERRED} THEN RETURN NULL; END IF;
         PERFORM pg_advisory_xact_lock({_LOCK_CLASS}, (NEW.id % 2147483647)::int);
         before := counselling_statistics_cells_of(NEW.id);
         UPDATE counselling_statisticsmonth SET sex = NEW.sex, year_of_birth = NEW.year_of_birth,
@@ -399,3 +413,65 @@ def summary_compact() -> None:
     if summary_kept():
         with connection.cursor() as cursor:
             cursor.execute(COMPACT_SQL)
+
+
+@contextmanager
+def summary_deferred():
+    """For a bulk write of sessions in one transaction (a legacy import): the row triggers
+    leave the summary alone, and the visitors the caller adds to the yielded set are refreshed
+    in one set-based pass at the end, in the same transaction. Other writers are not affected
+    (the setting is the transaction's own)."""
+    touched: set[int] = set()
+    if not summary_kept():
+        yield touched
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [_DEFERRED_SETTING])
+    yield touched
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'off', true)", [_DEFERRED_SETTING])
+    summary_refresh_visitors(touched)
+
+
+def summary_refresh_visitors(visitor_ids) -> None:
+    """Rebuilds the month rows and the cells of these visitors from their live sessions, in a
+    few set-based statements (what the triggers do for one visitor at a time)."""
+    ids = sorted(visitor_ids)
+    if not ids or not summary_kept():
+        return
+    condition = "m.visitor_id = ANY(%(ids)s)"
+    with connection.cursor() as cursor:
+        # In the triggers' order: one visitor's rows are written by one transaction at a time.
+        cursor.execute(
+            f"SELECT count(pg_advisory_xact_lock({_LOCK_CLASS}, (v %% 2147483647)::int))"
+            " FROM unnest(%(ids)s::bigint[]) AS v",
+            {"ids": ids},
+        )
+        cursor.execute("DROP TABLE IF EXISTS statistics_cells_before")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE statistics_cells_before ON COMMIT DROP AS "
+            f"SELECT * FROM ({_cells_select(condition)}) AS c({_CELL_COLUMNS})",
+            {"ids": ids},
+        )
+        for table in _TABLES:
+            cursor.execute(f"DELETE FROM {table} WHERE visitor_id = ANY(%(ids)s)", {"ids": ids})
+        for statement in _inserts("AND s.visitor_id = ANY(%(ids)s)"):
+            cursor.execute(statement, {"ids": ids})
+        cursor.execute(
+            f"""
+            INSERT INTO {_CELLS} ({_CELL_COLUMNS})
+            SELECT country, dimension, value, month, prev_month, sum(sessions), sum(people),
+                   sum(missing), sum(late)
+            FROM (
+                SELECT * FROM ({_cells_select(condition)}) AS c({_CELL_COLUMNS})
+                UNION ALL
+                SELECT country, dimension, value, month, prev_month, -sessions, -people,
+                       -missing, -late
+                FROM statistics_cells_before
+            ) difference
+            GROUP BY 1, 2, 3, 4, 5
+            HAVING sum(sessions) <> 0 OR sum(people) <> 0 OR sum(missing) <> 0 OR sum(late) <> 0
+            """,
+            {"ids": ids},
+        )
+        cursor.execute("DROP TABLE statistics_cells_before")
