@@ -290,7 +290,8 @@ def test_a_large_file_imports_in_a_bounded_number_of_queries(
             cells["counsellor_email"] = counsellor_a.email
         rows.append({importer.ROW_NUMBER: n + 2, **cells})
 
-    with django_assert_max_num_queries(40):
+    # 40, and 12 for the statistics summary refreshed once for the whole file.
+    with django_assert_max_num_queries(52):
         report = importer.sessions_import(user=manager_a, centre=centre_a, rows=rows)
 
     assert (report.sessions, report.visitors) == (2000, 500)
@@ -347,7 +348,7 @@ def _summary_rows():
     return (
         sorted(StatisticsMonth.objects.values_list("month", "visitor", "sessions", "late")),
         sorted(StatisticsTopicMonth.objects.values_list("visitor", "topic", "sessions"), key=str),
-        sorted((tuple(row.values()) for row in cells if any(row.values())), key=str),
+        sorted((tuple(row.values()) for row in cells if row["sessions"] or row["people"]), key=str),
     )
 
 
