@@ -1273,6 +1273,7 @@ class StatisticsMonth(models.Model):
     year_of_birth = models.PositiveSmallIntegerField(null=True)
     migration_status = models.CharField(max_length=20, blank=True)
     visitor_incomplete = models.BooleanField(default=False)  # no year of birth or education
+    visitor_destinations = models.CharField(max_length=749, blank=True)  # intended, ISO codes
     sessions = models.PositiveIntegerField()
     # Sessions without a topic or a duration (the visitor's missing fields are added at query
     # time), and sessions logged more than a week late at the desk (imports excluded).
@@ -1327,3 +1328,46 @@ class StatisticsDestinationMonth(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.destination}: {self.sessions}"
+
+
+class StatisticsCell(models.Model):
+    """People reached and sessions per country (or the network) × month × one breakdown value,
+    derived from the month tables above (counselling/summary.py keeps it), so that a year of a
+    country or of the whole network sums a few thousand rows instead of a row per visitor.
+
+    `people` stays exact for any range of whole months: a visitor counts in the cell of each
+    month they were served in (per country: in that country), with `prev_month` the previous
+    month they were served in before (None: never). The people of months m1…m2 are the cells of
+    those months with no `prev_month` from m1 on: each person once, in the first month of the
+    range they came. Topics and destinations discussed keep a `prev_month` of their own.
+
+    Rows are added, never updated: each write adds the difference it makes (old rows with
+    negative figures), so concurrent writers never wait on a shared row; `summary_compact` folds
+    them together now and then. Readers always SUM.
+    """
+
+    class Dimension(models.TextChoices):
+        ALL = "all"
+        SEX = "sex"
+        YEAR_OF_BIRTH = "yob"
+        MIGRATION_STATUS = "status"
+        VISITOR_DESTINATION = "vdest"  # where the visitor intends to go (the profile)
+        TOPIC = "topic"  # topic id; "" for sessions with none
+        SESSION_DESTINATION = "sdest"  # destinations discussed in the sessions
+        COUNSELLOR = "counsellor"  # counsellor id: sessions, missing and late only
+
+    country = models.CharField(max_length=2, blank=True)  # "": the whole network
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    value = models.CharField(max_length=20, blank=True)
+    month = models.DateField()
+    prev_month = models.DateField(null=True)
+    sessions = models.IntegerField()
+    people = models.IntegerField()
+    missing = models.IntegerField()  # sessions missing a key field (data quality)
+    late = models.IntegerField()  # sessions logged more than a week late at the desk
+
+    class Meta:
+        indexes = [models.Index(fields=["country", "month", "dimension"])]
+
+    def __str__(self):
+        return f"{self.country or 'network'} {self.month:%Y-%m} {self.dimension}={self.value}"
