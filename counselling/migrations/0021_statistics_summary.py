@@ -67,8 +67,8 @@ class Migration(migrations.Migration):
 
 
 def install(apps, schema_editor):
-    """Nothing here any more: migration 0022 installs the triggers of the summary as it is now
-    (they need the tables 0022 adds) and fills it from the sessions logged."""
+    """Nothing here any more: migration 0023 installs the triggers of the summary as it is now
+    (they need the tables 0023 adds) and fills it from the sessions logged."""
 
 
 def uninstall(apps, schema_editor):

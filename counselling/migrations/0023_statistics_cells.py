@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('counselling', '0021_statistics_summary'),
+        ('counselling', '0022_session_visitor_scope'),
     ]
 
     operations = [
