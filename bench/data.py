@@ -138,20 +138,24 @@ def _generate(log) -> None:
             """
             INSERT INTO counselling_session (id, date, mode, duration_minutes, destinations,
                 services, notes, follow_up_date, follow_up_done, created_at, centre_id,
-                counsellor_id, visitor_id, source, delete_reason, legacy_row, outcome)
+                counsellor_id, visitor_id, source, delete_reason, legacy_row, outcome,
+                visitor_centre_id, visitor_country)
             SELECT s.n + 1, date '2025-01-01' + (s.n * 7919 %% 365)::int,
                    (ARRAY['in_person','phone','online'])[s.n %% 3 + 1],
                    (ARRAY[15,30,45,60])[s.n %% 4 + 1], '', '["information"]', '',
                    NULL, false, timestamptz '2025-01-01' + (s.n * interval '30 seconds'),
-                   s.centre, s.centre, s.visitor + 1, 'desk', '', '', ''
+                   s.centre, s.centre, s.visitor + 1, 'desk', '', '', '',
+                   registered.id, registered.country
             FROM (
                 SELECT n, (n * 104729) %% %s AS visitor,
                        CASE WHEN n %% 10 = 0 THEN ((n * 104729) %% %s + 1) %% %s + 1
                             ELSE (n * 104729) %% %s %% %s + 1 END AS centre
                 FROM generate_series(0::bigint, %s - 1) n
             ) s
+            -- The visitor's registration centre (the triggers that copy it are off).
+            JOIN centres_centre registered ON registered.id = s.visitor %% %s + 1
             """,
-            [VISITORS, VISITORS, CENTRES, VISITORS, CENTRES, SESSIONS],
+            [VISITORS, VISITORS, CENTRES, VISITORS, CENTRES, SESSIONS, CENTRES],
         )
         log("  sessions done")
         cursor.execute(

@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django import forms
 from django.utils.timezone import localdate
 from django.utils.translation import gettext_lazy as _
@@ -437,6 +439,10 @@ class ImportForm(forms.Form):
         self.order_fields(["centre", "file"])
 
 
+def _month_end(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
 class StatisticsForm(forms.Form):
     centre = forms.ModelChoiceField(
         label=_("Centre"), queryset=Centre.objects.none(), required=False, empty_label=_("All")
@@ -463,8 +469,11 @@ class StatisticsForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        end = data.get("end") or localdate()
-        start = data.get("start") or end.replace(year=end.year - 1, day=1)
+        # By default the last twelve whole months, this one included: whole months are read
+        # from the statistics summary (counselling/statistics.py), other periods are counted.
+        end = data.get("end") or _month_end(localdate())
+        months = end.year * 12 + end.month - 1 - 11
+        start = data.get("start") or date(months // 12, months % 12 + 1, 1)
         if start > end:
             raise forms.ValidationError(_("The start is after the end."))
         data["start"], data["end"] = start, end

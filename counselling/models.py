@@ -190,16 +190,23 @@ class SoftDeletable(models.Model):
 def registered_in_scope(user):
     """Ids of the visitors registered at the user's centres (a coordinator: country), merged-away
     records excluded, from the visitor ↔ centre relation's partial indexes; None: no scope."""
+    rule = registered_rule(user, centre="centre", country="country")
+    if rule is None:
+        return None
+    return VisitorCentre.objects.filter(rule, registered_here=True).values("visitor_id")
+
+
+def registered_rule(user, *, centre: str, country: str):
+    """Q for rows whose registration centre (field `centre`) is one of the user's centres, or
+    whose country (field `country`) is the coordinator's; None: no scope."""
     if not user.is_authenticated:
         return None
     scope = user.scope
     if user.role in CENTRE_ROLES:
-        rule = Q(centre__in=scope.centre_ids)
-    elif user.role == Role.COUNTRY_COORDINATOR and scope.country:
-        rule = Q(country=scope.country)
-    else:
-        return None
-    return VisitorCentre.objects.filter(rule, registered_here=True).values("visitor_id")
+        return Q(**{f"{centre}__in": scope.centre_ids})
+    if user.role == Role.COUNTRY_COORDINATOR and scope.country:
+        return Q(**{country: scope.country})
+    return None
 
 
 class VisitorQuerySet(LiveQuerySet):
@@ -209,12 +216,10 @@ class VisitorQuerySet(LiveQuerySet):
         Programme managers see statistics only; experts, hosts and administrators nothing.
         Merged-away records are hidden: their sessions live on the kept record.
         """
-        if not user.is_authenticated:
-            return self.none()
-        registered = registered_in_scope(user)
-        if registered is None:
-            return self.none()
-        return self.filter(merged_into__isnull=True, deleted_at__isnull=True, pk__in=registered)
+        # The rule of registered_in_scope, read from the visitor's own centre: a page of the
+        # list is a walk down the partial indexes below, its count an index-only scan.
+        rule = registered_rule(user, centre="centre", country="centre__country")
+        return self.none() if rule is None else self.active().filter(rule)
 
     def present_for(self, user):
         """Other centres' visitors whose proof of presence this user has taken, for the
@@ -436,6 +441,18 @@ class Visitor(SoftDeletable):
             models.Index(
                 fields=["id_number"], name="visitor_id_number", condition=~Q(id_number="")
             ),
+            # The lists of a scope in their order (Meta.ordering) and their counts: a centre's
+            # visitors, and all visitors for a country's (whose centres are many).
+            models.Index(
+                fields=["centre", "-created_at"],
+                condition=Q(merged_into__isnull=True, deleted_at__isnull=True),
+                name="visitor_active_by_centre",
+            ),
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(merged_into__isnull=True, deleted_at__isnull=True),
+                name="visitor_active_by_created",
+            ),
         ]
         constraints = [
             # A record is never merged into itself; that it is not merged into a merged record
@@ -580,9 +597,17 @@ class Topic(models.Model):
 
 class SessionQuerySet(LiveQuerySet):
     def visible_to(self, user):
-        """Sessions of the visitors the user sees (Visitor.objects.visible_to), wherever held."""
-        registered = registered_in_scope(user)
-        return self.none() if registered is None else self.live().filter(visitor__in=registered)
+        """Sessions of the visitors the user sees (Visitor.objects.visible_to), wherever held.
+
+        The same rule as registered_in_scope, read from the copy of the visitor's registration
+        centre and country on the session (session_scope), so that a page is an index walk."""
+        from .session_scope import session_scope_kept
+
+        if not session_scope_kept():
+            registered = registered_in_scope(user)
+            return self.none() if registered is None else self.live().filter(visitor__in=registered)
+        rule = registered_rule(user, centre="visitor_centre", country="visitor_country")
+        return self.none() if rule is None else self.live().filter(rule)
 
 
 class Outcome(models.TextChoices):
@@ -653,6 +678,19 @@ class Session(SoftDeletable):
         editable=False,
     )
     legacy_row = models.CharField(max_length=64, blank=True, editable=False)
+    # Copies of the visitor's registration centre and its country (None and '' once the
+    # visitor is merged away), kept by triggers: see session_scope. Read by visible_to only.
+    # No constraint of its own: Visitor.centre holds the reference (and protects the centre).
+    visitor_centre = models.ForeignKey(
+        "centres.Centre",
+        on_delete=models.DO_NOTHING,
+        null=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    visitor_country = models.CharField(max_length=2, blank=True, editable=False)
 
     objects = SessionQuerySet.as_manager()
 
@@ -676,6 +714,17 @@ class Session(SoftDeletable):
                     deleted_at__isnull=True, follow_up_done=False, follow_up_date__isnull=False
                 ),
                 name="session_follow_up_open",
+            ),
+            # The lists of a scope in their order (Meta.ordering), and their counts.
+            models.Index(
+                fields=["visitor_centre", "-date", "-id"],
+                condition=Q(deleted_at__isnull=True),
+                name="session_live_by_centre",
+            ),
+            models.Index(
+                fields=["visitor_country", "-date", "-id"],
+                condition=Q(deleted_at__isnull=True),
+                name="session_live_by_country",
             ),
         ]
         constraints = [
@@ -1239,6 +1288,7 @@ class StatisticsMonth(models.Model):
     year_of_birth = models.PositiveSmallIntegerField(null=True)
     migration_status = models.CharField(max_length=20, blank=True)
     visitor_incomplete = models.BooleanField(default=False)  # no year of birth or education
+    visitor_destinations = models.CharField(max_length=749, blank=True)  # intended, ISO codes
     sessions = models.PositiveIntegerField()
     # Sessions without a topic or a duration (the visitor's missing fields are added at query
     # time), and sessions logged more than a week late at the desk (imports excluded).
@@ -1293,3 +1343,46 @@ class StatisticsDestinationMonth(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.destination}: {self.sessions}"
+
+
+class StatisticsCell(models.Model):
+    """People reached and sessions per country (or the network) × month × one breakdown value,
+    derived from the month tables above (counselling/summary.py keeps it), so that a year of a
+    country or of the whole network sums a few thousand rows instead of a row per visitor.
+
+    `people` stays exact for any range of whole months: a visitor counts in the cell of each
+    month they were served in (per country: in that country), with `prev_month` the previous
+    month they were served in before (None: never). The people of months m1…m2 are the cells of
+    those months with no `prev_month` from m1 on: each person once, in the first month of the
+    range they came. Topics and destinations discussed keep a `prev_month` of their own.
+
+    Rows are added, never updated: each write adds the difference it makes (old rows with
+    negative figures), so concurrent writers never wait on a shared row; `summary_compact` folds
+    them together now and then. Readers always SUM.
+    """
+
+    class Dimension(models.TextChoices):
+        ALL = "all"
+        SEX = "sex"
+        YEAR_OF_BIRTH = "yob"
+        MIGRATION_STATUS = "status"
+        VISITOR_DESTINATION = "vdest"  # where the visitor intends to go (the profile)
+        TOPIC = "topic"  # topic id; "" for sessions with none
+        SESSION_DESTINATION = "sdest"  # destinations discussed in the sessions
+        COUNSELLOR = "counsellor"  # counsellor id: sessions, missing and late only
+
+    country = models.CharField(max_length=2, blank=True)  # "": the whole network
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    value = models.CharField(max_length=20, blank=True)
+    month = models.DateField()
+    prev_month = models.DateField(null=True)
+    sessions = models.IntegerField()
+    people = models.IntegerField()
+    missing = models.IntegerField()  # sessions missing a key field (data quality)
+    late = models.IntegerField()  # sessions logged more than a week late at the desk
+
+    class Meta:
+        indexes = [models.Index(fields=["country", "month", "dimension"])]
+
+    def __str__(self):
+        return f"{self.country or 'network'} {self.month:%Y-%m} {self.dimension}={self.value}"

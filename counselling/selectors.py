@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils.timezone import localdate
 
@@ -32,12 +32,26 @@ def visitor_list(*, user, centre: Centre | None = None):
     visitors = Visitor.objects.visible_to(user).select_related("centre")
     if centre is not None:
         visitors = visitors.filter(centre=centre)
-    # A correlated subquery, computed for the rows of the page only: a GROUP BY over the
-    # sessions would make the paginator's COUNT aggregate every session in scope.
-    last_session = (
-        Session.objects.live().filter(visitor=OuterRef("pk")).order_by("-date").values("date")[:1]
+    return visitors.order_by("-created_at")
+
+
+def visitors_with_last_session(visitors) -> list[Visitor]:
+    """The visitors of a page, each with the date of their last live session (or None).
+
+    One query for the page, after it is cut: a subquery in the list would run for every row
+    the page's OFFSET skips, and a GROUP BY over the sessions would make the count aggregate
+    every session in scope."""
+    visitors = list(visitors)
+    last = dict(
+        Session.objects.live()
+        .filter(visitor__in=[visitor.pk for visitor in visitors])
+        .order_by()
+        .values_list("visitor")
+        .annotate(Max("date"))
     )
-    return visitors.annotate(last_session=Subquery(last_session)).order_by("-created_at")
+    for visitor in visitors:
+        visitor.last_session = last.get(visitor.pk)
+    return visitors
 
 
 def visitor_search(*, user, query: str) -> list[Visitor]:

@@ -40,6 +40,7 @@ from .models import (
     VisitorMerge,
     _scope_filter,
 )
+from .summary import summary_deferred
 
 NOT_YOUR_CENTRE = gettext_lazy("You can only record work for a centre you work at.")
 ATTENDANCE_OVER_TOTAL = gettext_lazy(
@@ -445,7 +446,17 @@ def sessions_import_save(
         ),
         batch_size=2000,
     )
-    # Built and saved batch by batch: a 100,000-row import never holds all its sessions.
+    # The statistics summary once for the whole file, not by its triggers row by row.
+    with summary_deferred() as summarised:
+        session_ids, served = _sessions_import_insert(centre, created, planned, session_import)
+        summarised.update(served)
+    VisitorCentre.refresh(served | existing)
+    return created, session_ids
+
+
+def _sessions_import_insert(centre, created, planned, session_import) -> tuple[list, set]:
+    """The import's sessions and their topics, batch by batch: a 100,000-row import never
+    holds all its sessions. Returns their ids and their visitors' ids."""
     session_ids, served = [], set()
     link = Session.topics.through
     for start in range(0, len(planned), IMPORT_BATCH):
@@ -471,8 +482,7 @@ def sessions_import_save(
         )
         session_ids += [session.pk for session in sessions]
         served.update(session.visitor_id for session in sessions)
-    VisitorCentre.refresh(served | existing)
-    return created, session_ids
+    return session_ids, served
 
 
 @transaction.atomic
@@ -820,20 +830,24 @@ def session_import_roll_back(*, user, session_import) -> dict:
     when = now()
     reason = f"import {locked.pk} rolled back"
     sessions = Session.objects.filter(session_import=locked, deleted_at__isnull=True)
-    undone = sessions.update(deleted_at=when, deleted_by=user, delete_reason=reason, legacy_row="")
-    created = Visitor.objects.filter(session_import=locked, deleted_at__isnull=True)
-    served = (
-        Exists(Session.objects.live().filter(visitor=OuterRef("pk")))
-        | Exists(Referral.objects.live().filter(visitor=OuterRef("pk")))
-        | Exists(GroupAttendance.objects.filter(visitor=OuterRef("pk")))
-        | Exists(Visitor.objects.filter(merged_into=OuterRef("pk")))
-    )
-    removable = list(created.exclude(served).values_list("pk", flat=True))
-    if removable:
-        _visitors_anonymise(ids=removable, when=when)
-        Visitor.objects.filter(pk__in=removable).update(
-            deleted_at=when, deleted_by=user, delete_reason=reason, legacy_ref=""
+    with summary_deferred() as summarised:
+        summarised.update(sessions.values_list("visitor_id", flat=True))
+        undone = sessions.update(
+            deleted_at=when, deleted_by=user, delete_reason=reason, legacy_row=""
         )
+        created = Visitor.objects.filter(session_import=locked, deleted_at__isnull=True)
+        served = (
+            Exists(Session.objects.live().filter(visitor=OuterRef("pk")))
+            | Exists(Referral.objects.live().filter(visitor=OuterRef("pk")))
+            | Exists(GroupAttendance.objects.filter(visitor=OuterRef("pk")))
+            | Exists(Visitor.objects.filter(merged_into=OuterRef("pk")))
+        )
+        removable = list(created.exclude(served).values_list("pk", flat=True))
+        if removable:
+            _visitors_anonymise(ids=removable, when=when)
+            Visitor.objects.filter(pk__in=removable).update(
+                deleted_at=when, deleted_by=user, delete_reason=reason, legacy_ref=""
+            )
     locked.rolled_back_at, locked.rolled_back_by = when, user
     locked.save(update_fields=["rolled_back_at", "rolled_back_by"])
     audit_record(

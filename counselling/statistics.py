@@ -13,6 +13,7 @@ give the same figures.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Case,
@@ -41,9 +42,11 @@ from .models import (
     MigrationStatus,
     Session,
     Sex,
+    StatisticsCell,
     StatisticsDestinationMonth,
     StatisticsMonth,
     StatisticsTopicMonth,
+    Topic,
     topic_label,
 )
 from .summary import summary_kept
@@ -103,6 +106,28 @@ def centre_statistics(
         centres = centres.filter(country=country)
     if centre is not None:
         centres = centres.filter(pk=centre.pk)
+    level = cell_level(user=user, centre=centre, country=country)
+    if period.whole_months and summary_kept() and level is not None:
+        figures = _figures_from_cells(level, period)
+    else:
+        figures = _figures_of_centres(centres, period)
+    return _with_groups({**figures, **_group_figures(centres, period)})
+
+
+def cell_level(*, user, centre: Centre | None = None, country: str = "") -> str | None:
+    """The cells that hold the figures of what the user asked for: a country's code, "" for
+    the network, None when the scope is one centre or a few (their month rows are read)."""
+    if centre is not None:
+        return None
+    scope = user.scope
+    if scope.whole_network:
+        return country  # the network ("") or one of its countries
+    if scope.country and country in ("", scope.country):
+        return scope.country
+    return None
+
+
+def _figures_of_centres(centres, period: Period) -> dict:
     if period.whole_months and summary_kept():
         months = {"month__gte": period.start, "month__lte": period.end, "centre__in": centres}
         sessions = StatisticsMonth.objects.filter(**months)
@@ -113,9 +138,6 @@ def centre_statistics(
             centre__in=centres, date__gte=period.start, date__lte=period.end
         )
         topic_rows = destination_rows = sessions
-    groups = GroupSession.objects.live().filter(
-        centre__in=centres, date__gte=period.start, date__lte=period.end
-    )
     if _summary(sessions):
         totals, by_visitor = _people_in_one_pass(sessions, period)
     else:
@@ -127,39 +149,173 @@ def centre_statistics(
                 sessions, "visitor__migration_status", dict(MigrationStatus.choices)
             ),
         }
-    totals["group_sessions"] = groups.count()
-    totals["group_participants"] = groups.aggregate(n=Sum("total_participants"))["n"] or 0
-
-    monthly = {
-        row["month"]: {"month": row["month"], "sessions": row["sessions"], "people": row["people"]}
+    monthly = [
+        {"month": row["month"], "sessions": row["sessions"], "people": row["people"]}
         for row in _with_month(sessions).values("month").annotate(**_figures(sessions))
-    }
-    for row in (
-        groups.annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(participants=Sum("total_participants"))
-    ):
-        monthly.setdefault(row["month"], {"month": row["month"], "sessions": 0, "people": 0})
-        monthly[row["month"]]["group_participants"] = row["participants"]
-    months = [monthly[key] for key in sorted(monthly)]
-
-    topics = _topics(topic_rows)
+    ]
     return {
         "totals": totals,
-        "months": months,
-        "chart": _chart(months),
+        "months": monthly,
         **by_visitor,
-        "by_topic": [
-            {
-                "label": topic_label(row["topics__name"]) if row["topics__name"] else _("no topic"),
-                **row,
-            }
-            for row in topics
-        ],
+        "by_topic": _topic_rows(_topics(topic_rows)),
         "by_destination": _by_destination(destination_rows),
         "quality": data_quality(sessions),
+    }
+
+
+def cells_in(level: str, period: Period):
+    """The cells of a country ("": the network) in a period of whole months."""
+    return StatisticsCell.objects.filter(
+        country=level, month__gte=period.start, month__lte=period.end
+    )
+
+
+def cell_people(period: Period):
+    """People reached in the period, summed over cells: each person in the first month of the
+    period they came in (their previous month before the period, or none)."""
+    first_in_period = Q(prev_month__isnull=True) | Q(prev_month__lt=period.start)
+    return Coalesce(Sum("people", filter=first_in_period), 0)
+
+
+def _figures_from_cells(level: str, period: Period) -> dict:
+    """The figures of a country or the network from the cells: two small aggregates."""
+    from django_countries import countries
+
+    cells = cells_in(level, period)
+    values: dict[str, list] = {}
+    for row in cells.values("dimension", "value").annotate(
+        sessions=Sum("sessions"), people=cell_people(period), missing=Sum("missing"),
+        late=Sum("late"),
+    ):  # fmt: skip
+        values.setdefault(row["dimension"], []).append(row)
+    monthly = [
+        {"month": row["month"], "sessions": row["sessions"], "people": row["people"]}
+        for row in cells.filter(dimension=StatisticsCell.Dimension.ALL)
+        .values("month")
+        .annotate(sessions=Sum("sessions"), people=Sum("people"))
+        .order_by("month")
+        if row["sessions"]
+    ]
+
+    def rows(dimension) -> list[tuple]:
+        return [
+            (row["value"], row["sessions"], row["people"])
+            for row in values.get(dimension, [])
+            if row["sessions"] or row["people"]
+        ]
+
+    everyone = values.get(StatisticsCell.Dimension.ALL, [{}])[0]
+    bands: dict[str, list[int]] = {}
+    for year, sessions, people in rows(StatisticsCell.Dimension.YEAR_OF_BIRTH):
+        band = _age_band(period.end.year, int(year) if year else None)
+        figures = bands.setdefault(band, [0, 0])
+        figures[0] += sessions
+        figures[1] += people
+    topic_names = dict(Topic.objects.values_list("pk", "name"))
+    topics = sorted(
+        (
+            {"topics__name": topic_names.get(int(value)) if value else None,
+             "sessions": sessions, "people": people}
+            for value, sessions, people in rows(StatisticsCell.Dimension.TOPIC)
+        ),
+        key=lambda row: -row["sessions"],
+    )  # fmt: skip
+    destinations = sorted(
+        (
+            {"label": countries.name(code), "sessions": sessions, "people": people}
+            for code, sessions, people in sorted(rows(StatisticsCell.Dimension.SESSION_DESTINATION))
+        ),
+        key=lambda row: -row["people"],
+    )  # fmt: skip
+    return {
+        "totals": {
+            "sessions": everyone.get("sessions") or 0,
+            "people": everyone.get("people") or 0,
+        },
+        "months": monthly,
+        "by_sex": _labelled(rows(StatisticsCell.Dimension.SEX), dict(Sex.choices), "visitor__sex"),
+        "by_age_band": _age_band_rows([(band, s, p) for band, (s, p) in bands.items()]),
+        "by_migration_status": _labelled(
+            rows(StatisticsCell.Dimension.MIGRATION_STATUS),
+            dict(MigrationStatus.choices),
+            "visitor__migration_status",
+        ),
+        "by_topic": _topic_rows(topics),
+        "by_destination": destinations,
+        "quality": _quality_of_counsellors(values.get(StatisticsCell.Dimension.COUNSELLOR, [])),
+    }
+
+
+def _age_band(reference_year: int, year_of_birth: int | None) -> str:
+    if year_of_birth is None:
+        return UNKNOWN_AGE_BAND
+    age = reference_year - year_of_birth
+    for label, low, high in AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return label
+    return UNKNOWN_AGE_BAND
+
+
+def _quality_of_counsellors(rows: list[dict]) -> list[dict]:
+    names = dict(
+        get_user_model()
+        .objects.filter(pk__in=[int(row["value"]) for row in rows])
+        .values_list("pk", "full_name")
+    )
+    quality = [
+        {
+            "counsellor_id": int(row["value"]),
+            "counsellor__full_name": names.get(int(row["value"]), ""),
+            "total": row["sessions"],
+            "missing": row["missing"],
+            "late": row["late"],
+        }
+        for row in rows
+        if row["sessions"]
+    ]
+    return _quality_shares(sorted(quality, key=lambda row: row["counsellor__full_name"]))
+
+
+def _topic_rows(topics) -> list[dict]:
+    return [
+        {
+            "label": topic_label(row["topics__name"]) if row["topics__name"] else _("no topic"),
+            **row,
+        }
+        for row in topics
+    ]
+
+
+def _group_figures(centres, period: Period) -> dict:
+    """Group sessions: counted from their rows (a few per centre and month), and the group
+    participants added to the months of the individual figures (see `_with_groups`)."""
+    groups = GroupSession.objects.live().filter(
+        centre__in=centres, date__gte=period.start, date__lte=period.end
+    )
+    participants = {
+        row["month"]: row["participants"]
+        for row in groups.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(participants=Sum("total_participants"))
+    }
+    return {
+        "group_sessions": groups.count(),
+        "group_participants": sum(participants.values()),
+        "group_months": participants,
         "group_counts": _group_counts(groups),
     }
+
+
+def _with_groups(figures: dict) -> dict:
+    """The page's figures: totals and months with the group sessions, and the chart."""
+    monthly = {row["month"]: row for row in figures.pop("months")}
+    for month, participants in figures.pop("group_months").items():
+        monthly.setdefault(month, {"month": month, "sessions": 0, "people": 0})
+        monthly[month]["group_participants"] = participants
+    months = [monthly[key] for key in sorted(monthly)]
+    figures["totals"]["group_sessions"] = figures.pop("group_sessions")
+    figures["totals"]["group_participants"] = figures.pop("group_participants")
+    return {**figures, "months": months, "chart": _chart(months)}
 
 
 def _summary(rows) -> bool:

@@ -22,3 +22,12 @@ def import_legacy_file(job_id: int) -> None:
     from .import_jobs import import_job_run
 
     import_job_run(job_id=job_id)
+
+
+@shared_task
+def compact_statistics() -> None:
+    """Every few minutes (CELERY_BEAT_SCHEDULE): folds the statistics cells' difference rows;
+    safe to run twice, or while sessions are logged."""
+    from .summary import summary_compact
+
+    summary_compact()

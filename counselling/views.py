@@ -112,6 +112,7 @@ def visitor_list(request):
     centre = _centre_from_query(request)
     visitors = selectors.visitor_list(user=request.user, centre=centre)
     page = Paginator(visitors, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.visitors_with_last_session(page.object_list)
     services.audit_record(
         user=request.user,
         action=AuditEvent.Action.LISTED,

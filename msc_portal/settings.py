@@ -209,6 +209,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "dispatch-outbox": {"task": "outbox.tasks.dispatch_outbox", "schedule": 5.0},
     # Report runs whose worker is gone are failed with a reason and queued again once.
     "sweep-stale-report-runs": {"task": "reports.tasks.sweep_stale_runs", "schedule": 15.0},
+    # The statistics cells get a row per change (counselling/summary.py): folded now and then.
+    "compact-statistics": {"task": "counselling.tasks.compact_statistics", "schedule": 300.0},
     "monthly-project-reports": {
         "task": "reports.tasks.queue_monthly_reports",
         "schedule": crontab(minute=0, hour=3, day_of_month=1),

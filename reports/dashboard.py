@@ -21,11 +21,14 @@ from django_countries import countries as country_names
 
 from counselling.models import (
     Session,
+    StatisticsCell,
     StatisticsMonth,
     StatisticsTopicMonth,
+    Topic,
     Visitor,
     topic_label,
 )
+from counselling.statistics import Period, cell_people, cells_in
 from counselling.summary import summary_kept
 from returns.models import Application, Assignment, Mode
 from skills.reference_names import NACE_CONTEXT
@@ -84,15 +87,36 @@ def _summary(model, flt: DashboardFilter):
     return rows
 
 
+def _cells(flt: DashboardFilter):
+    """The summary's cells of the filter (counselling.models.StatisticsCell): the network's
+    with no country, a country's with one (None: the period is not whole months, or several
+    countries: their people are counted from the month rows)."""
+    if not (flt.whole_months and summary_kept()) or len(flt.countries) > 1:
+        return None
+    level = flt.countries[0] if flt.countries else ""
+    return cells_in(level, Period(flt.start, flt.end))
+
+
 def monthly_activity(flt: DashboardFilter) -> list[dict]:
     """Sessions and people reached per month and country (people once per month and country)."""
-    summary = _summary(StatisticsMonth, flt)
-    if summary is not None:
-        return list(
-            summary.values("month", "centre__country")
-            .annotate(sessions=Sum("sessions"), people=Count("visitor", distinct=True))
-            .order_by("month", "centre__country")
+    if flt.whole_months and summary_kept():
+        # Each country's cells: a person counts once in a month of a country.
+        cells = StatisticsCell.objects.filter(
+            month__range=(flt.start, flt.end), dimension=StatisticsCell.Dimension.ALL
+        ).exclude(country="")
+        if flt.countries:
+            cells = cells.filter(country__in=flt.countries)
+        rows = (
+            cells.values("month", "country")
+            .annotate(sessions=Sum("sessions"), people=Sum("people"))
+            .order_by("month", "country")
         )
+        return [
+            {"month": row["month"], "centre__country": row["country"],
+             "sessions": row["sessions"], "people": row["people"]}
+            for row in rows
+            if row["sessions"]
+        ]  # fmt: skip
     return list(
         _sessions(flt)
         .annotate(month=TruncMonth("date"))
@@ -103,8 +127,20 @@ def monthly_activity(flt: DashboardFilter) -> list[dict]:
 
 
 def top_topics(flt: DashboardFilter, limit: int = 10) -> list[dict]:
+    cells = _cells(flt)
     summary = _summary(StatisticsTopicMonth, flt)
-    if summary is not None:
+    if cells is not None:
+        names = dict(Topic.objects.values_list("pk", "name"))
+        counts = [
+            {"topics__name": names[int(row["value"])], "count": row["count"]}
+            for row in cells.filter(dimension=StatisticsCell.Dimension.TOPIC)
+            .exclude(value="")
+            .values("value")
+            .annotate(count=Sum("sessions"))
+            if row["count"]
+        ]
+        rows = sorted(counts, key=lambda row: (-row["count"], row["topics__name"]))[:limit]
+    elif summary is not None:
         rows = [
             {"topics__name": row["topic__name"], "count": row["count"]}
             for row in summary.exclude(topic=None)
@@ -133,6 +169,16 @@ def _top_topics_live(flt: DashboardFilter, limit: int) -> list[dict]:
 def _people_by_destination(flt: DashboardFilter) -> list[dict]:
     """People counselled by their intended destination (the indicator visitors_by_destination,
     by destination), from the summary: one conditional count per country, in one query."""
+    cells = _cells(flt)
+    if cells is not None:
+        return [
+            {"destination": row["value"], "value": row["people"]}
+            for row in cells.filter(dimension=StatisticsCell.Dimension.VISITOR_DESTINATION)
+            .values("value")
+            .annotate(people=cell_people(Period(flt.start, flt.end)))
+            .order_by("value")
+            if row["people"]
+        ]
     summary = _summary(StatisticsMonth, flt)
     if summary is None:
         return registry["visitors_by_destination"].rows(
@@ -151,6 +197,12 @@ def _people_by_destination(flt: DashboardFilter) -> list[dict]:
 
 
 def _people_reached(flt: DashboardFilter) -> int:
+    cells = _cells(flt)
+    if cells is not None:
+        period = Period(flt.start, flt.end)
+        return cells.filter(dimension=StatisticsCell.Dimension.ALL).aggregate(
+            n=cell_people(period)
+        )["n"]
     summary = _summary(StatisticsMonth, flt)
     if summary is None:
         query = ReportQuery(start=flt.start, end=flt.end, countries=flt.countries)

@@ -67,10 +67,8 @@ class Migration(migrations.Migration):
 
 
 def install(apps, schema_editor):
-    """Installs the triggers that keep the summary and fills it from the sessions logged."""
-    from counselling.summary import summary_rebuild
-
-    summary_rebuild()
+    """Nothing here any more: migration 0023 installs the triggers of the summary as it is now
+    (they need the tables 0023 adds) and fills it from the sessions logged."""
 
 
 def uninstall(apps, schema_editor):

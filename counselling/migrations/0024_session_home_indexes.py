@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('centres', '0002_languages_help_text'),
-        ('counselling', '0021_statistics_summary'),
+        ('counselling', '0023_statistics_cells'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
