@@ -150,6 +150,9 @@ def measure_floor() -> float:
 def measure_pages(log) -> list[dict]:
     from django.core.cache import cache
 
+    # As a gunicorn worker does once the application is loaded (msc_portal/wsgi.py).
+    import msc_portal.wsgi  # noqa: F401
+
     clients, rows = {}, []
     for email, page, method, url, body, headers, goal in page_plan():
         if email not in clients:
