@@ -136,13 +136,13 @@ def contacts_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> d
                    x.kind, x.visitor_id, x.contacts, v.migration_status = %s AS returnee
             FROM (
                 SELECT 's' AS kind, visitor_id, centre_id, mode, count(*) AS contacts
-                FROM counselling_session WHERE date BETWEEN %s AND %s
+                FROM counselling_session WHERE date BETWEEN %s AND %s AND deleted_at IS NULL
                 GROUP BY visitor_id, centre_id, mode
                 UNION ALL
                 SELECT 'a', a.visitor_id, g.centre_id, NULL, count(*)
                 FROM counselling_groupattendance a
                 JOIN counselling_groupsession g ON g.id = a.group_session_id
-                WHERE g.date BETWEEN %s AND %s
+                WHERE g.date BETWEEN %s AND %s AND g.deleted_at IS NULL
                 GROUP BY a.visitor_id, g.centre_id
             ) x
             JOIN counselling_visitor v ON v.id = x.visitor_id
@@ -217,7 +217,7 @@ def destinations_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) 
                    pairs.visitor_id
             FROM (
                 SELECT DISTINCT visitor_id, centre_id FROM counselling_session
-                WHERE date BETWEEN %s AND %s
+                WHERE date BETWEEN %s AND %s AND deleted_at IS NULL
             ) pairs
             JOIN counselling_visitor v ON v.id = pairs.visitor_id AND v.destinations <> ''
             JOIN centres_centre c ON c.id = pairs.centre_id
@@ -236,6 +236,47 @@ def destinations_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) 
 
 
 ONE_PASS["destinations"] = destinations_one_pass
+
+
+def outcomes_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> dict:
+    """session_outcomes for every grouping in one query: the sessions with an outcome reduced to
+    (visitor, centre, outcome) with their number first, as every dimension depends on those."""
+    dimensions = sorted({name for by in groupings for name in by})
+    columns = {
+        "country": "c.country",
+        "centre": "c.name",
+        "sex": "v.sex",
+        "age_band": _age_band_sql(query),
+        "purpose": "v.intention_purpose",
+        "outcome": "x.outcome",
+    }
+    where, params = _scope_sql(query)
+    flags = f"GROUPING({', '.join(f'd_{name}' for name in dimensions)})" if dimensions else "0"
+    sets = ", ".join("(" + ", ".join(f"d_{name}" for name in by) + ")" for by in groupings)
+    sql = f"""
+        SELECT {"".join(f"d_{name}, " for name in dimensions)}{flags},
+               coalesce(sum(sessions), 0)::bigint
+        FROM (
+            SELECT {"".join(f"{columns[name]} AS d_{name}, " for name in dimensions)}
+                   x.sessions
+            FROM (
+                SELECT visitor_id, centre_id, outcome, count(*) AS sessions
+                FROM counselling_session
+                WHERE date BETWEEN %s AND %s AND deleted_at IS NULL AND outcome <> ''
+                GROUP BY visitor_id, centre_id, outcome
+            ) x
+            JOIN counselling_visitor v ON v.id = x.visitor_id
+            JOIN centres_centre c ON c.id = x.centre_id
+            {"WHERE " + " AND ".join(where) if where else ""}
+        ) outcomes
+        GROUP BY GROUPING SETS ({sets})
+    """
+    return _grouping_sets_rows(
+        sql, [query.start, query.end, *params], dimensions, groupings, ["session_outcomes"]
+    )
+
+
+ONE_PASS["outcomes"] = outcomes_one_pass
 
 
 @indicator(
@@ -271,6 +312,7 @@ def individual_sessions(query, by):
 
 @indicator(
     identifier="session_outcomes",
+    one_pass="outcomes",
     name=_("Individual sessions by outcome"),
     definition=_(
         "Individual sessions of the period whose outcome was recorded (informed, referred, "

@@ -294,6 +294,7 @@ def _widen_pinned(tables: list[SuppressedTable], threshold: int) -> bool:
     """Hides one more figure where the published figures of all the linked tables bound a hidden
     one to a range no wider than the threshold (checked with linear programming, as the
     disclosure audit attacks the files); True if a figure was hidden."""
+    import numpy
     from scipy.optimize import linprog
 
     value, hidden, place = {}, set(), {}
@@ -328,20 +329,20 @@ def _widen_pinned(tables: list[SuppressedTable], threshold: int) -> bool:
         else:  # counts of people: the members add up to at least the total
             inequalities.append([-v for v in row])
             below.append(known)
+    # The constraints as arrays once: converting the lists again for each of the (many)
+    # programmes was most of their cost.
+    constraints = {
+        "A_ub": numpy.array(inequalities, dtype=float) if inequalities else None,
+        "b_ub": numpy.array(below, dtype=float) if below else None,
+        "A_eq": numpy.array(equalities, dtype=float) if equalities else None,
+        "b_eq": numpy.array(equal_to, dtype=float) if equal_to else None,
+    }
     for key in unknowns:
         bounds = []
         for sign in (1, -1):
-            objective = [0.0] * len(unknowns)
+            objective = numpy.zeros(len(unknowns))
             objective[index[key]] = sign
-            answer = linprog(
-                objective,
-                A_ub=inequalities or None,
-                b_ub=below or None,
-                A_eq=equalities or None,
-                b_eq=equal_to or None,
-                bounds=[(0, None)] * len(unknowns),
-                method="highs",
-            )
+            answer = linprog(objective, **constraints, bounds=(0, None), method="highs")
             bounds.append(math.inf * -sign if answer.status == 3 else sign * answer.fun)
         if bounds[1] - bounds[0] > threshold:
             continue

@@ -1,6 +1,7 @@
 """The report's one pass (GROUPING SETS) gives the figures of each indicator's own query."""
 
 import pytest
+from django.utils.timezone import now
 
 from counselling.models import GroupAttendance, Sex
 from reports.indicators import DISAGGREGATIONS, one_pass_rows, registry, report_groupings
@@ -30,7 +31,19 @@ def with_attendance_and_birth_months(hand_counted, counsellor_a, centre_a):  # n
     )
     GroupAttendance.objects.create(group_session=group, visitor=dara)
     GroupAttendance.objects.create(group_session=group, visitor=nobody)
-    SessionFactory(visitor=dara, centre=centre_a, counsellor=counsellor_a, date=day(3, 4))
+    SessionFactory(
+        visitor=dara, centre=centre_a, counsellor=counsellor_a, date=day(3, 4), outcome="informed"
+    )
+    # Deleted softly: counted nowhere, by the one pass as by the indicators' own queries.
+    SessionFactory(
+        visitor=nobody, centre=centre_a, counsellor=counsellor_a, date=day(3, 5),
+        outcome="stays", destinations=["DE"], deleted_at=now(), delete_reason="wrong person",
+    )  # fmt: skip
+    gone = GroupSessionFactory.create(
+        centre=centre_a, created_by=counsellor_a, date=day(3, 6), total_participants=2,
+        deleted_at=now(), delete_reason="never held",
+    )  # fmt: skip
+    GroupAttendance.objects.create(group_session=gone, visitor=nobody)
     return hand_counted
 
 
@@ -41,6 +54,7 @@ def test_it_covers_the_people_and_session_indicators():
         "people_reached",
         "returnees_supported",
         "visitors_by_destination",
+        "session_outcomes",
     }
 
 
