@@ -106,27 +106,39 @@ def _age_band_sql(query: ReportQuery) -> str:
     )
 
 
+def _person_columns(query: ReportQuery) -> dict[str, str]:
+    """The person dimensions of the one-pass queries: c is the centre, v the visitor."""
+    return {
+        "country": "c.country",
+        "centre": "c.name",
+        "sex": "v.sex",
+        "age_band": _age_band_sql(query),
+        "purpose": "v.intention_purpose",
+    }
+
+
+def _grouping_sql(groupings: list[tuple[str, ...]]) -> tuple[list[str], str, str, str]:
+    """For a GROUPING SETS query over columns named d_<dimension>: the dimensions, the leading
+    select list, the GROUPING() flags and the sets."""
+    dimensions = sorted({name for by in groupings for name in by})
+    select = "".join(f"d_{name}, " for name in dimensions)
+    flags = f"GROUPING({', '.join(f'd_{name}' for name in dimensions)})" if dimensions else "0"
+    sets = ", ".join("(" + ", ".join(f"d_{name}" for name in by) + ")" for by in groupings)
+    return dimensions, select, flags, sets
+
+
 def contacts_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> dict:
     """Individual sessions and group attendances of the period in one query, every grouping the
     report needs at once (GROUPING SETS): the figures of visitors_counselled,
     individual_sessions, returnees_supported and people_reached, the same as their compute().
     Contacts are first reduced to one row per (kind, visitor, centre, mode) with their number,
     since every dimension depends on those only."""
-    dimensions = sorted({name for by in groupings for name in by})
-    columns = {
-        "country": "c.country",
-        "centre": "c.name",
-        "sex": "v.sex",
-        "age_band": _age_band_sql(query),
-        "purpose": "v.intention_purpose",
-        "mode": "x.mode",
-    }
+    dimensions, select, flags, sets = _grouping_sql(groupings)
+    columns = {**_person_columns(query), "mode": "x.mode"}
     where, params = _scope_sql(query)
-    flags = f"GROUPING({', '.join(f'd_{name}' for name in dimensions)})" if dimensions else "0"
-    sets = ", ".join("(" + ", ".join(f"d_{name}" for name in by) + ")" for by in groupings)
     session = "kind = 's'"
     sql = f"""
-        SELECT {"".join(f"d_{name}, " for name in dimensions)}{flags},
+        SELECT {select}{flags},
                coalesce(sum(contacts) FILTER (WHERE {session}), 0)::bigint,
                count(DISTINCT visitor_id) FILTER (WHERE {session}),
                count(DISTINCT visitor_id) FILTER (WHERE {session} AND returnee),
@@ -199,18 +211,11 @@ def destinations_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) 
     """visitors_by_destination for every grouping in one query. Its dimensions depend on the
     visitor and the centre only, so the sessions are first reduced to distinct (visitor,
     centre) pairs, then each pair is repeated for each destination the visitor named."""
-    dimensions = sorted({name for by in groupings for name in by})
-    columns = {
-        "country": "c.country",
-        "centre": "c.name",
-        "purpose": "v.intention_purpose",
-        "destination": "d.code",
-    }
+    dimensions, select, flags, sets = _grouping_sql(groupings)
+    columns = {**_person_columns(query), "destination": "d.code"}
     where, params = _scope_sql(query)
-    flags = f"GROUPING({', '.join(f'd_{name}' for name in dimensions)})" if dimensions else "0"
-    sets = ", ".join("(" + ", ".join(f"d_{name}" for name in by) + ")" for by in groupings)
     sql = f"""
-        SELECT {"".join(f"d_{name}, " for name in dimensions)}{flags},
+        SELECT {select}{flags},
                count(DISTINCT visitor_id)
         FROM (
             SELECT {"".join(f"{columns[name]} AS d_{name}, " for name in dimensions)}
@@ -241,20 +246,11 @@ ONE_PASS["destinations"] = destinations_one_pass
 def outcomes_one_pass(query: ReportQuery, groupings: list[tuple[str, ...]]) -> dict:
     """session_outcomes for every grouping in one query: the sessions with an outcome reduced to
     (visitor, centre, outcome) with their number first, as every dimension depends on those."""
-    dimensions = sorted({name for by in groupings for name in by})
-    columns = {
-        "country": "c.country",
-        "centre": "c.name",
-        "sex": "v.sex",
-        "age_band": _age_band_sql(query),
-        "purpose": "v.intention_purpose",
-        "outcome": "x.outcome",
-    }
+    dimensions, select, flags, sets = _grouping_sql(groupings)
+    columns = {**_person_columns(query), "outcome": "x.outcome"}
     where, params = _scope_sql(query)
-    flags = f"GROUPING({', '.join(f'd_{name}' for name in dimensions)})" if dimensions else "0"
-    sets = ", ".join("(" + ", ".join(f"d_{name}" for name in by) + ")" for by in groupings)
     sql = f"""
-        SELECT {"".join(f"d_{name}, " for name in dimensions)}{flags},
+        SELECT {select}{flags},
                coalesce(sum(sessions), 0)::bigint
         FROM (
             SELECT {"".join(f"{columns[name]} AS d_{name}, " for name in dimensions)}
