@@ -30,6 +30,8 @@ UNCHECKED_DATES = {
     "counselling.StatisticsMonth.month",
     "counselling.StatisticsTopicMonth.month",
     "counselling.StatisticsDestinationMonth.month",
+    "counselling.StatisticsCell.month",
+    "counselling.StatisticsCell.prev_month",
 }
 
 MEGABYTE_OF_NOTES = "x" * (1024 * 1024 - 4096)
