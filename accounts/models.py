@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from knox.models import AbstractAuthToken
 
+from msc_portal.choices import ChoiceLabels
+
 
 class Role(models.TextChoices):
     """The roles of DOMAIN.md. A person holds one role; what it may do is in permissions.py."""
@@ -103,7 +105,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         return self._create_user(email, password, **fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(ChoiceLabels, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)

@@ -25,6 +25,7 @@ from django_countries.fields import CountryField
 from accounts.models import CENTRE_ROLES, Role
 from accounts.permissions import Permission
 from centres.models import PartnerOrganisation
+from msc_portal.choices import ChoiceLabels
 from msc_portal.fields import BoundedTextField, SensibleDateField
 from msc_portal.languages import language_choices
 from skills.models import IscedLevel
@@ -165,7 +166,7 @@ class LiveQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=True)
 
 
-class SoftDeletable(models.Model):
+class SoftDeletable(ChoiceLabels, models.Model):
     """A row deleted by a correction: kept, with who, when and why, but counted nowhere."""
 
     deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
@@ -530,7 +531,7 @@ class Visitor(SoftDeletable):
         return age_band(self.year_of_birth, month_of_birth=self.month_of_birth)
 
 
-class ConsentEvent(models.Model):
+class ConsentEvent(ChoiceLabels, models.Model):
     class Action(models.TextChoices):
         GIVEN = "given", _("given")
         WITHDRAWN = "withdrawn", _("withdrawn")
@@ -830,7 +831,7 @@ class GroupAttendance(models.Model):
         return f"{self.visitor_id} @ {self.group_session_id}"
 
 
-class GroupCount(models.Model):
+class GroupCount(ChoiceLabels, models.Model):
     """People not registered, counted by sex and age band."""
 
     group_session = models.ForeignKey(GroupSession, on_delete=models.CASCADE, related_name="counts")
@@ -920,7 +921,7 @@ class Referral(SoftDeletable):
             )
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(ChoiceLabels, models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     status = models.CharField(_("status"), max_length=20, choices=Referral.Status.choices)
     date = SensibleDateField(_("date"), default=localdate)
@@ -954,7 +955,7 @@ class AuditEventQuerySet(models.QuerySet):
         return self.filter(about | Q(centre__isnull=True, user__in=colleagues))
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceLabels, models.Model):
     """Who read, created, changed, exported or merged personal data (never the values).
 
     Append-only: a PostgreSQL trigger (migration 0008) refuses UPDATE and DELETE, and a visitor
@@ -1050,7 +1051,7 @@ class TrainingInterestQuerySet(models.QuerySet):
         return self.filter(visitor__in=Visitor.objects.visible_to(user))
 
 
-class TrainingInterest(models.Model):
+class TrainingInterest(ChoiceLabels, models.Model):
     """A student visitor was told of a listed graduate training, or applied to it."""
 
     class Status(models.TextChoices):

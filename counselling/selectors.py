@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.timezone import localdate
 
@@ -82,32 +82,48 @@ def visitor_search(*, user, query: str) -> list[Visitor]:
     return list(visitors.filter(match).order_by(*order)[:SEARCH_LIMIT])
 
 
-def visitor_timeline(*, visitor: Visitor, user) -> list[dict]:
-    """Sessions, group attendances, referrals, consent events and corrections, newest first.
+TIMELINE_LENGTH = 20
+
+
+def visitor_timeline(*, visitor: Visitor, user, length: int | None = None) -> list[dict]:
+    """Sessions, group attendances, referrals, consent events and corrections, newest first;
+    the newest `length` of them and one more, which tells that there are more.
 
     Deleted sessions and referrals are left out; their deletion (who, when, why) is an item."""
     from .services import may_correct
 
     staffed = set(Centre.objects.staffed_by(user).values_list("pk", flat=True))
+    cut = slice(None if length is None else length + 1)
 
     sessions = (
         visitor.sessions.live()
         .select_related("centre", "counsellor")
         .prefetch_related("topics")
         .order_by("-date", "-pk")
-    )
+    )[cut]
     groups = (
         visitor.group_sessions.filter(deleted_at__isnull=True)
         .select_related("centre")
-        .order_by("-date")
-    )
+        .order_by("-date", "-pk")
+    )[cut]
     referrals = (
-        visitor.referrals.live().select_related("partner", "centre").prefetch_related("events")
-    )
-    consents = ConsentEvent.objects.filter(visitor=visitor).select_related("recorded_by")
-    corrections = visitor.audit_events.filter(
-        action__in=[AuditEvent.Action.CORRECTED, AuditEvent.Action.DELETED]
-    ).select_related("user")
+        visitor.referrals.live()
+        .select_related("partner", "centre")
+        .prefetch_related("events")
+        .order_by("-sent_on", "-pk")
+    )[cut]
+    consents = (
+        ConsentEvent.objects.filter(visitor=visitor)
+        .select_related("recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )[cut]
+    corrections = (
+        visitor.audit_events.filter(
+            action__in=[AuditEvent.Action.CORRECTED, AuditEvent.Action.DELETED]
+        )
+        .select_related("user")
+        .order_by("-at", "-pk")
+    )[cut]
     items = [
         {
             "kind": "session",
@@ -125,7 +141,7 @@ def visitor_timeline(*, visitor: Visitor, user) -> list[dict]:
         {"kind": "correction", "date": localdate(e.at), "object": e, "said": _correction_text(e)}
         for e in corrections
     ]
-    return sorted(items, key=lambda item: item["date"], reverse=True)
+    return sorted(items, key=lambda item: item["date"], reverse=True)[cut]
 
 
 CORRECTED_MODELS = {"session": Session, "groupsession": GroupSession, "referral": Referral}
@@ -197,9 +213,11 @@ def last_sessions(*, user, count: int = 10) -> list[Session]:
     # PostgreSQL cannot know that a counsellor's sessions are nearly all with their centre's
     # visitors: asked for the whole set at once, it walks every visitor of the centre. So the
     # newest few are checked first (index session_by_counsellor), the whole set only when too
-    # few of them are left to the user.
+    # few of them are left to the user. Their keys are fetched first: given the subquery, the
+    # planner still gathered all of the counsellor's sessions at the centre to join them.
     newest = Session.objects.live().filter(counsellor=user).order_by("-created_at")
-    found = list(mine.filter(pk__in=Subquery(newest.values("pk")[: 5 * count]))[:count])
+    keys = list(newest.values_list("pk", flat=True)[: 5 * count])
+    found = list(mine.filter(pk__in=keys)[:count])
     if len(found) < count:
         found = list(mine[:count])
     return found

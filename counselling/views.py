@@ -197,16 +197,22 @@ def visitor_create(request):
 
 @permission_required(COUNSEL)
 def visitor_detail(request, code: str):
-    merged = Visitor.objects.filter(code=code, merged_into__isnull=False).first()
-    if merged is not None:  # an old card of a merged record leads to the kept one
-        kept = merged.kept_record()
-        if Visitor.objects.visible_to(request.user).filter(pk=kept.pk).exists():
-            return redirect("counselling:visitor_detail", code=kept.code)
-    visitor = get_visible_or_404(Visitor, request.user, code=code)
+    visitor = Visitor.objects.visible_to(request.user).filter(code=code).first()
+    if visitor is None:
+        merged = Visitor.objects.filter(code=code, merged_into__isnull=False).first()
+        if merged is not None:  # an old card of a merged record leads to the kept one
+            kept = merged.kept_record()
+            if Visitor.objects.visible_to(request.user).filter(pk=kept.pk).exists():
+                return redirect("counselling:visitor_detail", code=kept.code)
+        raise Http404
     services.audit_record(visitor=visitor, user=request.user, action=AuditEvent.Action.VIEWED)
+    # The newest entries first; the whole timeline on request (a regular visitor's grows).
+    length = None if request.GET.get("timeline") == "all" else selectors.TIMELINE_LENGTH
+    timeline = selectors.visitor_timeline(visitor=visitor, user=request.user, length=length)
     context = {
         "visitor": visitor,
-        "timeline": selectors.visitor_timeline(visitor=visitor, user=request.user),
+        "timeline": timeline[:length],
+        "timeline_cut": length is not None and len(timeline) > length,
         "consent_purposes": _consent_purposes(visitor),
         "can_manage": request.user.can(Permission.MANAGE_CENTRE),
         "training_interests": visitor.training_interests.select_related("training"),

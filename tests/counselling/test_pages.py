@@ -417,4 +417,31 @@ def test_it_needs_few_queries_for_the_visitor_page(
     # training interests; probable matches elsewhere.
     with django_assert_max_num_queries(17):
         response = client.get(reverse("counselling:visitor_detail", args=[visitor.code]))
-    assert len(response.context["timeline"]) == 2 * size + 2
+    entries = 2 * size + 2  # sessions, referrals, and the consents given at registration
+    assert len(response.context["timeline"]) == min(entries, 20)
+    assert response.context["timeline_cut"] == (entries > 20)
+
+
+def test_the_visitor_page_shows_the_newest_entries_and_the_rest_on_request(
+    login, counsellor_a, centre_a
+):
+    visitor = make_visitor(counsellor_a, centre_a)
+    today = localdate()
+    for age in range(25):
+        SessionFactory(visitor=visitor, counsellor=counsellor_a, date=today - timedelta(days=age))
+    client = login(counsellor_a)
+    url = reverse("counselling:visitor_detail", args=[visitor.code])
+
+    page = client.get(url)
+    dates = [item["date"] for item in page.context["timeline"]]
+    assert len(dates) == 20
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0] == today  # the newest first, the consents of the registration day too
+    assert today - timedelta(days=24) not in dates
+    assert "The 20 newest entries are shown." in page.content.decode()
+    assert 'href="?timeline=all#timeline"' in page.content.decode()
+
+    whole = client.get(url, {"timeline": "all"})
+    assert len(whole.context["timeline"]) == 27
+    assert not whole.context["timeline_cut"]
+    assert "Show the whole timeline" not in whole.content.decode()

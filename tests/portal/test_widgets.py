@@ -11,6 +11,11 @@ class OptionsForm(forms.Form):
     one = forms.ChoiceField(choices=[("", "—"), ("a", "<A>"), ("b", "B")])
     several = forms.MultipleChoiceField(choices=GROUPED)
     number = forms.TypedChoiceField(choices=[(1, 1000), (2, 2000)], coerce=int)
+    ticks = forms.MultipleChoiceField(choices=GROUPED, widget=forms.CheckboxSelectMultiple)
+    flat_ticks = forms.MultipleChoiceField(
+        choices=[("x", "<X>"), ("y", "Y")], widget=forms.CheckboxSelectMultiple
+    )
+    radio = forms.ChoiceField(choices=[("a", "<A>"), ("b", "B")], widget=forms.RadioSelect)
 
 
 def _ours_and_djangos(field, attrs: dict) -> tuple[str, str]:
@@ -22,20 +27,35 @@ def _ours_and_djangos(field, attrs: dict) -> tuple[str, str]:
 
 
 @pytest.mark.parametrize(
-    "data", [None, {"one": "a", "several": ["AT", "FR"], "number": "2"}], ids=["empty", "chosen"]
+    "data",
+    [
+        None,
+        {"one": "a", "several": ["AT", "FR"], "number": "2", "ticks": ["DE"], "radio": "b"},
+    ],
+    ids=["empty", "chosen"],
 )
-def test_it_writes_selects_exactly_as_django_does(data):
-    """The project's select template writes the options in Python (portal.select_options)."""
+def test_it_writes_choices_exactly_as_django_does(data):
+    """The project's select and multiple-input templates write the options in Python
+    (portal.select_options, portal.input_options)."""
     form = OptionsForm(data)
     for field in form:
         attrs = {"id": field.auto_id, "class": "a&b", "data-searchable": True, "hidden": False}
         ours, django = _ours_and_djangos(field, attrs)
         assert ours == django
-        assert ours.count("<option") == len(list(field.field.widget.subwidgets("x", None)))
+        options = len(list(field.field.widget.subwidgets("x", None)))
+        assert ours.count("<option") + ours.count("<input") == options
+        assert "&lt;" in ours or field.name in {"several", "number", "ticks"}
+
+
+def test_it_writes_choices_without_an_id_as_django_does():
+    field = OptionsForm()["radio"]
+    ours, django = _ours_and_djangos(field, {})
+    assert ours == django
+    assert "<label>" in ours
 
 
 def test_it_writes_the_session_forms_long_lists_as_django_does(counsellor_a):
     form = SessionForm({"destinations": ["DE", "XK"], "mode": "phone"}, user=counsellor_a)
-    for name in ["centre", "mode", "destinations", "outcome"]:
+    for name in ["centre", "mode", "destinations", "outcome", "topics", "services"]:
         ours, django = _ours_and_djangos(form[name], {"id": form[name].auto_id})
         assert ours == django
