@@ -40,7 +40,7 @@ from .models import (
     VisitorMerge,
     _scope_filter,
 )
-from .summary import summary_deferred
+from .summary import summary_deferred, summary_refreshed_once
 
 NOT_YOUR_CENTRE = gettext_lazy("You can only record work for a centre you work at.")
 ATTENDANCE_OVER_TOTAL = gettext_lazy(
@@ -376,9 +376,11 @@ def session_log(*, user, visitor: Visitor, centre: Centre, topics, **fields) -> 
     if not Visitor.objects.open_for_session(user).filter(pk=visitor.pk).exists():
         raise PermissionDenied(str(NOT_YOUR_CENTRE))
     session = Session(visitor=visitor, centre=centre, counsellor=user, **fields)
-    session.full_clean()
-    session.save()
-    session.topics.set(topics)
+    # The visitor, centre and counsellor were just read (and checked above): not read again.
+    session.full_clean(exclude=["visitor", "centre", "counsellor"])
+    with summary_refreshed_once(session):
+        session.save()
+        session.topics.set(topics)
     VisitorCentre.refresh([visitor.pk])
     return session
 

@@ -437,6 +437,24 @@ def summary_deferred():
     summary_refresh_visitors(touched)
 
 
+@contextmanager
+def summary_refreshed_once(session: Session):
+    """For a session written with its topics (the desk): the row triggers of the session and
+    of each topic would each rebuild the visitor's rows (the first before any topic is there);
+    here they leave it to one refresh after the last, in the same transaction."""
+    if not summary_kept():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, 'on', true)", [_DEFERRED_SETTING])
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config(%s, 'off', true), counselling_statistics_refresh(%s, %s, %s)",
+            [_DEFERRED_SETTING, session.visitor_id, session.centre_id, session.date],
+        )
+
+
 def summary_refresh_visitors(visitor_ids) -> None:
     """Rebuilds the month rows and the cells of these visitors from their live sessions, in a
     few set-based statements (what the triggers do for one visitor at a time)."""
