@@ -33,12 +33,32 @@ NO_CONSENT_NO_NAME = _(
 )
 
 
+class ShortListIterator(forms.models.ModelChoiceIterator):
+    """The choices of a short list (a user's centres, the topics) from the field's queryset,
+    read once per form: Django walks a server-side cursor (DECLARE, FETCH, CLOSE) each time
+    the choices are listed, which pays for long lists only."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ShortChoiceField(forms.ModelChoiceField):
+    iterator = ShortListIterator
+
+
+class ShortMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ShortListIterator
+
+
 def centre_field(user) -> forms.ModelChoiceField:
     """The user's centres; the first is the default, so most users never touch it."""
     centres = Centre.objects.staffed_by(user).active().order_by("name")
-    return forms.ModelChoiceField(
-        label=_("Centre"), queryset=centres, initial=centres.first(), empty_label=None
-    )
+    field = ShortChoiceField(label=_("Centre"), queryset=centres, empty_label=None)
+    field.initial = next(iter(field.queryset), None)  # the list the options are read from
+    return field
 
 
 class SearchForm(forms.Form):
@@ -139,7 +159,7 @@ class SessionForm(forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ShortMultipleChoiceField(
         label=_("Topics"),
         queryset=Topic.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
@@ -240,7 +260,7 @@ class GroupSessionForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Visitor codes, one per line or separated by commas."),
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ShortMultipleChoiceField(
         label=_("Topics"),
         queryset=Topic.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,

@@ -82,7 +82,7 @@ def visitor_search(*, user, query: str) -> list[Visitor]:
     return list(visitors.filter(match).order_by(*order)[:SEARCH_LIMIT])
 
 
-TIMELINE_LENGTH = 20
+TIMELINE_LENGTH = 10
 
 
 def visitor_timeline(*, visitor: Visitor, user, length: int | None = None) -> list[dict]:

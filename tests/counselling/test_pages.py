@@ -418,8 +418,8 @@ def test_it_needs_few_queries_for_the_visitor_page(
     with django_assert_max_num_queries(17):
         response = client.get(reverse("counselling:visitor_detail", args=[visitor.code]))
     entries = 2 * size + 2  # sessions, referrals, and the consents given at registration
-    assert len(response.context["timeline"]) == min(entries, 20)
-    assert response.context["timeline_cut"] == (entries > 20)
+    assert len(response.context["timeline"]) == min(entries, selectors.TIMELINE_LENGTH)
+    assert response.context["timeline_cut"] == (entries > selectors.TIMELINE_LENGTH)
 
 
 def test_the_visitor_page_shows_the_newest_entries_and_the_rest_on_request(
@@ -434,11 +434,11 @@ def test_the_visitor_page_shows_the_newest_entries_and_the_rest_on_request(
 
     page = client.get(url)
     dates = [item["date"] for item in page.context["timeline"]]
-    assert len(dates) == 20
+    assert len(dates) == selectors.TIMELINE_LENGTH
     assert dates == sorted(dates, reverse=True)
     assert dates[0] == today  # the newest first, the consents of the registration day too
     assert today - timedelta(days=24) not in dates
-    assert "The 20 newest entries are shown." in page.content.decode()
+    assert f"The {selectors.TIMELINE_LENGTH} newest entries are shown." in page.content.decode()
     assert 'href="?timeline=all#timeline"' in page.content.decode()
 
     whole = client.get(url, {"timeline": "all"})
