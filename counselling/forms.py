@@ -53,11 +53,13 @@ class ShortMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = ShortListIterator
 
 
-def centre_field(user) -> forms.ModelChoiceField:
-    """The user's centres; the first is the default, so most users never touch it."""
+def centre_field(user, *, bound: bool = False) -> forms.ModelChoiceField:
+    """The user's centres; the first is the default, so most users never touch it (a bound
+    form shows what was sent: no default to look up)."""
     centres = Centre.objects.staffed_by(user).active().order_by("name")
     field = ShortChoiceField(label=_("Centre"), queryset=centres, empty_label=None)
-    field.initial = next(iter(field.queryset), None)  # the list the options are read from
+    if not bound:
+        field.initial = next(iter(field.queryset), None)  # the list the options are read from
     return field
 
 
@@ -125,7 +127,7 @@ class VisitorRegisterForm(VisitorForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"] = centre_field(user)
+        self.fields["centre"] = centre_field(user, bound=self.is_bound)
         self.order_fields(self.field_order)
 
     def consents(self) -> dict[str, bool]:
@@ -186,7 +188,7 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"] = centre_field(user)
+        self.fields["centre"] = centre_field(user, bound=self.is_bound)
         self.fields["date"].initial = localdate()
         self.fields["date"].widget.attrs["autofocus"] = True
         _usual_destinations_first(self)
@@ -236,7 +238,7 @@ class PresenceForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"] = centre_field(user)
+        self.fields["centre"] = centre_field(user, bound=self.is_bound)
         self.order_fields(["centre", "pin", "given_name", "year_of_birth", "reason"])
 
     def clean(self):
@@ -275,7 +277,7 @@ class GroupSessionForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["centre"] = centre_field(user)
+        self.fields["centre"] = centre_field(user, bound=self.is_bound)
         self.fields["date"].initial = localdate()
         staff = User.objects.filter(centres__in=Centre.objects.staffed_by(user)).distinct()
         self.fields["facilitators"].queryset = staff
@@ -341,7 +343,7 @@ class ReferralForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"] = centre_field(user)
+        self.fields["centre"] = centre_field(user, bound=self.is_bound)
         countries = Centre.objects.staffed_by(user).values("country")
         self.fields["partner"].queryset = PartnerOrganisation.objects.active().filter(
             country__in=countries
@@ -455,7 +457,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["centre"] = centre_field(user)
+        self.fields["centre"] = centre_field(user, bound=self.is_bound)
         self.order_fields(["centre", "file"])
 
 
@@ -535,6 +537,6 @@ class TrainingInterestForm(forms.ModelForm):
         from skills.models import TrainingOpportunity
 
         super().__init__(*args, **kwargs)
-        self.fields["centre"] = centre_field(user)
+        self.fields["centre"] = centre_field(user, bound=self.is_bound)
         self.fields["training"].queryset = TrainingOpportunity.objects.published().order_by("title")
         self.order_fields(["centre", "training", "status", "date"])

@@ -307,6 +307,25 @@ class VisitorCentre(models.Model):
     # Ids per statement: well under SQLite's limit of bound parameters (the list is bound 3×).
     REFRESH_BATCH = 5000
 
+    # A new session adds at most one link and takes none away: one upsert, where refresh()
+    # locks, deletes and rebuilds all the visitor's links (5 statements on every session).
+    SERVED_SQL = """
+        INSERT INTO counselling_visitorcentre
+            (visitor_id, centre_id, country, registered_here, served_here, attended_here)
+        SELECT %s, id, country, FALSE, TRUE, FALSE FROM centres_centre WHERE id = %s
+        ON CONFLICT (centre_id, visitor_id) DO UPDATE SET served_here = TRUE
+        WHERE NOT counselling_visitorcentre.served_here
+    """
+
+    @classmethod
+    def link_served(cls, *, visitor_id: int, centre_id: int) -> None:
+        """Records that the visitor was served at the centre (call in the session's
+        transaction); the unique constraint on (centre, visitor) settles concurrent calls."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(cls.SERVED_SQL, [visitor_id, centre_id])
+
     @classmethod
     def refresh(cls, visitor_ids) -> None:
         """Rebuilds the links of these visitors (call inside the write's transaction).

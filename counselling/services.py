@@ -381,7 +381,7 @@ def session_log(*, user, visitor: Visitor, centre: Centre, topics, **fields) -> 
     with summary_refreshed_once(session):
         session.save()
         session.topics.set(topics)
-    VisitorCentre.refresh([visitor.pk])
+    VisitorCentre.link_served(visitor_id=visitor.pk, centre_id=centre.pk)
     return session
 
 

@@ -335,7 +335,12 @@ def presence_confirm(request, code: str):
 def session_create(request, code: str):
     """Log a session. A visitor of another centre needs their proof of presence first
     (presence_confirm); then this page shows their name to confirm and their consent."""
-    visitor = Visitor.objects.open_for_session(request.user).filter(code=code).first()
+    # Nearly always the centre's own visitor: asked first, alone (open_for_session is their
+    # union with visits, a query PostgreSQL plans no better than the two).
+    visitor = Visitor.objects.visible_to(request.user).filter(code=code).first()
+    own = visitor is not None
+    if not own:
+        visitor = Visitor.objects.present_for(request.user).filter(code=code).first()
     if visitor is None:
         try:
             elsewhere = services.visitor_find_by_code(user=request.user, raw_code=code)
@@ -344,7 +349,6 @@ def session_create(request, code: str):
         if elsewhere is None or elsewhere.code != code:
             raise Http404
         return redirect("counselling:presence_confirm", code=code)
-    own = Visitor.objects.visible_to(request.user).filter(pk=visitor.pk).exists()
     form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
