@@ -1,5 +1,11 @@
 # MSC Portal. `make run` for the demo, `make test` for the suite; see README.md.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The interpreter of .venv: the system's Python 3.11 when it can make a venv, else the first
+# python3.11 (or python3) on PATH. A distribution's build (Debian's, like the production
+# image's python:3.11) is compiled with profile-guided and link-time optimisation; a plain
+# source build, pyenv's default, ran the portal's pages about 15 % slower (bench/RESULTS.md).
+PYTHON ?= $(shell for p in /usr/bin/python3.11 python3.11; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c "import ensurepip" 2>/dev/null \
+	&& { command -v $$p; exit; }; done; command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py

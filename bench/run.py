@@ -312,7 +312,8 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         version = cursor.fetchone()[0]
-    machine = f"{os.cpu_count()} cores, PostgreSQL {version}, Python {sys.version.split()[0]}"
+    python = f"Python {sys.version.split()[0]} ({os.path.realpath(sys.executable)})"
+    machine = f"{os.cpu_count()} cores, PostgreSQL {version}, {python}"
     log(f"machine: {machine}; load {load()}")
     loads, aggregation, export = {}, None, None
 

@@ -31,6 +31,22 @@ class CentreQuerySet(ActiveQuerySet):
             return self.filter(country=scope.country)
         return self.filter(pk__in=scope.centre_ids)
 
+    def staffed_ids(self, user) -> frozenset[int]:
+        """The ids of staffed_by(user): a centre's staff's come from their scope, unasked."""
+        scope = user.scope
+        if scope.whole_network or scope.country:
+            return frozenset(self.staffed_by(user).values_list("pk", flat=True))
+        return scope.centre_ids
+
+    def is_staffed_by(self, centre: "Centre", user) -> bool:
+        """Whether `centre` is one of staffed_by(user), from the scope and the centre's row."""
+        scope = user.scope
+        if scope.whole_network:
+            return True
+        if scope.country:
+            return str(centre.country) == scope.country
+        return centre.pk in scope.centre_ids
+
 
 class Centre(models.Model):
     """A Migrant Service Centre, embedded in an office of the national employment service."""

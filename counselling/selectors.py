@@ -92,7 +92,7 @@ def visitor_timeline(*, visitor: Visitor, user, length: int | None = None) -> li
     Deleted sessions and referrals are left out; their deletion (who, when, why) is an item."""
     from .services import may_correct
 
-    staffed = set(Centre.objects.staffed_by(user).values_list("pk", flat=True))
+    staffed = Centre.objects.staffed_ids(user)
     cut = slice(None if length is None else length + 1)
 
     sessions = (

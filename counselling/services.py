@@ -119,7 +119,7 @@ def audit_record(
 
 
 def _check_centre(user, centre: Centre) -> None:
-    if not Centre.objects.staffed_by(user).filter(pk=centre.pk).exists():
+    if not Centre.objects.is_staffed_by(centre, user):
         raise PermissionDenied(str(NOT_YOUR_CENTRE))
 
 
