@@ -28,8 +28,24 @@ from .models import (
 SEARCH_LIMIT = 20
 
 
+# The columns of the visitor list (counselling/visitor_list.html), the only ones read for it.
+VISITOR_LIST_FIELDS = (
+    "code",
+    "given_name",
+    "family_name",
+    "sex",
+    "year_of_birth",
+    "month_of_birth",
+    "migration_status",
+    "centre",
+    "centre__city",
+)
+
+
 def visitor_list(*, user, centre: Centre | None = None):
-    visitors = Visitor.objects.visible_to(user).select_related("centre")
+    visitors = (
+        Visitor.objects.visible_to(user).select_related("centre").only(*VISITOR_LIST_FIELDS)
+    )
     if centre is not None:
         visitors = visitors.filter(centre=centre)
     return visitors.order_by("-created_at")
@@ -189,15 +205,32 @@ def referral_list(*, user, open_only=True):
     return referrals.select_related("visitor", "partner", "centre").order_by("sent_on", "pk")
 
 
+# What the desk (counselling/_desk.html) shows of a row's visitor. Its rows are read with only
+# the columns shown: turning a session with its visitor's forty columns into objects cost more
+# than fetching it.
+DESK_VISITOR_FIELDS = ("visitor", "visitor__code", "visitor__given_name", "visitor__family_name")
+
+
 def counsellor_home(user) -> dict:
     today = localdate()
-    follow_ups = list(follow_ups_due(user=user)[:20])
+    follow_ups = list(
+        follow_ups_due(user=user)
+        .select_related(None)
+        .select_related("visitor")
+        .only("follow_up_date", *DESK_VISITOR_FIELDS)[:20]
+    )
+    open_referrals = (
+        referral_list(user=user)
+        .select_related(None)
+        .select_related("visitor", "partner")
+        .only("sent_on", "status", "partner", "partner__name", *DESK_VISITOR_FIELDS)
+    )
     return {
         "today": today,
         "follow_ups": follow_ups,
         "follow_ups_today": [s for s in follow_ups if s.follow_up_date == today],
         "follow_ups_overdue": [s for s in follow_ups if s.follow_up_date < today],
-        "open_referrals": list(referral_list(user=user)[:10]),
+        "open_referrals": list(open_referrals[:10]),
         "last_sessions": last_sessions(user=user),
     }
 
@@ -208,6 +241,7 @@ def last_sessions(*, user, count: int = 10) -> list[Session]:
         Session.objects.visible_to(user)
         .filter(counsellor=user)
         .select_related("visitor", "centre")
+        .only("date", "mode", "centre", "centre__city", *DESK_VISITOR_FIELDS)
         .order_by("-created_at")
     )
     # PostgreSQL cannot know that a counsellor's sessions are nearly all with their centre's
