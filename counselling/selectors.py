@@ -43,9 +43,7 @@ VISITOR_LIST_FIELDS = (
 
 
 def visitor_list(*, user, centre: Centre | None = None):
-    visitors = (
-        Visitor.objects.visible_to(user).select_related("centre").only(*VISITOR_LIST_FIELDS)
-    )
+    visitors = Visitor.objects.visible_to(user).select_related("centre").only(*VISITOR_LIST_FIELDS)
     if centre is not None:
         visitors = visitors.filter(centre=centre)
     return visitors.order_by("-created_at")
