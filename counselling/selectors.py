@@ -112,6 +112,8 @@ def visitor_timeline(*, visitor: Visitor, user, length: int | None = None) -> li
     sessions = (
         visitor.sessions.live()
         .select_related("centre", "counsellor")
+        # Of the centre and the counsellor, only what the timeline names.
+        .only(*_columns(Session), "centre__city", "counsellor__full_name")
         .prefetch_related("topics")
         .order_by("-date", "-pk")
     )[cut]
@@ -156,6 +158,11 @@ def visitor_timeline(*, visitor: Visitor, user, length: int | None = None) -> li
         for e in corrections
     ]
     return sorted(items, key=lambda item: item["date"], reverse=True)[cut]
+
+
+def _columns(model) -> list[str]:
+    """Every column of the model's own rows, for .only() with some of its related rows'."""
+    return [field.name for field in model._meta.concrete_fields]
 
 
 CORRECTED_MODELS = {"session": Session, "groupsession": GroupSession, "referral": Referral}
