@@ -1,3 +1,6 @@
+import math
+from datetime import timedelta
+
 from django import forms, template
 from django.http import QueryDict
 from django.template.base import render_value_in_context
@@ -136,3 +139,10 @@ def _attrs(attrs: dict) -> str:
         for name, value in attrs.items()
         if value is not False
     )
+
+
+@register.filter
+def whole_minutes(duration: timedelta) -> int:
+    """A duration in whole minutes, rounded up, as a number `{% blocktranslate count %}` can
+    choose a plural form for (`widthratio` gives a string)."""
+    return math.ceil(duration.total_seconds() / 60)

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
@@ -44,6 +45,33 @@ def test_it_locks_the_account_at_the_6th_wrong_password_on_the_portal(counsellor
     response = _sign_in(other_computer, LOGIN, counsellor_a.email.upper(), PASSWORD)
     assert response.status_code == 429
     assert "_auth_user_id" not in other_computer.session
+
+
+@pytest.mark.parametrize(
+    ("language", "minutes", "wait"),
+    [
+        ("en", 1, "Try again in 1 minute,"),
+        ("sq", 1, "Provoni përsëri pas 1 minute,"),
+        ("sq", 30, "Provoni përsëri pas 30 minutash,"),
+        ("sr-latn", 1, "Pokušajte ponovo za 1 minut "),
+        ("sr-latn", 22, "Pokušajte ponovo za 22 minuta "),
+        ("sr", 21, "Покушајте поново за 21 минут "),
+        ("mk", 1, "Обидете се повторно за 1 минута "),
+        ("mk", 30, "Обидете се повторно за 30 минути "),
+        ("bs", 1, "Pokušajte ponovo za 1 minutu "),
+        ("bs", 3, "Pokušajte ponovo za 3 minute "),
+        ("bs", 30, "Pokušajte ponovo za 30 minuta "),
+    ],
+)
+def test_it_says_how_long_the_lock_lasts_in_the_visitors_language(
+    counsellor_a, settings, language, minutes, wait
+):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=minutes)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    for _ in range(6):
+        response = _sign_in(client, LOGIN, counsellor_a.email, "wrong password")
+    assert response.status_code == 429
+    assert wait in response.text
 
 
 def test_it_locks_the_account_at_the_6th_wrong_password_on_the_admin_site(administrator):
