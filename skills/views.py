@@ -126,7 +126,9 @@ def _sees_interest(user) -> bool:
 def training_list(request):
     """Paid trainings and internships in the EU for graduate students; open calls by default."""
     trainings = TrainingOpportunity.objects.published().select_related("sector")
-    training_filter = TrainingFilter(request.GET, queryset=trainings_with_interest(trainings))
+    # Explicit: Meta.ordering is dropped from a query with GROUP BY (the interest counts).
+    ordered = trainings_with_interest(trainings).order_by("application_deadline", "title", "pk")
+    training_filter = TrainingFilter(request.GET, queryset=ordered)
     page = Paginator(training_filter.qs, 20).get_page(request.GET.get("page"))
     context = {
         "filter": training_filter,

@@ -28,6 +28,20 @@ def test_it_lists_open_calls_to_anyone_and_hides_closed_ones(client, db):
     }
 
 
+def test_it_lists_the_closest_deadline_first_on_every_page(client, db):
+    today = timezone.localdate()
+    # Created out of order: the list is in deadline order, not in the order rows were written.
+    for days in [40, 5, 25, 12, 33, 1, 19, 8, 28, 15, 3, 36, 22, 10, 30, 2, 17, 6, 38, 14, 26, 4]:
+        TrainingFactory(
+            title=f"Call closing in {days:02d} days",
+            application_deadline=today + datetime.timedelta(days=days),
+        )
+    url = reverse("skills:training_list")
+    listed = _titles(client.get(url)) + _titles(client.get(url, {"page": 2}))
+    assert len(listed) == 22
+    assert listed == sorted(listed)
+
+
 def test_it_filters_trainings_by_country_kind_and_sector(client, db):
     health = SectorFactory(code="R", name="Health")
     hospitals = SectorFactory(code="86", level=2, parent=health, name="Human health")
