@@ -15,6 +15,16 @@ def anonymise_inactive_visitors() -> int:
     return count
 
 
+@shared_task
+def purge_idempotency_keys() -> int:
+    """Nightly (CELERY_BEAT_SCHEDULE): API answers kept for retries, once expired."""
+    from .api.idempotency import purge_expired_keys
+
+    count = purge_expired_keys()
+    logger.info("Idempotency keys: %d expired keys purged", count)
+    return count
+
+
 # 100,000 rows take minutes on a busy machine (bench/imports.py): longer limits than the default.
 @shared_task(soft_time_limit=60 * 60, time_limit=65 * 60)
 def import_legacy_file(job_id: int) -> None:

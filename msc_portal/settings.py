@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "returns.tasks.delete_inactive_cvs",
         "schedule": crontab(minute=45, hour=2),
     },
+    # API answers kept for retries (Idempotency-Key) may name visitors: not kept for ever.
+    "purge-idempotency-keys": {
+        "task": "counselling.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=55, hour=2),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -255,6 +260,8 @@ CV_RETENTION_MONTHS = _months_by_country("CV_RETENTION_MONTHS")
 SESSION_EDIT_WINDOW_DAYS = env.int("SESSION_EDIT_WINDOW_DAYS", default=14)
 # A referral still open after this many days is on the data-quality work list.
 REFERRAL_OPEN_DAYS = env.int("REFERRAL_OPEN_DAYS", default=60)
+# Hours an API answer is kept for a retry with the same Idempotency-Key (purged nightly after).
+IDEMPOTENCY_KEY_HOURS = env.int("IDEMPOTENCY_KEY_HOURS", default=24)
 
 # --- Accounts and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

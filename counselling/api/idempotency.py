@@ -5,13 +5,18 @@ A POST sent with an `Idempotency-Key` header is answered once: the first 2xx ans
 key and the same body. The same key with another body, or on another path, is refused (422); a
 retry while the first request is still running waits for it and, if it is still unanswered,
 gets 409. A request that fails (4xx, 5xx) keeps no key: the client may correct it and retry.
+Kept answers are purged nightly once older than IDEMPOTENCY_KEY_HOURS: they can hold a visitor's
+name, which must not outlive its anonymisation or erasure.
 """
 
 import functools
 import hashlib
 import json
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -102,3 +107,10 @@ def idempotent(handler):
         return response
 
     return wrapped
+
+
+def purge_expired_keys() -> int:
+    """Deletes the keys, and the answers kept with them, older than IDEMPOTENCY_KEY_HOURS."""
+    cutoff = now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    deleted, _by_model = IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -1,8 +1,18 @@
 """The write API: the pages' services, rules and scope, and idempotency keys on POST."""
 
-from django.utils.timezone import localdate
+from datetime import timedelta
 
-from counselling.models import AuditEvent, GroupSession, Referral, Session, Visitor
+from django.utils.timezone import localdate, now
+
+from counselling import tasks
+from counselling.models import (
+    AuditEvent,
+    GroupSession,
+    IdempotencyKey,
+    Referral,
+    Session,
+    Visitor,
+)
 from tests.centres.factories import PartnerOrganisationFactory
 from tests.counselling.factories import ReferralFactory, SessionFactory, make_visitor
 from tests.edits import if_match
@@ -37,6 +47,32 @@ def test_a_post_retried_with_the_same_idempotency_key_creates_one_visitor(
     )
     assert other.status_code == 422
     assert Visitor.objects.count() == 1
+
+
+def test_the_answers_kept_for_retries_are_purged_once_expired(
+    api_client, counsellor_a, centre_a, settings
+):
+    """A kept answer names the visitor: after IDEMPOTENCY_KEY_HOURS the nightly run deletes it,
+    and the same key then registers anew (a new request, not a retry)."""
+    api_client.force_authenticate(counsellor_a)
+    body = {**VISITOR, "centre": centre_a.pk}
+    first = api_client.post("/api/v1/visitors/", body, HTTP_IDEMPOTENCY_KEY="k-old")
+    api_client.post(
+        "/api/v1/visitors/", {**body, "confirm_new": True}, HTTP_IDEMPOTENCY_KEY="k-new"
+    )
+    kept = IdempotencyKey.objects.get(key="k-old")
+    assert kept.response["given_name"] == "Mira"
+    kept.created_at = now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS, minutes=1)
+    kept.save(update_fields=["created_at"])
+
+    assert tasks.purge_idempotency_keys() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["k-new"]
+    again = api_client.post(
+        "/api/v1/visitors/", {**body, "confirm_new": True}, HTTP_IDEMPOTENCY_KEY="k-old"
+    )
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again
+    assert again.json()["code"] != first.json()["code"]
 
 
 def test_an_idempotency_key_is_per_user(api_client, counsellor_a, manager_a, centre_a):

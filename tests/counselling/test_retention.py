@@ -142,3 +142,4 @@ def test_it_schedules_the_retention_tasks_nightly():
     tasks_scheduled = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
     assert "counselling.tasks.anonymise_inactive_visitors" in tasks_scheduled
     assert "returns.tasks.delete_inactive_cvs" in tasks_scheduled
+    assert "counselling.tasks.purge_idempotency_keys" in tasks_scheduled
