@@ -239,6 +239,9 @@ def load() -> str:
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f}"
 
 
+NOTES_MARKER = "<!-- Notes and earlier runs below: written by hand, kept by `make bench`. -->"
+
+
 def write_results(machine: str, loads: dict, aggregation, export, pages, crowd) -> None:
     lines = [
         "# Benchmark results",
@@ -300,7 +303,11 @@ def write_results(machine: str, loads: dict, aggregation, export, pages, crowd) 
             f"throughput {export['share']:.1f} % of COPY (goal ≥ 10 %).",
             "",
         ]
-    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
+    # What follows the marker (notes, earlier runs) is written by hand and kept as it is.
+    path = ROOT / "bench" / "RESULTS.md"
+    earlier = path.read_text() if path.exists() else ""
+    kept = earlier[earlier.index(NOTES_MARKER) :] if NOTES_MARKER in earlier else ""
+    path.write_text("\n".join([*lines, kept]) if kept else "\n".join(lines))
 
 
 def main() -> None:
