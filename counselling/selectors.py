@@ -355,8 +355,10 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def visitor_data(*, visitor: Visitor) -> dict:
-    """Everything held about one visitor (Article 15/20), in plain JSON types."""
+def visitor_data(*, visitor: Visitor, user) -> dict:
+    """Everything held about one visitor (Article 15/20), in plain JSON types. Session notes are
+    for the staff of the centre that wrote them (Session.notes_visible_to): those of other
+    centres are left out, and `notes_held_elsewhere` names the centres that can add them."""
     profile = {
         field.name: getattr(visitor, field.attname)
         for field in Visitor._meta.concrete_fields
@@ -374,6 +376,9 @@ def visitor_data(*, visitor: Visitor) -> dict:
     sessions = visitor.sessions.select_related("centre").prefetch_related("topics")
     referrals = visitor.referrals.select_related("centre", "partner").prefetch_related("events")
     attendances = visitor.group_attendances.select_related("group_session__centre")
+    held_elsewhere = sorted(
+        {s.centre.name for s in sessions if s.notes and not s.notes_visible_to(user)}
+    )
     return {
         "profile": profile,
         "consent_history": [
@@ -389,11 +394,12 @@ def visitor_data(*, visitor: Visitor) -> dict:
                 "topics": [topic.code for topic in s.topics.all()],
                 "destinations": [str(country) for country in s.destinations],
                 "services": s.services,
-                "notes": s.notes,
+                "notes": s.notes if s.notes_visible_to(user) else None,
                 "follow_up_date": _iso(s.follow_up_date),
             }
             for s in sessions
         ],
+        "notes_held_elsewhere": held_elsewhere,
         "group_attendance": [
             {
                 "date": _iso(a.group_session.date),

@@ -1061,7 +1061,7 @@ def visitor_export(*, visitor: Visitor, user) -> dict:
     audit_record(
         visitor=visitor, user=user, action=AuditEvent.Action.EXPORTED, detail="Article 15/20"
     )
-    return selectors.visitor_data(visitor=visitor)
+    return selectors.visitor_data(visitor=visitor, user=user)
 
 
 TRAINING_INTEREST_EXISTS = gettext_lazy("This is already recorded for this visitor and training.")

@@ -34,6 +34,24 @@ def test_it_exports_the_visitors_data_as_json_and_audits_it(
     assert exported.count() == 1
 
 
+def test_it_leaves_out_notes_written_at_another_centre_and_names_that_centre(
+    login, manager_a, counsellor_a, centre_a, counsellor_b, centre_b
+):
+    visitor = make_visitor(counsellor_a, centre_a)
+    SessionFactory(visitor=visitor, counsellor=counsellor_a, notes="Asked about Austria.")
+    SessionFactory(
+        visitor=visitor, centre=centre_b, counsellor=counsellor_b, notes="Family in Tirana."
+    )
+
+    response = login(manager_a).get(reverse("counselling:visitor_export", args=[visitor.code]))
+
+    assert "Family in Tirana" not in response.content.decode()
+    data = json.loads(response.content)
+    notes = {session["centre"]: session["notes"] for session in data["sessions"]}
+    assert notes == {centre_a.name: "Asked about Austria.", centre_b.name: None}
+    assert data["notes_held_elsewhere"] == [centre_b.name]
+
+
 def test_it_refuses_the_export_to_a_counsellor(login, counsellor_a, centre_a):
     visitor = make_visitor(counsellor_a, centre_a)
     response = login(counsellor_a).get(reverse("counselling:visitor_export", args=[visitor.code]))
