@@ -2,13 +2,16 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from centres.models import Centre
 from msc_portal.concurrency import VersionedFormMixin
 
+from . import services
 from .models import ADMIN_CREATABLE_ROLES, Role, User
 
 
@@ -20,6 +23,15 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean_username(self):
         return self.cleaned_data["username"].lower()
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Django's form, but the e-mail is sent in the background (services.password_reset_request),
+    in the language the page was read in."""
+
+    def save(self, **_kwargs) -> None:
+        users = self.get_users(self.cleaned_data["email"])
+        services.password_reset_request(users=users, language=get_language())
 
 
 def _timezone_choices():

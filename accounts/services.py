@@ -46,6 +46,18 @@ def user_update_profile(*, user: User, full_name: str, preferred_language: str, 
 
 
 @transaction.atomic
+def password_reset_request(*, users, language: str) -> None:
+    """The reset e-mail of each account, through the outbox: the page answers at once even when
+    the mail server or the broker is away, and the worker makes the link (no token is stored)."""
+    from outbox.services import outbox_enqueue
+
+    from .tasks import send_password_reset
+
+    for user in users:
+        outbox_enqueue(send_password_reset, user.pk, language)
+
+
+@transaction.atomic
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new named token; the clear token is returned once and only its hash is kept."""
     ApiToken.objects.filter(user=user, expiry__lte=now()).delete()

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
-from .forms import EmailAuthenticationForm
+from .forms import EmailAuthenticationForm, PasswordResetForm
 
 app_name = "accounts"
 
@@ -45,8 +45,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
-            email_template_name="accounts/email/password_reset.txt",
-            subject_template_name="accounts/email/password_reset_subject.txt",
+            form_class=PasswordResetForm,  # the e-mail: accounts.tasks.send_password_reset
             success_url=reverse_lazy("accounts:password_reset_done"),
         ),
         name="password_reset",

@@ -165,3 +165,17 @@ def login(client):
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+@pytest.fixture
+def background_work(django_capture_on_commit_callbacks):
+    """`with background_work():` the work a request queues in the outbox runs in the test process
+    when the request's transaction commits (eager tasks), as a worker would run it."""
+    from msc_portal.celery import app as celery_app
+
+    was_eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        yield lambda: django_capture_on_commit_callbacks(execute=True)
+    finally:
+        celery_app.conf.task_always_eager = was_eager

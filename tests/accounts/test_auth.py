@@ -1,9 +1,11 @@
 import re
 
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from outbox.models import Message
 from tests.accounts.factories import PASSWORD
 from tests.edits import edit_version
 
@@ -42,8 +44,9 @@ def test_it_signs_out_on_post(login, counsellor_a):
     assert "_auth_user_id" not in client.session
 
 
-def test_it_resets_a_forgotten_password_by_email(client, counsellor_a):
-    client.post(reverse("accounts:password_reset"), {"email": counsellor_a.email})
+def test_it_resets_a_forgotten_password_by_email(client, counsellor_a, background_work):
+    with background_work():
+        client.post(reverse("accounts:password_reset"), {"email": counsellor_a.email.upper()})
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [counsellor_a.email]
     link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
@@ -58,9 +61,31 @@ def test_it_resets_a_forgotten_password_by_email(client, counsellor_a):
     assert client.login(username=counsellor_a.email, password="a much newer passphrase")
 
 
-def test_it_sends_no_email_for_an_unknown_address(client, db):
-    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
+def test_it_sends_no_email_for_an_unknown_address(client, db, background_work):
+    with background_work():
+        response = client.post(reverse("accounts:password_reset"), {"email": "nobody@example.org"})
     assert response.status_code == 302  # same answer: no one learns which addresses exist
+    assert mail.outbox == []
+    assert not Message.objects.exists()
+
+
+def test_it_writes_the_reset_e_mail_in_the_language_the_page_was_read_in(
+    counsellor_a, background_work
+):
+    client = Client(HTTP_ACCEPT_LANGUAGE="bs")
+    with background_work():
+        client.post(reverse("accounts:password_reset"), {"email": counsellor_a.email})
+    (sent,) = mail.outbox
+    assert sent.subject == "Ponovno postavljanje lozinke za MSC Portal"
+    assert f"({counsellor_a.email})" in sent.body
+    assert "/accounts/password/reset/" in sent.body
+
+
+def test_it_keeps_no_reset_link_while_the_e_mail_waits(client, counsellor_a):
+    """Queued, not yet sent (no worker here): the outbox holds the account's id, not a link."""
+    client.post(reverse("accounts:password_reset"), {"email": counsellor_a.email})
+    (queued,) = Message.objects.all()
+    assert (queued.task, queued.args[0]) == ("accounts.tasks.send_password_reset", counsellor_a.pk)
     assert mail.outbox == []
 
 
