@@ -142,7 +142,10 @@ def _generate(log) -> None:
                 visitor_centre_id, visitor_country)
             SELECT s.n + 1, date '2025-01-01' + (s.n * 7919 %% 365)::int,
                    (ARRAY['in_person','phone','online'])[s.n %% 3 + 1],
-                   (ARRAY[15,30,45,60])[s.n %% 4 + 1], '', '["information"]', '',
+                   (ARRAY[15,30,45,60])[s.n %% 4 + 1], '',
+                   -- one session in eight also gave pre-departure orientation
+                   CASE WHEN s.n %% 8 = 0 THEN '["information", "pre_departure"]'
+                        ELSE '["information"]' END, '',
                    NULL, false, timestamptz '2025-01-01' + (s.n * interval '30 seconds'),
                    s.centre, s.centre, s.visitor + 1, 'desk', '', '', '',
                    registered.id, registered.country

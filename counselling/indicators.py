@@ -84,6 +84,15 @@ def _sessions(query: ReportQuery):
     return _in_scope(Session.objects.live().filter(date__range=(query.start, query.end)), query)
 
 
+def _with_service(sessions, service: str):
+    """Sessions in which the service was provided. PostgreSQL: JSON containment, which the
+    partial index session_pre_departure answers (migration 0025); SQLite (the demo) has no
+    containment on JSON: the quoted code is matched in the list's text."""
+    if connection.vendor == "postgresql":
+        return sessions.filter(services__contains=[service])
+    return sessions.filter(services__icontains=f'"{service}"')
+
+
 PERSON_DIMENSIONS = ("country", "centre", "sex", "age_band", "purpose")
 
 
@@ -419,9 +428,8 @@ def group_participants(query, by):
 )
 def pre_departure_orientations(query, by):
     group = _participants(query, by, type=GroupSession.Type.PRE_DEPARTURE)
-    # JSON containment is not portable to SQLite: match the quoted code in the list.
     individual = group_rows(
-        _sessions(query).filter(services__icontains='"pre_departure"'),
+        _with_service(_sessions(query), "pre_departure"),
         by,
         _session_fields(query),
         Count("id"),

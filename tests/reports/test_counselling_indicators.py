@@ -11,7 +11,9 @@ Q1 2026, two centres in Serbia (A: Novi Sad, A2: Niš) and one in Albania (B: Ti
 import datetime
 
 import pytest
+from django.db import connection
 
+from counselling.indicators import _sessions, _with_service
 from counselling.models import GroupSession, MigrationStatus, Referral, Sex, age_band
 from reports.indicators import ReportQuery, registry
 from tests.counselling.factories import (
@@ -130,6 +132,19 @@ def test_it_counts_returnees_group_sessions_and_orientations(hand_counted):
     assert rows("group_participants", "country") == {("RS",): 12, ("AL",): 30}
     # 12 at the pre-departure group session and Ana's individual orientation at A2
     assert registry["pre_departure_orientations"].total(Q1) == 13
+
+
+def test_it_finds_the_individual_orientations_from_their_own_index(hand_counted):
+    """A network report asks for them four times: each an index look-up, not a scan of every
+    session of the period."""
+    sessions = _with_service(_sessions(Q1), "pre_departure")
+    assert [s.centre.city for s in sessions] == ["Niš"]
+    sql, params = sessions.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # tiny tables: cheapest to scan
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "session_pre_departure" in plan
 
 
 def test_it_counts_referrals_made_and_closed_with_the_service(hand_counted):
