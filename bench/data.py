@@ -144,8 +144,8 @@ def _generate(log) -> None:
                    (ARRAY['in_person','phone','online'])[s.n %% 3 + 1],
                    (ARRAY[15,30,45,60])[s.n %% 4 + 1], '',
                    -- one session in eight also gave pre-departure orientation
-                   CASE WHEN s.n %% 8 = 0 THEN '["information", "pre_departure"]'
-                        ELSE '["information"]' END, '',
+                   CASE WHEN s.n %% 8 = 0 THEN '["information", "pre_departure"]'::jsonb
+                        ELSE '["information"]'::jsonb END, '',
                    NULL, false, timestamptz '2025-01-01' + (s.n * interval '30 seconds'),
                    s.centre, s.centre, s.visitor + 1, 'desk', '', '', '',
                    registered.id, registered.country
